@@ -1,0 +1,29 @@
+"""POST /episodes: create an episode; it starts in Draft."""
+
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from handlers import catalog
+from handlers.core import episodes, http
+from handlers.core.models import CreateEpisodeRequest, CreateEpisodeResponse
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = boto3.resource("dynamodb").Table(settings().require("table_name"))
+app = http.create_resolver()
+route = catalog.route_of(__name__)
+
+
+@http.bind(app, route)
+@tracer.capture_method
+def create_episode(body: CreateEpisodeRequest) -> Response[Any]:
+    episode_id = episodes.create_episode(table, body)
+    logger.info("episode created", extra={"episode_id": episode_id})
+    return http.json_response(route.success_status, CreateEpisodeResponse(id=episode_id).model_dump())
+
+
+lambda_handler = http.lambda_handler_for(app, logger, tracer)

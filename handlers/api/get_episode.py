@@ -1,0 +1,27 @@
+"""GET /episodes/{episodeId}: one episode with its tracks, transcript state and clip count."""
+
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from handlers import catalog
+from handlers.core import episodes, http
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = boto3.resource("dynamodb").Table(settings().require("table_name"))
+app = http.create_resolver()
+route = catalog.route_of(__name__)
+
+
+@http.bind(app, route)
+@tracer.capture_method
+def get_episode(episodeId: str) -> Response[Any]:
+    episode = episodes.get_episode(table, episodeId)
+    return http.json_response(route.success_status, episode.model_dump(mode="json", exclude_none=True))
+
+
+lambda_handler = http.lambda_handler_for(app, logger, tracer)

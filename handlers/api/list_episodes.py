@@ -1,0 +1,31 @@
+"""GET /episodes: newest first from GSI1, paginated with an encrypted, authenticated cursor."""
+
+from typing import Annotated, Any
+
+import boto3
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from handlers import catalog
+from handlers.core import episodes, http
+from handlers.core.cursor import CursorCodec
+from handlers.core.models import ListEpisodesQuery
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = boto3.resource("dynamodb").Table(settings().require("table_name"))
+codec = CursorCodec(settings().require("encryption_key"), listing="episodes")
+app = http.create_resolver()
+route = catalog.route_of(__name__)
+
+
+@http.bind(app, route)
+@tracer.capture_method
+def list_episodes(query: Annotated[ListEpisodesQuery, Query()]) -> Response[Any]:
+    page = episodes.list_episodes(table, codec, query.limit, query.nextToken)
+    return http.json_response(route.success_status, page.model_dump(mode="json", exclude_none=True))
+
+
+lambda_handler = http.lambda_handler_for(app, logger, tracer)

@@ -1,0 +1,167 @@
+"""Every NullCheck function, declared once.
+
+Plain data, importable without boto3 or pulumi. Three readers and no second copy:
+`components/` builds each entry's Lambda, role, log group and trigger from it; the OpenAPI
+document is generated from its routes; `local/` routes HTTP requests and events to the same
+handlers. Grants are abstract (a stack resource and actions); components resolve them to ARNs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from handlers.core import models
+
+
+class Resource(StrEnum):
+    """Stack resources a function can be granted access to."""
+
+    TABLE = "table"
+    TABLE_INDEXES = "table-indexes"
+    BUCKET = "bucket"
+    BUCKET_OBJECTS = "bucket-objects"
+    DEFAULT_EVENT_BUS = "default-event-bus"
+    AGENT_MEMORY = "agent-memory"
+    MEDIACONVERT = "mediaconvert"
+    MEDIACONVERT_ROLE = "mediaconvert-role"
+    FOUNDATION_MODELS = "foundation-models"
+    INFERENCE_PROFILES = "inference-profiles"
+
+
+class Env(StrEnum):
+    """Environment variables a function can ask for (ORIGIN is given to every function)."""
+
+    TABLE_NAME = "TABLE_NAME"
+    BUCKET_NAME = "BUCKET_NAME"
+    ENCRYPTION_KEY = "ENCRYPTION_KEY"
+    MEMORY_ID = "MEMORY_ID"
+    MODEL_ID = "MODEL_ID"
+    MEDIACONVERT_ROLE_ARN = "MEDIACONVERT_ROLE_ARN"
+    CHUNK_SECONDS = "CHUNK_SECONDS"
+
+
+@dataclass(frozen=True)
+class Grant:
+    resource: Resource
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """An API Gateway route (REST API, Lambda proxy integration)."""
+
+    method: str
+    path: str
+    summary: str
+    response_model: type[BaseModel]
+    success_status: int = 200
+    request_model: type[BaseModel] | None = None
+    query_model: type[BaseModel] | None = None
+    error_statuses: tuple[int, ...] = (400,)
+
+    @property
+    def path_parameters(self) -> tuple[str, ...]:
+        return tuple(part[1:-1] for part in self.path.split("/") if part.startswith("{"))
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """An EventBridge rule on the default bus. `bucket_scoped` adds this stack's bucket name."""
+
+    description: str
+    pattern: dict[str, Any]
+    bucket_scoped: bool = False
+
+    def pattern_for(self, bucket_name: str | None = None) -> dict[str, Any]:
+        if not self.bucket_scoped:
+            return self.pattern
+        if not bucket_name:
+            raise ValueError("a bucket-scoped rule needs the bucket name")
+        detail = {**self.pattern.get("detail", {}), "bucket": {"name": [bucket_name]}}
+        return {**self.pattern, "detail": detail}
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    handler: str
+    description: str
+    trigger: Route | EventRule
+    grants: tuple[Grant, ...] = ()
+    env: tuple[Env, ...] = ()
+    timeout_seconds: int | None = None
+    memory_mb: int | None = None
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+
+FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        name="create-episode",
+        handler="handlers.api.create_episode.lambda_handler",
+        description="POST /episodes: create an episode in Draft",
+        trigger=Route(
+            "POST",
+            "/episodes",
+            "Create an episode",
+            models.CreateEpisodeResponse,
+            success_status=201,
+            request_model=models.CreateEpisodeRequest,
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:PutItem",)),),
+        env=(Env.TABLE_NAME,),
+    ),
+    Function(
+        name="list-episodes",
+        handler="handlers.api.list_episodes.lambda_handler",
+        description="GET /episodes: newest first, encrypted cursor",
+        trigger=Route(
+            "GET", "/episodes", "List episodes, newest first", models.EpisodeList, query_model=models.ListEpisodesQuery
+        ),
+        grants=(Grant(Resource.TABLE_INDEXES, ("dynamodb:Query",)),),
+        env=(Env.TABLE_NAME, Env.ENCRYPTION_KEY),
+    ),
+    Function(
+        name="get-episode",
+        handler="handlers.api.get_episode.lambda_handler",
+        description="GET /episodes/{episodeId}: episode with tracks, transcript state and clip count",
+        trigger=Route(
+            "GET",
+            "/episodes/{episodeId}",
+            "Get one episode",
+            models.EpisodeDetail,
+            error_statuses=(404,),
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:Query",)),),
+        env=(Env.TABLE_NAME,),
+    ),
+)
+
+
+def function_for_module(module: str) -> Function:
+    """The catalog entry whose handler lives in `module` (handlers bind their route from it)."""
+    for function in FUNCTIONS:
+        if function.module == module:
+            return function
+    raise LookupError(f"no catalog entry has its handler in {module}")
+
+
+def route_of(module: str) -> Route:
+    trigger = function_for_module(module).trigger
+    if not isinstance(trigger, Route):
+        raise LookupError(f"{module} is not an API function")
+    return trigger
+
+
+def api_functions() -> tuple[tuple[Function, Route], ...]:
+    return tuple((f, f.trigger) for f in FUNCTIONS if isinstance(f.trigger, Route))
+
+
+def event_functions() -> tuple[tuple[Function, EventRule], ...]:
+    return tuple((f, f.trigger) for f in FUNCTIONS if isinstance(f.trigger, EventRule))

@@ -1,0 +1,103 @@
+"""The REST layer shared by every API function: validation, error mapping and CORS.
+
+Each API function is its own Lambda with one route, so each module builds its resolver here and
+binds the route its catalog entry declares. Every answer, errors and unknown routes included,
+carries the CORS headers: browsers need them to read a 4xx as much as a 200.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handlers.catalog import Route
+from handlers.core.errors import DomainError
+from handlers.core.settings import settings
+
+logger = Logger()
+
+CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,x-amz-meta-filename"
+CORS_ALLOW_METHODS = "GET,POST,OPTIONS"
+
+
+def cors_headers(origin: str) -> dict[str, str]:
+    """The CORS headers of every answer; API Gateway's preflight and gateway responses use the same."""
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+        "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+    }
+
+
+def error_response(status: int, message: str) -> Response[dict[str, str]]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"message": message})
+
+
+def json_response(status: int, body: Any) -> Response[Any]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def describe_validation_errors(error: RequestValidationError) -> str:
+    """One readable line naming each invalid field, e.g. `body.title: Field required`."""
+    parts = []
+    for detail in error.errors():
+        steps = [str(step) for step in detail.get("loc", ())]
+        # Query models nest under their parameter name; the client only knows the field.
+        location = ".".join(steps[2:] if steps[:2] == ["query", "query"] else steps)
+        parts.append(f"{location}: {detail.get('msg', 'invalid')}" if location else str(detail.get("msg")))
+    return "invalid request: " + "; ".join(parts)
+
+
+def bind(app: APIGatewayRestResolver, route: Route) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view for a catalog route (`{param}` in the catalog is `<param>` for the resolver)."""
+    return app.route(re.sub(r"\{(\w+)\}", r"<\1>", route.path), route.method)
+
+
+def create_resolver() -> APIGatewayRestResolver:
+    """A resolver that validates with pydantic and maps domain errors to 4xx answers."""
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response[dict[str, str]]:
+        return error_response(400, describe_validation_errors(error))
+
+    @app.exception_handler(DomainError)
+    def domain_error(error: DomainError) -> Response[dict[str, str]]:
+        logger.info("request refused", extra={"status": error.status, "reason": error.message})
+        return error_response(error.status, error.message)
+
+    @app.not_found
+    def unknown_route(_: Exception) -> Response[dict[str, str]]:
+        return error_response(404, "no such route")
+
+    return app
+
+
+def resolve_with_cors(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Resolve the request, then add the CORS headers the resolver only adds for browser origins."""
+    response = app.resolve(event, context)
+    headers = cors_headers(settings().origin)
+    response.setdefault("headers", {}).update(headers)
+    if "multiValueHeaders" in response:
+        response["multiValueHeaders"].update({name: [value] for name, value in headers.items()})
+    return response
+
+
+def lambda_handler_for(
+    app: APIGatewayRestResolver, logger: Logger, tracer: Tracer
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The Lambda entry point of an API function: correlation id from the request, traced, CORS."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @tracer.capture_lambda_handler
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return resolve_with_cors(app, event, context)
+
+    return lambda_handler

@@ -1,0 +1,99 @@
+"""Pydantic models of the REST API: request bodies, query strings and answers.
+
+They are the single source of the API's shape: handlers validate with them and the OpenAPI
+document that API Gateway imports (and the local stack serves) is generated from them.
+Field names are the API's JSON names (camelCase), hence no aliases.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Platform = Literal["linkedin live", "X", "twitch", "youtube"]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+EpisodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
+
+
+class EpisodeStatus(StrEnum):
+    DRAFT = "Draft"
+    TRANSCRIPT_UPLOADED = "Transcript Uploaded"
+
+
+class TrackStatus(StrEnum):
+    UNPROCESSED = "Unprocessed"
+    PROCESSING = "Processing"
+    PROCESSED = "Processed"
+    PROCESSING_FAILED = "ProcessingFailed"
+
+
+class ApiModel(BaseModel):
+    """Request models reject unknown fields, so a typo is a 400 instead of silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorResponse(BaseModel):
+    message: str = Field(description="What was wrong with the request")
+
+
+class CreateEpisodeRequest(ApiModel):
+    title: NonEmptyText
+    episodeNumber: Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+    summary: Annotated[str, Field(max_length=5000)] | None = None
+    airDate: date | datetime | None = Field(None, description="ISO-8601 date or date-time")
+    platforms: Annotated[list[Platform], Field(max_length=4)] = []
+    themes: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=20)] = []
+    seriesName: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+class CreateEpisodeResponse(BaseModel):
+    id: str
+
+
+class ListEpisodesQuery(ApiModel):
+    limit: Annotated[int, Field(ge=1, le=20)] = 20
+    nextToken: Annotated[str, Field(min_length=1, max_length=2048)] | None = None
+
+
+class EpisodeSummary(BaseModel):
+    id: str
+    title: str
+    status: str
+    airDate: str | None = None
+    platforms: list[str] | None = None
+
+
+class EpisodeList(BaseModel):
+    items: list[EpisodeSummary]
+    count: int
+    nextToken: str | None = None
+
+
+class TrackView(BaseModel):
+    trackName: str
+    status: TrackStatus
+    segmentCount: int | None = None
+    totalDurationSeconds: float | None = None
+    failureReason: str | None = None
+
+
+class EpisodeDetail(BaseModel):
+    id: str
+    title: str
+    episodeNumber: int
+    status: str
+    summary: str | None = None
+    airDate: str | None = None
+    platforms: list[str] = []
+    themes: list[str] = []
+    seriesName: str | None = None
+    numTracks: int = 0
+    transcriptKey: str | None = None
+    clipCount: int = 0
+    createdAt: datetime
+    updatedAt: datetime
+    tracks: list[TrackView] = []

@@ -19,7 +19,6 @@ route = catalog.route_of(__name__)
 
 
 @http.bind(app, route)
-@tracer.capture_method
 def create_episode(body: CreateEpisodeRequest) -> Response[Any]:
     episode_id = episodes.create_episode(table, body)
     logger.info("episode created", extra={"episode_id": episode_id})

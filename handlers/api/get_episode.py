@@ -18,7 +18,6 @@ route = catalog.route_of(__name__)
 
 
 @http.bind(app, route)
-@tracer.capture_method
 def get_episode(episodeId: str) -> Response[Any]:
     episode = episodes.get_episode(table, episodeId)
     return http.json_response(route.success_status, episode.model_dump(mode="json", exclude_none=True))

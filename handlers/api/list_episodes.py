@@ -22,7 +22,6 @@ route = catalog.route_of(__name__)
 
 
 @http.bind(app, route)
-@tracer.capture_method
 def list_episodes(query: Annotated[ListEpisodesQuery, Query()]) -> Response[Any]:
     page = episodes.list_episodes(table, codec, query.limit, query.nextToken)
     return http.json_response(route.success_status, page.model_dump(mode="json", exclude_none=True))

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+HASH_KEY, RANGE_KEY = "pk", "sk"
+GSI1, GSI1_HASH_KEY, GSI1_RANGE_KEY = "GSI1", "GSI1PK", "GSI1SK"
 EPISODE_SK = "metadata"
 EPISODES_GSI1PK = "episode"
-GSI1 = "GSI1"
 TTL_ATTRIBUTE = "ttl"
 
 Key = dict[str, str]

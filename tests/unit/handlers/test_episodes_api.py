@@ -1,0 +1,176 @@
+"""The episodes API through the real handlers, against moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.lambda_events import api_event, invoke
+
+ORIGIN = "https://studio.example.com"
+
+
+@pytest.fixture
+def create(table: Any, handler: Any) -> Any:
+    module = handler("handlers.api.create_episode")
+
+    def call(body: Any = None, raw_body: str | None = None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return invoke(module, api_event("POST", "/episodes", body=body, raw_body=raw_body))
+
+    return call
+
+
+@pytest.fixture
+def listing(table: Any, handler: Any) -> Any:
+    module = handler("handlers.api.list_episodes")
+
+    def call(**query: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return invoke(module, api_event("GET", "/episodes", query=query or None))
+
+    return call
+
+
+@pytest.fixture
+def show(table: Any, handler: Any) -> Any:
+    module = handler("handlers.api.get_episode")
+
+    def call(episode_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return invoke(module, api_event("GET", "/episodes/{episodeId}", path_parameters={"episodeId": episode_id}))
+
+    return call
+
+
+FULL_EPISODE = {
+    "title": "Serverless at scale",
+    "episodeNumber": 42,
+    "summary": "We talk about queues.",
+    "airDate": "2026-11-20T18:00:00Z",
+    "platforms": ["youtube", "linkedin live"],
+    "themes": ["aws", "events"],
+    "seriesName": "Null Check",
+}
+
+
+def test_create_stores_a_draft_episode_with_every_field(create: Any, show: Any) -> None:
+    status, body, headers = create(FULL_EPISODE)
+
+    assert status == 201
+    assert headers["Access-Control-Allow-Origin"] == ORIGIN
+    status, episode, _ = show(body["id"])
+    assert status == 200
+    assert episode["status"] == "Draft"
+    assert episode["numTracks"] == 0 and episode["clipCount"] == 0 and episode["tracks"] == []
+    assert {k: episode[k] for k in ("title", "episodeNumber", "summary", "platforms", "themes", "seriesName")} == {
+        k: FULL_EPISODE[k] for k in ("title", "episodeNumber", "summary", "platforms", "themes", "seriesName")
+    }
+    assert episode["airDate"].startswith("2026-11-20T18:00:00")
+
+
+def test_create_accepts_a_plain_date(create: Any, show: Any) -> None:
+    status, body, _ = create({"title": "Dates", "episodeNumber": 1, "airDate": "2026-12-01"})
+    assert status == 201
+    assert show(body["id"])[1]["airDate"] == "2026-12-01"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"episodeNumber": 1}, "title"),
+        ({"title": "   ", "episodeNumber": 1}, "title"),
+        ({"title": "No number"}, "episodeNumber"),
+        ({"title": "Text number", "episodeNumber": "7"}, "episodeNumber"),
+        ({"title": "Bad platform", "episodeNumber": 1, "platforms": ["myspace"]}, "platforms"),
+        ({"title": "Bad date", "episodeNumber": 1, "airDate": "next tuesday"}, "airDate"),
+        ({"title": "Typo", "episodeNumber": 1, "seires": "x"}, "seires"),
+        ([1, 2], "body"),
+    ],
+)
+def test_create_refuses_invalid_bodies_with_400_naming_the_field(
+    create: Any, listing: Any, body: Any, field: str
+) -> None:
+    status, answer, headers = create(body)
+
+    assert status == 400
+    assert field in answer["message"]
+    assert headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert listing()[1]["count"] == 0
+
+
+@pytest.mark.parametrize("raw", ["{not json", "", "null"])
+def test_create_refuses_unparseable_bodies_with_400(create: Any, raw: str) -> None:
+    status, answer, _ = create(raw_body=raw)
+    assert status == 400
+    assert answer["message"]
+
+
+def test_list_pages_newest_first_across_pages_with_an_opaque_token(create: Any, listing: Any) -> None:
+    ids = [create({"title": f"Episode {n}", "episodeNumber": n})[1]["id"] for n in range(5)]
+
+    status, first, _ = listing(limit="2")
+    _, second, _ = listing(limit="2", nextToken=first["nextToken"])
+    _, last, _ = listing(limit="2", nextToken=second["nextToken"])
+
+    assert status == 200
+    seen = [item["id"] for page in (first, second, last) for item in page["items"]]
+    assert seen == list(reversed(ids))
+    assert (first["count"], second["count"], last["count"]) == (2, 2, 1)
+    assert "nextToken" not in last
+    assert ids[0] not in first["nextToken"] and "GSI1" not in first["nextToken"]
+
+
+def test_list_defaults_to_twenty(create: Any, listing: Any) -> None:
+    for n in range(21):
+        create({"title": f"E{n}", "episodeNumber": n})
+    _, page, _ = listing()
+    assert page["count"] == 20 and "nextToken" in page
+
+
+@pytest.mark.parametrize("limit", ["0", "21", "ten", "-1"])
+def test_list_refuses_a_bad_limit(listing: Any, limit: str) -> None:
+    status, answer, _ = listing(limit=limit)
+    assert status == 400
+    assert "limit" in answer["message"]
+
+
+def test_list_refuses_tampered_and_garbage_tokens(create: Any, listing: Any) -> None:
+    for n in range(3):
+        create({"title": f"E{n}", "episodeNumber": n})
+    token = listing(limit="1")[1]["nextToken"]
+    flipped = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
+
+    for bad in (flipped, token[:-4], "garbage", "%%%", "A" * 200):
+        status, answer, headers = listing(nextToken=bad)
+        assert status == 400, bad
+        assert answer == {"message": "nextToken is not a valid pagination token"}
+        assert headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_get_unknown_episode_is_404(show: Any, table: Any) -> None:
+    for episode_id in ("00000000-0000-0000-0000-000000000000", "x" * 3000, "a b", "../etc"):
+        status, answer, headers = show(episode_id)
+        assert status == 404
+        assert answer["message"]
+        assert headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_get_shows_tracks_and_clip_count(create: Any, show: Any, table: Any) -> None:
+    episode_id = create({"title": "With media", "episodeNumber": 3})[1]["id"]
+    table.put_item(
+        Item={
+            "pk": episode_id,
+            "sk": "track#main",
+            "trackName": "main",
+            "status": "Processed",
+            "segmentCount": 3,
+            "totalDurationSeconds": 300,
+        }
+    )
+    table.put_item(Item={"pk": episode_id, "sk": "clip#abc", "clipId": "abc"})
+
+    episode = show(episode_id)[1]
+
+    assert episode["tracks"] == [
+        {"trackName": "main", "status": "Processed", "segmentCount": 3, "totalDurationSeconds": 300}
+    ]
+    assert episode["clipCount"] == 1

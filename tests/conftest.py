@@ -1,8 +1,7 @@
-"""Shared fixtures: Pulumi mocks that record the resource graph, a moto server, sample events."""
+"""Shared fixtures: Pulumi mocks that record the resource graph, and sample AWS events."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -12,93 +11,17 @@ from typing import Any
 import pulumi
 import pytest
 
+from tests.pulumi_mocks import RecordingMocks
+
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = Path(__file__).parent / "events"
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 
 # Handlers read their environment once at import; tests point every boto3 client at moto.
-os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-
-
-def _physical_name(args: pulumi.runtime.MockResourceArgs) -> str:
-    """Pulumi auto-naming: logical name plus a random-looking suffix, unless a name was given."""
-    given = args.inputs.get("name")
-    if given:
-        return str(given)
-    return f"{args.name}-{hashlib.sha256(args.name.encode()).hexdigest()[:7]}"
-
-
-_ARNS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
-    "aws:dynamodb/table:Table": lambda n, i: {"arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{n}"},
-    "aws:iam/role:Role": lambda n, i: {"arn": f"arn:aws:iam::{ACCOUNT}:role/{n}"},
-    "aws:lambda/function:Function": lambda n, i: {
-        "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{n}",
-        "invokeArn": f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
-        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{n}/invocations",
-    },
-    "aws:lambda/layerVersion:LayerVersion": lambda n, i: {
-        "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{i.get('layerName', n)}:1"
-    },
-    "aws:cloudwatch/logGroup:LogGroup": lambda n, i: {"arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{n}"},
-    "aws:apigateway/restApi:RestApi": lambda n, i: {
-        "executionArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{n}",
-        "rootResourceId": "root",
-    },
-    "aws:s3/bucket:Bucket": lambda n, i: {"arn": f"arn:aws:s3:::{n}", "bucket": n},
-    "aws:sqs/queue:Queue": lambda n, i: {
-        "arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{n}",
-        "url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{n}",
-    },
-    "aws:cloudwatch/eventRule:EventRule": lambda n, i: {"arn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{n}"},
-    "aws:sns/topic:Topic": lambda n, i: {"arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:{n}"},
-    "aws:bedrock/agentcoreMemory:AgentcoreMemory": lambda n, i: {
-        "arn": f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:memory/{n}-abcdef1234",
-    },
-}
-
-
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Answers every resource with realistic ids/ARNs and keeps what was asked for."""
-
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.resources.append(args)
-        name = _physical_name(args)
-        outputs = {"name": name, **args.inputs, **_ARNS.get(args.typ, lambda n, i: {})(name, args.inputs)}
-        if args.typ == "aws:apigateway/stage:Stage":
-            rest_api = args.inputs["restApi"]
-            outputs["invokeUrl"] = f"https://{rest_api}.execute-api.{REGION}.amazonaws.com/{args.inputs['stageName']}"
-        resource_id = name if args.typ != "aws:apigateway/restApi:RestApi" else "a1b2c3d4e5"
-        if args.typ == "aws:apigateway/restApi:RestApi":
-            outputs["executionArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{resource_id}"
-        return resource_id, outputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        answers = {
-            "aws:index/getCallerIdentity:getCallerIdentity": {"accountId": ACCOUNT, "arn": "", "userId": ""},
-            "aws:index/getRegion:getRegion": {"name": REGION, "region": REGION, "id": REGION},
-            "aws:index/getPartition:getPartition": {"partition": "aws", "dnsSuffix": "amazonaws.com"},
-        }
-        return answers.get(args.token, {}), None
-
-    # Queries over the recorded graph.
-    def of_type(self, typ: str) -> list[pulumi.runtime.MockResourceArgs]:
-        return [resource for resource in self.resources if resource.typ == typ]
-
-    def one(self, typ: str) -> pulumi.runtime.MockResourceArgs:
-        found = self.of_type(typ)
-        assert len(found) == 1, f"expected one {typ}, found {len(found)}"
-        return found[0]
-
-    def named(self, name: str) -> pulumi.runtime.MockResourceArgs:
-        return next(resource for resource in self.resources if resource.name == name)
 
 
 @pytest.fixture
@@ -123,18 +46,6 @@ def build(mocks: RecordingMocks) -> Callable[[Callable[[], Any]], Any]:
         return result.get("value")
 
     return run
-
-
-def resolve(output: Any) -> Any:
-    """The plain value of an Output (or a plain value) after a `build`."""
-    value: dict[str, Any] = {}
-
-    @pulumi.runtime.test
-    def read() -> Any:
-        return pulumi.Output.from_input(output).apply(lambda v: value.setdefault("v", v))
-
-    read()
-    return value["v"]
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -12,13 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from handlers import openapi
-from handlers.core.http import CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS
+from handlers.core.cors import cors_headers
 
 VALIDATOR = "all"
-_CORS_HEADER_VALUES = {
-    "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
-    "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
-}
 
 
 def api_gateway_document(origin: str, invoke_arns: Mapping[str, str], title: str = "NullCheck API") -> dict[str, Any]:
@@ -46,13 +42,9 @@ def _quoted(values: Mapping[str, str]) -> dict[str, str]:
     return {name: f"'{value}'" for name, value in values.items()}
 
 
-def cors_values(origin: str) -> dict[str, str]:
-    return {"Access-Control-Allow-Origin": origin, **_CORS_HEADER_VALUES}
-
-
 def preflight(origin: str) -> dict[str, Any]:
     """OPTIONS answered by API Gateway itself (mock integration): no Lambda cold start."""
-    headers = cors_values(origin)
+    headers = cors_headers(origin)
     return {
         "summary": "CORS preflight",
         "responses": {
@@ -79,7 +71,7 @@ def preflight(origin: str) -> dict[str, Any]:
 
 def gateway_responses(origin: str) -> dict[str, Any]:
     """CORS on API Gateway's own errors; a failed validation names what was wrong, as JSON."""
-    parameters = {f"gatewayresponse.header.{name}": value for name, value in _quoted(cors_values(origin)).items()}
+    parameters = {f"gatewayresponse.header.{name}": value for name, value in _quoted(cors_headers(origin)).items()}
     message = {"application/json": '{"message":$context.error.messageString}'}
     return {
         "DEFAULT_4XX": {"responseParameters": parameters, "responseTemplates": message},

@@ -7,6 +7,7 @@ carries the CORS headers: browsers need them to read a 4xx as much as a 200.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,22 +19,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.catalog import Route
+from handlers.core.cors import cors_headers
 from handlers.core.errors import DomainError
 from handlers.core.settings import settings
 
 logger = Logger()
-
-CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,x-amz-meta-filename"
-CORS_ALLOW_METHODS = "GET,POST,OPTIONS"
-
-
-def cors_headers(origin: str) -> dict[str, str]:
-    """The CORS headers of every answer; API Gateway's preflight and gateway responses use the same."""
-    return {
-        "Access-Control-Allow-Origin": origin,
-        "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
-        "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
-    }
 
 
 def error_response(status: int, message: str) -> Response[dict[str, str]]:
@@ -82,12 +72,27 @@ def create_resolver() -> APIGatewayRestResolver:
 
 def resolve_with_cors(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Resolve the request, then add the CORS headers the resolver only adds for browser origins."""
-    response = app.resolve(event, context)
+    content_type = _header(event, "content-type")
+    response: dict[str, Any]
+    if event.get("body") and content_type and not content_type.lower().startswith("application/json"):
+        response = {
+            "statusCode": 415,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps({"message": "send the body as application/json"}),
+            "isBase64Encoded": False,
+        }
+    else:
+        response = app.resolve(event, context)
     headers = cors_headers(settings().origin)
     response.setdefault("headers", {}).update(headers)
     if "multiValueHeaders" in response:
         response["multiValueHeaders"].update({name: [value] for name, value in headers.items()})
     return response
+
+
+def _header(event: dict[str, Any], name: str) -> str | None:
+    headers = event.get("headers") or {}
+    return next((value for key, value in headers.items() if key.lower() == name), None)
 
 
 def lambda_handler_for(

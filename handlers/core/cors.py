@@ -1,0 +1,13 @@
+"""CORS headers of the API, shared by the handlers, API Gateway's own answers and the local stack."""
+
+ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,x-amz-meta-filename"
+ALLOW_METHODS = "GET,POST,OPTIONS"
+
+
+def cors_headers(origin: str) -> dict[str, str]:
+    """Headers on every answer, errors and preflights included."""
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Headers": ALLOW_HEADERS,
+        "Access-Control-Allow-Methods": ALLOW_METHODS,
+    }

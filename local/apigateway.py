@@ -1,0 +1,222 @@
+"""API Gateway on 127.0.0.1: the catalog's routes, the same OpenAPI validation and CORS, proxy events.
+
+Requests are validated the way the deployed API's "Validate All" validator does (request body
+against its schema, required parameters present) using the same generated OpenAPI document,
+then turned into REST API Lambda proxy events for the real handler functions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from openapi_schema_validator import OAS30Validator
+
+from handlers.catalog import Function, Route, api_functions
+from handlers.core.cors import cors_headers
+from handlers.openapi import document
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _CompiledRoute:
+    function: Function
+    route: Route
+    pattern: re.Pattern[str]
+
+
+class LambdaContext:
+    """The context object a handler reads (function name, request id, remaining time)."""
+
+    def __init__(self, function: Function) -> None:
+        self.function_name = function.name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = function.memory_mb or 1024
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function.name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+def invoke_handler(function: Function, event: dict[str, Any]) -> dict[str, Any]:
+    """Call the catalog entry's `module.function` in this process, as Lambda would."""
+    module_name, attribute = function.handler.rsplit(".", 1)
+    handler = getattr(importlib.import_module(module_name), attribute)
+    result: dict[str, Any] = handler(event, LambdaContext(function))
+    return result
+
+
+def proxy_event(
+    route: Route,
+    path: str,
+    path_parameters: dict[str, str],
+    query: list[tuple[str, str]],
+    headers: dict[str, str],
+    body: str | None,
+    stage: str,
+) -> dict[str, Any]:
+    """A REST API (v1) Lambda proxy event, as API Gateway builds it."""
+    single_query = dict(query) or None
+    multi_query: dict[str, list[str]] = {}
+    for name, value in query:
+        multi_query.setdefault(name, []).append(value)
+    return {
+        "resource": route.path,
+        "path": path,
+        "httpMethod": route.method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": single_query,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": path_parameters or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": route.path,
+            "httpMethod": route.method,
+            "path": f"/{stage}{path}",
+            "stage": stage,
+            "requestId": str(uuid.uuid4()),
+            "requestTimeEpoch": int(datetime.now(UTC).timestamp() * 1000),
+            "identity": {"sourceIp": "127.0.0.1"},
+            "accountId": "000000000000",
+            "apiId": "local",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+class LocalApiGateway:
+    """Routes, validates and answers like the deployed REST API's stage."""
+
+    def __init__(self, *, origin: str = "*", stage: str = "api", invoke: Invoke = invoke_handler) -> None:
+        self.origin = origin
+        self.stage = stage
+        self.invoke = invoke
+        self.document = document()
+        components = self.document["components"]
+        self._validators = {
+            name: OAS30Validator({"$ref": f"#/components/schemas/{name}", "components": components})
+            for name in components["schemas"]
+        }
+        self._routes = [
+            _CompiledRoute(function, route, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", route.path) + "$"))
+            for function, route in api_functions()
+        ]
+        self._server: ThreadingHTTPServer | None = None
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+        """One HTTP request to one answer (the HTTP server only moves bytes)."""
+        url = urlsplit(target)
+        prefix = f"/{self.stage}"
+        if url.path != prefix and not url.path.startswith(prefix + "/"):
+            return self._error(404, f"stage not found; the API lives under {prefix}")
+        path = url.path[len(prefix) :] or "/"
+        if method == "GET" and path == "/openapi.json":
+            return self._json(200, self.document)
+        matches = [(r, m) for r in self._routes if (m := r.pattern.match(path))]
+        if not matches:
+            return self._error(404, "no such route")
+        if method == "OPTIONS":
+            return Answer(200, b"", cors_headers(self.origin))
+        chosen = next(((r, m) for r, m in matches if r.route.method == method), None)
+        if chosen is None:
+            return self._error(405, f"{method} is not allowed on {path}")
+        compiled, match = chosen
+        if len(body) > MAX_BODY_BYTES:
+            return self._error(413, "request body too large")
+        problem = self._validate(compiled.route, headers, body)
+        if problem:
+            return self._error(400, problem)
+        text = body.decode("utf-8", errors="replace") if body else None
+        event = proxy_event(compiled.route, path, match.groupdict(), parse_qsl(url.query), headers, text, self.stage)
+        try:
+            result = self.invoke(compiled.function, event)
+        except Exception:  # a crashed function is API Gateway's 502, never silence
+            return self._error(502, "Internal server error")
+        answer_headers = {**result.get("headers", {})}
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            answer_headers[name] = ",".join(values)
+        return Answer(int(result["statusCode"]), (result.get("body") or "").encode(), answer_headers)
+
+    def _validate(self, route: Route, headers: dict[str, str], body: bytes) -> str | None:
+        """What API Gateway's "Validate All" would refuse, in the words of our gateway response."""
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+        if route.request_model is None or not content_type.lower().startswith("application/json"):
+            # Like API Gateway: no model for that media type, so the function decides.
+            return None
+        try:
+            payload = json.loads(body) if body else None
+        except (ValueError, UnicodeDecodeError):
+            return "invalid request body: not JSON"
+        errors = sorted(self._validators[route.request_model.__name__].iter_errors(payload), key=str)
+        if errors:
+            where = "/".join(str(step) for step in errors[0].absolute_path)
+            return f"invalid request body: {where + ': ' if where else ''}{errors[0].message}"
+        return None
+
+    def _json(self, status: int, payload: Any) -> Answer:
+        return Answer(
+            status, json.dumps(payload).encode(), {"Content-Type": "application/json", **cors_headers(self.origin)}
+        )
+
+    def _error(self, status: int, message: str) -> Answer:
+        return self._json(status, {"message": message})
+
+    def start(self, port: int = 3000, host: str = "127.0.0.1") -> str:
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY_BYTES:
+                    answer = gateway._error(413, "request body too large")
+                    self.close_connection = True
+                else:
+                    body = self.rfile.read(length) if length else b""
+                    answer = gateway.handle(self.command, self.path, dict(self.headers.items()), body)
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                self.wfile.write(answer.body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="local-api", daemon=True).start()
+        return f"http://{host}:{self._server.server_address[1]}/{self.stage}"
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None

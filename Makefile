@@ -1,0 +1,45 @@
+# NullCheck: `make dev` runs the stack locally, `make test` checks everything.
+# Each target bootstraps the `venv` that Pulumi.yaml names; only Python 3.11+ and make are needed.
+
+PYTHON ?= python3
+VENV := venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: venv test lint typecheck unit dev demo bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+unit: venv
+	$(PY) -m pytest tests/unit
+	$(PY) -m pytest tests/e2e
+
+test: lint typecheck unit
+
+dev: venv
+	$(PY) -m local
+
+demo: venv
+	$(PY) -m local.demo
+
+bench: venv
+	$(PY) bench/cold_start.py
+
+clean:
+	rm -rf build .mypy_cache .pytest_cache .ruff_cache

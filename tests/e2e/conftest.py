@@ -1,0 +1,26 @@
+"""The local stack, started once in this process; tests talk to it over HTTP only.
+
+Handlers read their environment at import, so the local stack runs in its own pytest process
+(`make test` runs tests/e2e separately from tests/unit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from local.stack import LocalStack, LocalStackConfig
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalStack]:
+    with LocalStack(LocalStackConfig(api_port=0, origin="https://studio.example.com")) as running:
+        yield running
+
+
+@pytest.fixture
+def api(stack: LocalStack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.api_url, timeout=30) as client:
+        yield client

@@ -61,6 +61,7 @@ class Route:
     success_status: int = 200
     request_model: type[BaseModel] | None = None
     query_model: type[BaseModel] | None = None
+    request_body_required: bool = True
     error_statuses: tuple[int, ...] = (400,)
 
     @property
@@ -140,6 +141,83 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:Query",)),),
         env=(Env.TABLE_NAME,),
+    ),
+    Function(
+        name="request-transcript-upload",
+        handler="handlers.api.request_transcript_upload.lambda_handler",
+        description="POST /episodes/{episodeId}/transcripts: presigned PUT for the SRT, reused while valid",
+        trigger=Route(
+            "POST",
+            "/episodes/{episodeId}/transcripts",
+            "Get an upload URL for the episode's transcript",
+            models.TranscriptUpload,
+            success_status=201,
+            request_model=models.TranscriptUploadRequest,
+            request_body_required=False,
+            error_statuses=(404,),
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:PutItem")),
+            Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="start-track-upload",
+        handler="handlers.api.start_track_upload.lambda_handler",
+        description="POST /episodes/{episodeId}/tracks: open a multipart upload for a video track",
+        trigger=Route(
+            "POST",
+            "/episodes/{episodeId}/tracks",
+            "Start uploading a video track",
+            models.TrackUploadSession,
+            request_model=models.StartTrackUploadRequest,
+            error_statuses=(404, 409),
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:PutItem")),
+            # CreateMultipartUpload and AbortMultipartUpload are authorised as these two actions.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject", "s3:AbortMultipartUpload")),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="presign-track-parts",
+        handler="handlers.api.presign_track_parts.lambda_handler",
+        description="POST /episodes/{episodeId}/tracks/{trackName}/parts: presigned part URLs",
+        trigger=Route(
+            "POST",
+            "/episodes/{episodeId}/tracks/{trackName}/parts",
+            "Get upload URLs for parts of a track",
+            models.PartUrls,
+            request_model=models.PresignPartsRequest,
+            error_statuses=(404,),
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:GetItem",)), Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",))),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="complete-track-upload",
+        handler="handlers.api.complete_track_upload.lambda_handler",
+        description="POST /episodes/{episodeId}/tracks/{trackName}/complete: record and announce the track",
+        trigger=Route(
+            "POST",
+            "/episodes/{episodeId}/tracks/{trackName}/complete",
+            "Complete a track upload",
+            models.CompletedTrackUpload,
+            request_model=models.CompleteTrackUploadRequest,
+            error_statuses=(404, 409),
+        ),
+        grants=(
+            Grant(
+                Resource.TABLE,
+                ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            ),
+            # CompleteMultipartUpload is authorised as s3:PutObject.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",)),
+            Grant(Resource.DEFAULT_EVENT_BUS, ("events:PutEvents",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
 )
 

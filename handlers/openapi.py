@@ -49,7 +49,7 @@ def operation(function: Function, route: Route, schemas: dict[str, Any]) -> dict
     }
     if route.request_model:
         op["requestBody"] = {
-            "required": True,
+            "required": route.request_body_required,
             "content": {"application/json": {"schema": schema_ref(route.request_model, schemas, "validation")}},
         }
     return op

@@ -166,6 +166,8 @@ class LocalApiGateway:
         if route.request_model is None or not content_type.lower().startswith("application/json"):
             # Like API Gateway: no model for that media type, so the function decides.
             return None
+        if not body and not route.request_body_required:
+            return None
         try:
             payload = json.loads(body) if body else None
         except (ValueError, UnicodeDecodeError):

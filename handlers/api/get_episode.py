@@ -2,17 +2,16 @@
 
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import episodes, http
+from handlers.core import clients, episodes, http
 from handlers.core.settings import settings
 
 logger = Logger()
 tracer = Tracer()
-table = boto3.resource("dynamodb").Table(settings().require("table_name"))
+table = clients.table(settings().require("table_name"))
 app = http.create_resolver()
 route = catalog.route_of(__name__)
 

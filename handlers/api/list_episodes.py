@@ -2,20 +2,19 @@
 
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from handlers import catalog
-from handlers.core import episodes, http
+from handlers.core import clients, episodes, http
 from handlers.core.cursor import CursorCodec
 from handlers.core.models import ListEpisodesQuery
 from handlers.core.settings import settings
 
 logger = Logger()
 tracer = Tracer()
-table = boto3.resource("dynamodb").Table(settings().require("table_name"))
+table = clients.table(settings().require("table_name"))
 codec = CursorCodec(settings().require("encryption_key"), listing="episodes")
 app = http.create_resolver()
 route = catalog.route_of(__name__)

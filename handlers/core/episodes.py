@@ -106,3 +106,13 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
         else value
         for name, value in item.items()
     }
+
+
+def require_episode(table: Any, episode_id: str) -> dict[str, Any]:
+    """The episode's metadata record; `NotFound` when there is none."""
+    if not _EPISODE_ID.match(episode_id):
+        raise NotFound(f"episode {episode_id} not found")
+    item: dict[str, Any] | None = table.get_item(Key=records.episode_key(episode_id)).get("Item")
+    if item is None:
+        raise NotFound(f"episode {episode_id} not found")
+    return item

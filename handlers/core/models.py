@@ -97,3 +97,61 @@ class EpisodeDetail(BaseModel):
     createdAt: datetime
     updatedAt: datetime
     tracks: list[TrackView] = []
+
+
+PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x20-\x7E]+$")]
+UploadId = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+PartNumber = Annotated[int, Field(strict=True, ge=1, le=10_000)]
+
+
+class TranscriptUploadRequest(ApiModel):
+    filename: PrintableName | None = Field(None, description="Stored as object metadata `filename`")
+
+
+class TranscriptUpload(BaseModel):
+    key: str
+    uploadUrl: str
+    expiresAt: datetime
+    requiredHeaders: dict[str, str] | None = None
+
+
+class StartTrackUploadRequest(ApiModel):
+    filename: PrintableName
+    trackName: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class TrackUploadSession(BaseModel):
+    key: str
+    uploadId: str
+    trackName: str = Field(description="The sanitised track name to use in the part and complete paths")
+    expiresAt: datetime
+    requiredHeaders: dict[str, str]
+
+
+class PresignPartsRequest(ApiModel):
+    uploadId: UploadId
+    partNumbers: Annotated[list[PartNumber], Field(min_length=1, max_length=1000)]
+
+
+class PartUrl(BaseModel):
+    partNumber: int
+    url: str
+
+
+class PartUrls(BaseModel):
+    urls: list[PartUrl]
+
+
+class CompletedPart(ApiModel):
+    ETag: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    PartNumber: PartNumber
+
+
+class CompleteTrackUploadRequest(ApiModel):
+    uploadId: UploadId
+    parts: Annotated[list[CompletedPart], Field(min_length=1, max_length=10_000)]
+
+
+class CompletedTrackUpload(BaseModel):
+    key: str
+    trackName: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -13,12 +14,13 @@ import pytest
 import requests
 from moto.server import ThreadedMotoServer
 
-from local.resources import create_table
+from local.resources import create_bucket, create_table
 
 TABLE = "nullcheck-test"
+BUCKET = "nullcheck-test-bucket"
 HANDLER_ENV = {
     "TABLE_NAME": TABLE,
-    "BUCKET_NAME": "nullcheck-test-bucket",
+    "BUCKET_NAME": BUCKET,
     "ENCRYPTION_KEY": "unit-test-secret",
     "ORIGIN": "https://studio.example.com",
     "CHUNK_SECONDS": "120",
@@ -43,6 +45,29 @@ def table(moto_url: str) -> Any:
     requests.post(f"{moto_url}/moto-api/reset", timeout=10)
     create_table(boto3.client("dynamodb"), TABLE)
     return boto3.resource("dynamodb").Table(TABLE)
+
+
+@pytest.fixture
+def bucket(table: Any) -> str:
+    """The media bucket, with the component's settings (created after the reset of `table`)."""
+    create_bucket(boto3.client("s3"), BUCKET)
+    return BUCKET
+
+
+@pytest.fixture
+def published(table: Any) -> Callable[[], list[dict[str, Any]]]:
+    """Events NullCheck puts on the default bus, caught by a rule into an SQS queue."""
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    queue_url = sqs.create_queue(QueueName="published-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="catch-nullcheck", EventPattern=json.dumps({"source": ["nullcheck"]}))
+    events.put_targets(Rule="catch-nullcheck", Targets=[{"Id": "queue", "Arn": queue_arn}])
+
+    def drain() -> list[dict[str, Any]]:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        return [json.loads(message["Body"]) for message in messages]
+
+    return drain
 
 
 @pytest.fixture

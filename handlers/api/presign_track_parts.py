@@ -1,0 +1,28 @@
+"""POST /episodes/{episodeId}/tracks/{trackName}/parts: presigned URLs for parts of the open upload."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from handlers import catalog
+from handlers.core import clients, http, uploads
+from handlers.core.models import PresignPartsRequest
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+storage = uploads.Storage(
+    table=clients.table(settings().require("table_name")), s3=clients.s3(), bucket=settings().require("bucket_name")
+)
+app = http.create_resolver()
+route = catalog.route_of(__name__)
+
+
+@http.bind(app, route)
+def presign_track_parts(episodeId: str, trackName: str, body: PresignPartsRequest) -> Response[Any]:
+    urls = uploads.presign_parts(storage, episodeId, trackName, body)
+    return http.json_response(route.success_status, urls.model_dump(mode="json"))
+
+
+lambda_handler = http.lambda_handler_for(app, logger, tracer)

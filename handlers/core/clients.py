@@ -1,0 +1,30 @@
+"""boto3 clients as every function creates them: once per container, at module scope.
+
+Keep-alive and standard retries are the Python counterpart of the seed's
+`AWS_NODEJS_CONNECTION_REUSE_ENABLED=1`: botocore pools connections per client, so creating
+clients once and reusing them across invocations is what keeps warm calls fast. Endpoints come
+from `AWS_ENDPOINT_URL*` when set (the local stack), from the region otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_attempts": 3})
+# Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
+PRESIGN_CONFIG = DEFAULT_CONFIG.merge(Config(signature_version="s3v4"))
+
+
+def client(service: str) -> Any:
+    return boto3.client(service, config=DEFAULT_CONFIG)  # type: ignore[call-overload]
+
+
+def s3() -> Any:
+    return boto3.client("s3", config=PRESIGN_CONFIG)
+
+
+def table(name: str) -> Any:
+    return boto3.resource("dynamodb", config=DEFAULT_CONFIG).Table(name)

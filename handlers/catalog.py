@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from handlers.core import models
+from handlers.core import events, models
 
 
 class Resource(StrEnum):
@@ -218,6 +218,71 @@ FUNCTIONS: tuple[Function, ...] = (
             Grant(Resource.DEFAULT_EVENT_BUS, ("events:PutEvents",)),
         ),
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="start-preprocessing",
+        handler="handlers.events.start_preprocessing.lambda_handler",
+        description="Video Upload Completed: create the track's MediaConvert HLS job, once",
+        trigger=EventRule(
+            "A track's upload completed",
+            {"source": [events.SOURCE], "detail-type": [events.VIDEO_UPLOAD_COMPLETED]},
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),
+            Grant(Resource.MEDIACONVERT, ("mediaconvert:CreateJob",)),
+            Grant(Resource.MEDIACONVERT_ROLE, ("iam:PassRole",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN, Env.CHUNK_SECONDS),
+    ),
+    Function(
+        name="preprocessing-completed",
+        handler="handlers.events.preprocessing_completed.lambda_handler",
+        description="MediaConvert COMPLETE: index the HLS segments onto the track",
+        trigger=EventRule(
+            "A chunking job completed",
+            {
+                "source": [events.MEDIACONVERT_SOURCE],
+                "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
+                "detail": {"status": ["COMPLETE"]},
+            },
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+            Grant(Resource.BUCKET, ("s3:ListBucket",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="preprocessing-failed",
+        handler="handlers.events.preprocessing_failed.lambda_handler",
+        description="MediaConvert ERROR or CANCELED: mark the track ProcessingFailed with the reason",
+        trigger=EventRule(
+            "A chunking job failed",
+            {
+                "source": [events.MEDIACONVERT_SOURCE],
+                "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
+                "detail": {"status": ["ERROR", "CANCELED"]},
+            },
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),),
+        env=(Env.TABLE_NAME,),
+    ),
+    Function(
+        name="transcript-added",
+        handler="handlers.events.transcript_added.lambda_handler",
+        description="S3 Object Created (.srt): record the episode's transcript",
+        trigger=EventRule(
+            "An SRT transcript landed in the bucket",
+            {
+                "source": [events.S3_SOURCE],
+                "detail-type": [events.S3_OBJECT_CREATED],
+                "detail": {"object": {"key": [{"suffix": ".srt"}]}},
+            },
+            bucket_scoped=True,
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:UpdateItem", "dynamodb:DeleteItem")),),
+        env=(Env.TABLE_NAME,),
     ),
 )
 

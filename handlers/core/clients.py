@@ -19,7 +19,7 @@ PRESIGN_CONFIG = DEFAULT_CONFIG.merge(Config(signature_version="s3v4"))
 
 
 def client(service: str) -> Any:
-    return boto3.client(service, config=DEFAULT_CONFIG)  # type: ignore[call-overload]
+    return boto3.client(service, config=DEFAULT_CONFIG)
 
 
 def s3() -> Any:

@@ -1,9 +1,9 @@
-"""Events NullCheck publishes and listens to: names shared by publishers, rules and handlers."""
+"""Events NullCheck publishes and listens to: names and detail shapes shared by publishers, rules and handlers.
+
+Plain pydantic, so the catalog (and through it the Pulumi program) can import the names.
+"""
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -23,11 +23,23 @@ class VideoUploadCompleted(BaseModel):
     key: str
 
 
-def publish(events: Any, detail_type: str, detail: BaseModel) -> None:
-    """Put one event on the default bus; a refused entry is an error, not a silent loss."""
-    answer = events.put_events(
-        Entries=[{"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(detail.model_dump(mode="json"))}]
-    )
-    if answer.get("FailedEntryCount"):
-        failure = answer["Entries"][0]
-        raise RuntimeError(f"EventBridge refused the event: {failure.get('ErrorCode')} {failure.get('ErrorMessage')}")
+class OutputDetail(BaseModel):
+    outputFilePaths: list[str] = []
+    durationInMs: int | None = None
+
+
+class OutputGroupDetail(BaseModel):
+    type: str | None = None
+    playlistFilePaths: list[str] = []
+    outputDetails: list[OutputDetail] = []
+
+
+class JobStateChange(BaseModel):
+    """Detail of `MediaConvert Job State Change` (the fields NullCheck reads)."""
+
+    jobId: str
+    status: str
+    userMetadata: dict[str, str] = {}
+    outputGroupDetails: list[OutputGroupDetail] = []
+    errorCode: int | None = None
+    errorMessage: str | None = None

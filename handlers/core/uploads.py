@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from handlers.core import events, keys
+from handlers.core import eventbridge, events, keys
 from handlers.core import table as records
 from handlers.core.episodes import require_episode
 from handlers.core.errors import BadRequest, Conflict, NotFound
@@ -234,7 +234,7 @@ def complete_track_upload(
         if not winner:
             raise NotFound(f"episode {episode_id} not found") from error
         return _already_completed(bus, winner, request.uploadId, announce=False)
-    events.publish(
+    eventbridge.publish(
         bus,
         events.VIDEO_UPLOAD_COMPLETED,
         events.VideoUploadCompleted(episodeId=episode_id, trackName=track_name, key=session["key"]),
@@ -248,7 +248,7 @@ def _already_completed(bus: Any, track: dict[str, Any], upload_id: str, announce
         raise Conflict(f"track {track['trackName']} was completed by another upload")
     if announce and track["status"] == TrackStatus.UNPROCESSED.value and not track.get("mediaConvertJobId"):
         # The first attempt may have failed after recording the track; the event is idempotent.
-        events.publish(
+        eventbridge.publish(
             bus,
             events.VIDEO_UPLOAD_COMPLETED,
             events.VideoUploadCompleted(episodeId=track["pk"], trackName=track["trackName"], key=track["uploadKey"]),

@@ -1,0 +1,25 @@
+"""`Video Upload Completed` → one MediaConvert job that chunks the track into HLS segments."""
+
+from aws_lambda_powertools import Logger, Tracer
+
+from handlers.core import clients, eventbridge, preprocessing
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = clients.table(settings().require("table_name"))
+mediaconvert = clients.client("mediaconvert")
+job_spec = preprocessing.JobSpec(
+    bucket=settings().require("bucket_name"),
+    role_arn=settings().require("mediaconvert_role_arn"),
+    chunk_seconds=settings().chunk_seconds,
+)
+
+
+def start_preprocessing(event: eventbridge.VideoUploadCompletedEvent) -> None:
+    preprocessing.start(table, mediaconvert, job_spec, event.detail)
+
+
+lambda_handler = eventbridge.event_handler_for(
+    eventbridge.VideoUploadCompletedEvent, start_preprocessing, logger, tracer
+)

@@ -1,0 +1,18 @@
+"""S3 `Object Created` for an .srt → the episode records its transcript (status Transcript Uploaded)."""
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
+
+from handlers.core import clients, eventbridge, transcripts
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = clients.table(settings().require("table_name"))
+
+
+def transcript_added(event: S3EventNotificationEventBridgeModel) -> None:
+    transcripts.record_transcript(table, event.detail.object.key)
+
+
+lambda_handler = eventbridge.event_handler_for(S3EventNotificationEventBridgeModel, transcript_added, logger, tracer)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 
 from tests.pulumi_mocks import RecordingMocks
-
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS = Path(__file__).parent / "events"
 
 # Handlers read their environment once at import; tests point every boto3 client at moto.
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
@@ -46,8 +41,3 @@ def build(mocks: RecordingMocks) -> Callable[[Callable[[], Any]], Any]:
         return result.get("value")
 
     return run
-
-
-def load_event(name: str) -> dict[str, Any]:
-    """A sample AWS event from tests/events (shapes from AWS documentation)."""
-    return json.loads((EVENTS / f"{name}.json").read_text())

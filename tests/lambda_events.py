@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+EVENTS = Path(__file__).parent / "events"
 
 
 class FakeContext:
@@ -56,3 +59,15 @@ def invoke(module: ModuleType, event: dict[str, Any]) -> tuple[int, dict[str, An
     """Call a handler; returns status, JSON body and headers."""
     response = module.lambda_handler(event, FakeContext())
     return response["statusCode"], json.loads(response["body"] or "null"), response["headers"]
+
+
+def load_event(name: str, **placeholders: str) -> dict[str, Any]:
+    """A sample AWS event from tests/events (shapes from AWS documentation), placeholders filled.
+
+    `load_event("mediaconvert_complete", EPISODE=id, BUCKET=name)` replaces those words everywhere.
+    """
+    text = (EVENTS / f"{name}.json").read_text()
+    for word, value in placeholders.items():
+        text = text.replace(word, value)
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded

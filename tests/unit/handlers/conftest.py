@@ -24,6 +24,7 @@ HANDLER_ENV = {
     "ENCRYPTION_KEY": "unit-test-secret",
     "ORIGIN": "https://studio.example.com",
     "CHUNK_SECONDS": "120",
+    "MEDIACONVERT_ROLE_ARN": "arn:aws:iam::123456789012:role/nullcheck-mediaconvert",
 }
 
 

@@ -1,0 +1,211 @@
+"""Chunking events through the real handlers: one job per track, outcomes recorded once, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from tests.lambda_events import FakeContext, load_event
+from tests.unit.handlers.conftest import BUCKET
+
+EPISODE = "4f6c3f8e-5b1e-4a8e-9a57-0d2f7f3d9c11"
+ROLE = "arn:aws:iam::123456789012:role/nullcheck-mediaconvert"
+JOB = "1732474201234-abc123"
+MEDIA_PLAYLIST = """#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-TARGETDURATION:121
+#EXT-X-MEDIA-SEQUENCE:1
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXTINF:120.000,
+main_chunk_00001.ts
+#EXTINF:120.000,
+main_chunk_00002.ts
+#EXTINF:60.500,
+main_chunk_00003.ts
+#EXT-X-ENDLIST
+"""
+MASTER_PLAYLIST = """#EXTM3U
+#EXT-X-STREAM-INF:BANDWIDTH=5000000,RESOLUTION=1280x720
+main_chunk.m3u8
+"""
+
+
+@pytest.fixture
+def track(table: Any, bucket: str) -> Any:
+    """An episode with one uploaded, unprocessed track."""
+    table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
+    table.put_item(
+        Item={
+            "pk": EPISODE,
+            "sk": "track#main",
+            "trackName": "main",
+            "status": "Unprocessed",
+            "uploadKey": f"{EPISODE}/tracks/main.mp4",
+        }
+    )
+    return lambda: table.get_item(Key={"pk": EPISODE, "sk": "track#main"})["Item"]
+
+
+@pytest.fixture
+def start(handler: Any) -> Any:
+    return handler("handlers.events.start_preprocessing")
+
+
+def expect_job(stubber: Stubber) -> None:
+    stubber.add_response(
+        "create_job",
+        {"Job": {"Id": JOB, "Role": ROLE, "Settings": {}, "Status": "SUBMITTED"}},
+        {
+            "Role": ROLE,
+            "Settings": ANY,
+            "UserMetadata": {"episodeId": EPISODE, "trackName": "main"},
+            "ClientRequestToken": ANY,
+            "StatusUpdateInterval": "SECONDS_60",
+        },
+    )
+
+
+def test_upload_event_creates_one_hls_job_and_a_redelivery_creates_none(start: Any, track: Any) -> None:
+    event = load_event("video_upload_completed", EPISODE=EPISODE)
+    with Stubber(start.mediaconvert) as stubber:
+        expect_job(stubber)
+        start.lambda_handler(event, FakeContext())
+        start.lambda_handler(event, FakeContext())  # no second stubbed response: a second job would raise
+        stubber.assert_no_pending_responses()
+
+    stored = track()
+    assert stored["status"] == "Processing" and stored["mediaConvertJobId"] == JOB
+    assert "lockExpiresAt" not in stored
+
+
+def test_job_settings_chunk_to_hls_at_chunk_seconds(start: Any, track: Any) -> None:
+    with Stubber(start.mediaconvert) as stubber:
+        expect_job(stubber)
+        captured: dict[str, Any] = {}
+        start.mediaconvert.meta.events.register(
+            "provide-client-params.mediaconvert.CreateJob", lambda params, **_: captured.update(params)
+        )
+        start.lambda_handler(load_event("video_upload_completed", EPISODE=EPISODE), FakeContext())
+
+    settings = captured["Settings"]
+    assert settings["Inputs"][0]["FileInput"] == f"s3://{BUCKET}/{EPISODE}/tracks/main.mp4"
+    [group] = settings["OutputGroups"]
+    hls = group["OutputGroupSettings"]["HlsGroupSettings"]
+    assert group["OutputGroupSettings"]["Type"] == "HLS_GROUP_SETTINGS"
+    assert hls["Destination"] == f"s3://{BUCKET}/{EPISODE}/videos/main/chunks/"
+    assert hls["SegmentLength"] == 120
+    [output] = group["Outputs"]
+    assert output["VideoDescription"]["CodecSettings"]["H264Settings"]["RateControlMode"] == "QVBR"
+    assert output["AudioDescriptions"][0]["CodecSettings"]["AacSettings"]["Bitrate"] == 128000
+
+
+def test_a_failed_create_job_releases_the_lock_and_raises_for_a_retry(start: Any, track: Any) -> None:
+    event = load_event("video_upload_completed", EPISODE=EPISODE)
+    with Stubber(start.mediaconvert) as stubber:
+        stubber.add_client_error("create_job", "ForbiddenException", http_status_code=403)
+        with pytest.raises(Exception, match="ForbiddenException"):
+            start.lambda_handler(event, FakeContext())
+        assert track()["status"] == "Unprocessed"
+
+        expect_job(stubber)
+        start.lambda_handler(event, FakeContext())
+    assert track()["mediaConvertJobId"] == JOB
+
+
+def test_malformed_upload_events_are_dropped_without_a_job(start: Any, track: Any) -> None:
+    event = load_event("video_upload_completed", EPISODE=EPISODE)
+    del event["detail"]["key"]
+    with Stubber(start.mediaconvert) as stubber:
+        assert start.lambda_handler(event, FakeContext()) is None
+        stubber.assert_no_pending_responses()
+    assert track()["status"] == "Unprocessed"
+
+
+@pytest.fixture
+def processing(track: Any, table: Any) -> Any:
+    table.update_item(
+        Key={"pk": EPISODE, "sk": "track#main"},
+        UpdateExpression="SET #s = :p, mediaConvertJobId = :j",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":p": "Processing", ":j": JOB},
+    )
+    s3 = boto3.client("s3")
+    prefix = f"{EPISODE}/videos/main/chunks/"
+    s3.put_object(Bucket=BUCKET, Key=f"{prefix}main.m3u8", Body=MASTER_PLAYLIST.encode())
+    s3.put_object(Bucket=BUCKET, Key=f"{prefix}main_chunk.m3u8", Body=MEDIA_PLAYLIST.encode())
+    return track
+
+
+def test_complete_indexes_the_segments_once(handler: Any, processing: Any) -> None:
+    completed = handler("handlers.events.preprocessing_completed")
+    event = load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET)
+
+    completed.lambda_handler(event, FakeContext())
+    first = processing()
+    completed.lambda_handler(event, FakeContext())
+
+    assert first["status"] == "Processed"
+    assert first["segmentCount"] == 3 and float(first["totalDurationSeconds"]) == 300.5
+    assert first["manifestKey"] == f"{EPISODE}/videos/main/chunks/main_chunk.m3u8"
+    assert [(s["key"].rsplit("/", 1)[1], float(s["start"]), float(s["end"])) for s in first["segmentIndex"]] == [
+        ("main_chunk_00001.ts", 0.0, 120.0),
+        ("main_chunk_00002.ts", 120.0, 240.0),
+        ("main_chunk_00003.ts", 240.0, 300.5),
+    ]
+    assert processing()["updatedAt"] == first["updatedAt"]
+
+
+def test_complete_finds_the_manifest_by_listing_when_the_event_names_none(handler: Any, processing: Any) -> None:
+    completed = handler("handlers.events.preprocessing_completed")
+    event = load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"]["outputGroupDetails"] = []
+
+    completed.lambda_handler(event, FakeContext())
+
+    assert processing()["manifestKey"].endswith("main_chunk.m3u8")
+    assert processing()["segmentCount"] == 3
+
+
+def test_error_marks_the_track_failed_with_the_message(handler: Any, processing: Any) -> None:
+    failed = handler("handlers.events.preprocessing_failed")
+
+    failed.lambda_handler(load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext())
+
+    stored = processing()
+    assert stored["status"] == "ProcessingFailed"
+    assert stored["failureReason"].startswith("Unable to open input file")
+
+
+def test_canceled_without_message_gets_a_reason(handler: Any, processing: Any) -> None:
+    failed = handler("handlers.events.preprocessing_failed")
+    event = load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"].update(status="CANCELED")
+    del event["detail"]["errorMessage"], event["detail"]["errorCode"]
+
+    failed.lambda_handler(event, FakeContext())
+
+    assert processing()["failureReason"] == "MediaConvert job canceled"
+
+
+def test_a_late_error_never_moves_a_processed_track_backwards(handler: Any, processing: Any) -> None:
+    handler("handlers.events.preprocessing_completed").lambda_handler(
+        load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext()
+    )
+    handler("handlers.events.preprocessing_failed").lambda_handler(
+        load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext()
+    )
+
+    assert processing()["status"] == "Processed"
+    assert "failureReason" not in processing()
+
+
+def test_events_of_another_job_are_ignored(handler: Any, processing: Any) -> None:
+    event = load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"]["jobId"] = "some-older-job"
+
+    handler("handlers.events.preprocessing_failed").lambda_handler(event, FakeContext())
+
+    assert processing()["status"] == "Processing"

@@ -9,10 +9,13 @@ import pulumi_aws as aws
 
 from components import packaging
 from components.api import RestApi, RestApiArgs
+from components.event_subscription import EventSubscription, EventSubscriptionArgs
 from components.function import CatalogFunction, CatalogFunctionArgs
 from components.handler_package import HandlerPackage, HandlerPackageArgs
+from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
+from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
-from handlers.catalog import FUNCTIONS, Env, Resource
+from handlers.catalog import FUNCTIONS, Env, EventRule, Resource
 
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
@@ -22,6 +25,7 @@ config = pulumi.Config()
 stack = pulumi.get_stack()
 cors_origin = config.get("corsOrigin") or "*"
 log_retention_days = config.get_int("logRetentionDays") or 14
+chunk_seconds = config.get_int("chunkSeconds") or 120
 
 provider = aws.Provider(
     "aws",
@@ -33,6 +37,8 @@ opts = pulumi.ResourceOptions(providers=[provider])
 table = NullCheckTable(
     "nullcheck", TableArgs(point_in_time_recovery=config.get_bool("pointInTimeRecovery") or False), opts
 )
+bucket = MediaBucket("media", MediaBucketArgs(cors_rules=[CorsRule(allowed_origins=(cors_origin,))]), opts)
+mediaconvert_role = MediaConvertRole("mediaconvert", MediaConvertRoleArgs(bucket_arn=bucket.arn), opts)
 package = HandlerPackage(
     "handlers",
     HandlerPackageArgs(
@@ -43,13 +49,27 @@ package = HandlerPackage(
     opts,
 )
 
+caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(provider=provider))
 grant_targets: dict[Resource, list[pulumi.Input[str]]] = {
     Resource.TABLE: [table.arn],
     Resource.TABLE_INDEXES: [pulumi.Output.concat(table.arn, "/index/*")],
+    Resource.BUCKET: [bucket.arn],
+    Resource.BUCKET_OBJECTS: [pulumi.Output.concat(bucket.arn, "/*")],
+    Resource.DEFAULT_EVENT_BUS: [
+        pulumi.Output.concat("arn:aws:events:", region.region, ":", caller.account_id, ":event-bus/default")
+    ],
+    Resource.MEDIACONVERT: [
+        pulumi.Output.concat("arn:aws:mediaconvert:", region.region, ":", caller.account_id, ":queues/Default")
+    ],
+    Resource.MEDIACONVERT_ROLE: [mediaconvert_role.arn],
 }
 environment: dict[Env, pulumi.Input[str]] = {
     Env.TABLE_NAME: table.name,
+    Env.BUCKET_NAME: bucket.name,
     Env.ENCRYPTION_KEY: config.require_secret("encryptionKey"),
+    Env.MEDIACONVERT_ROLE_ARN: mediaconvert_role.arn,
+    Env.CHUNK_SECONDS: str(chunk_seconds),
 }
 functions = {
     spec.name: CatalogFunction(
@@ -67,6 +87,13 @@ functions = {
         opts,
     )
     for spec in FUNCTIONS
+}
+subscriptions = {
+    spec.name: EventSubscription(
+        spec.name, EventSubscriptionArgs(function=functions[spec.name], rule=spec.trigger, bucket_name=bucket.name), opts
+    )
+    for spec in FUNCTIONS
+    if isinstance(spec.trigger, EventRule)
 }
 api = RestApi(
     "nullcheck",

@@ -4,30 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pulumi
-
 from components.api import RestApi, RestApiArgs
-from components.function import CatalogFunction, CatalogFunctionArgs
-from handlers.catalog import Env, Resource, api_functions
-from tests.pulumi_mocks import resolve
-
-CODE = pulumi.AssetArchive({"handlers/__init__.py": pulumi.StringAsset("")})
-TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/t"
+from handlers.catalog import api_functions
+from tests.pulumi_mocks import deploy_function, resolve
 
 
 def api(**overrides):
-    functions = {
-        spec.name: CatalogFunction(
-            spec.name,
-            CatalogFunctionArgs(
-                spec=spec,
-                code=CODE,
-                grant_targets={Resource.TABLE: [TABLE], Resource.TABLE_INDEXES: [f"{TABLE}/index/*"]},
-                environment={Env.TABLE_NAME: "t", Env.ENCRYPTION_KEY: "k"},
-            ),
-        )
-        for spec, _ in api_functions()
-    }
+    functions = {spec.name: deploy_function(spec) for spec, _ in api_functions()}
     return RestApi("nc", RestApiArgs(functions=functions, **overrides))
 
 

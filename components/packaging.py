@@ -1,0 +1,211 @@
+"""Deterministic build of the Lambda code archive and the arm64 dependency layer.
+
+Pulumi hashes a `.zip` `FileArchive` by its raw bytes, so every archive built here is
+byte-for-byte reproducible: entries sorted, fixed timestamps and permissions, a fixed
+compression level, and nothing that varies per machine (`__pycache__`, `.pyc`, pip's RECORD,
+console scripts with this interpreter's path in their shebang). Unchanged code then shows no
+Lambda diff in `pulumi preview`. Pure build functions: no Pulumi import, so tests and the
+benchmark can call them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILD_DIR = REPO_ROOT / "build"
+"""Default output directory (git-ignored); `make clean` removes it."""
+HANDLERS_DIR = REPO_ROOT / "handlers"
+REQUIREMENTS = HANDLERS_DIR / "requirements.txt"
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+"""The earliest timestamp a zip entry can hold; every entry gets it."""
+FILE_MODE = 0o644
+COMPRESS_LEVEL = 9
+_UNIX = 3
+"""`create_system` of the entries: fixed, so the bytes do not depend on the building OS."""
+
+CODE_SUFFIXES = frozenset({".py", ".json"})
+"""What the code archive takes from the package: modules and JSON data files."""
+LAYER_FORMAT = "1"
+"""Part of the layer cache key: bump it when the layer's build rules change."""
+SDIST_BUILD_CONSTRAINTS = ("setuptools==84.2.1",)
+"""Pins the backend that builds sdist-only pure-Python dependencies (srt), whose generated
+METADATA/WHEEL files would otherwise change with each setuptools release."""
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file: what Pulumi's hash of a zip archive depends on."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def deterministic_zip(root: Path, destination: Path, prefix: str, include: Callable[[Path], bool]) -> Path:
+    """Zip the files under `root` that `include` accepts (given their path relative to `root`).
+
+    Entries are named `<prefix>/<relative path>`, sorted, with the same timestamp, permissions
+    and compression level, so the same file contents always give the same bytes. The archive is
+    written beside `destination` and renamed into place, so a half-written zip never exists
+    under the final name (the layer cache relies on that).
+    """
+    names = sorted(
+        (str(PurePosixPath(prefix, path.relative_to(root).as_posix())), path)
+        for path in root.rglob("*")
+        if path.is_file() and include(path.relative_to(root))
+    )
+    if not names:
+        raise ValueError(f"nothing to archive under {root}")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for name, path in names:
+            archive.writestr(_entry(name), path.read_bytes(), compresslevel=COMPRESS_LEVEL)
+    os.replace(partial, destination)
+    return destination
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry header carrying nothing from the file system: fixed time, mode and origin."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = _UNIX
+    info.external_attr = (stat.S_IFREG | FILE_MODE) << 16
+    return info
+
+
+def is_code_file(relative: Path) -> bool:
+    """Modules and JSON data of the handlers package; no bytecode, no tests, no requirements."""
+    directories = relative.parts[:-1]
+    return (
+        relative.suffix in CODE_SUFFIXES
+        and "__pycache__" not in directories
+        and "tests" not in directories
+        and not relative.name.startswith("test_")
+    )
+
+
+def build_code_archive(source: Path = HANDLERS_DIR, destination: Path = BUILD_DIR / "code") -> Path:
+    """Zip the package at `source` into `destination/<package>.zip`, entries under `<package>/`.
+
+    The Lambda runtime imports `handlers.api.…`, so the package directory's name is the prefix.
+    """
+    return deterministic_zip(source, destination / f"{source.name}.zip", source.name, is_code_file)
+
+
+def is_layer_file(relative: Path) -> bool:
+    """Everything pip installed except what varies per build or machine.
+
+    Left out: bytecode (compiled by whichever interpreter ran pip), `RECORD` (lists hashes of
+    files that are not shipped) and `bin/` (console scripts whose shebang is this interpreter's
+    path; a layer has no use for them).
+    """
+    parts = relative.parts
+    return (
+        parts[0] != "bin"
+        and "__pycache__" not in parts
+        and relative.suffix != ".pyc"
+        and not (relative.name == "RECORD" and relative.parent.name.endswith(".dist-info"))
+    )
+
+
+def layer_key(requirements: Path, python_version: str, platform: str) -> str:
+    """Short hash of everything that decides the layer's contents: the cache key in its file name."""
+    inputs = {
+        "requirements": requirements.read_text(encoding="utf-8"),
+        "python_version": python_version,
+        "platform": platform,
+        "format": LAYER_FORMAT,
+        "build_constraints": SDIST_BUILD_CONSTRAINTS,
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def build_dependency_layer(
+    requirements: Path = REQUIREMENTS,
+    destination: Path = BUILD_DIR / "layer",
+    *,
+    python_version: str = "3.13",
+    platform: str = "manylinux2014_aarch64",
+    cache_dir: Path | None = None,
+) -> Path:
+    """Build (or reuse) `destination/layer-<key>.zip`: the pinned dependencies under `python/`.
+
+    pip installs wheels for the Lambda's platform and Python version (native ones, such as
+    pydantic-core and cryptography, are aarch64), with `--no-deps`: `requirements` is the lock.
+    The file name holds `layer_key`, so a zip already built from the same inputs is returned
+    without running pip. `cache_dir` is pip's download and wheel cache (default
+    `build/pip-cache`, kept apart from the user's so sdist builds always use the pinned backend).
+    """
+    archive = destination / f"layer-{layer_key(requirements, python_version, platform)}.zip"
+    if archive.is_file():
+        return archive
+    with tempfile.TemporaryDirectory(prefix="nullcheck-layer-") as scratch:
+        site = Path(scratch) / "python"
+        constraints = Path(scratch) / "build-constraints.txt"
+        constraints.write_text("\n".join(SDIST_BUILD_CONSTRAINTS) + "\n", encoding="utf-8")
+        pip_install(
+            requirements,
+            site,
+            python_version=python_version,
+            platform=platform,
+            cache_dir=cache_dir or BUILD_DIR / "pip-cache",
+            build_constraints=constraints,
+        )
+        return deterministic_zip(site, archive, "python", is_layer_file)
+
+
+def pip_install(
+    requirements: Path,
+    target: Path,
+    *,
+    python_version: str,
+    platform: str,
+    cache_dir: Path,
+    build_constraints: Path,
+) -> None:
+    """Install `requirements` into `target` for another platform; raise with pip's output on failure.
+
+    Only wheels, except for packages the requirements file itself opts out with `--no-binary`
+    (pure-Python projects that publish no wheel). `--no-compile` skips bytecode that would only
+    be stripped again.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--no-compile",
+        "--only-binary=:all:",
+        "--platform",
+        platform,
+        "--implementation",
+        "cp",
+        "--python-version",
+        python_version,
+        "--target",
+        str(target),
+        "--cache-dir",
+        str(cache_dir),
+        "--build-constraint",
+        str(build_constraints),
+        "--requirement",
+        str(requirements),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"pip could not build the layer from {requirements}:\n{result.stdout}{result.stderr}")

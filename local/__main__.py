@@ -21,6 +21,7 @@ def main() -> None:
         console.print(f"[bold green]NullCheck local stack[/] API  {stack.api_url}")
         console.print(f"  OpenAPI      {stack.api_url}/openapi.json")
         console.print(f"  AWS (moto)   {stack.moto_url}")
+        console.print(f"  MediaConvert {stack.mediaconvert_url} (ffmpeg)")
         console.print("  Ctrl-C stops it.")
         with contextlib.suppress(KeyboardInterrupt):
             stopping.wait()

@@ -74,10 +74,10 @@ def probe(path: Path, *, cancel: threading.Event, timeout: float = PROBE_TIMEOUT
     # Without an output file ffmpeg always exits non-zero, so success is judged by the summary.
     if "Input #0" not in stderr:
         raise MediaError(INPUT_ERROR, f"Failed probe/open: [{_last_line(stderr)}]")
-    return parse_probe(stderr)
+    return _parse_probe(stderr)
 
 
-def parse_probe(stderr: str) -> MediaInfo:
+def _parse_probe(stderr: str) -> MediaInfo:
     """MediaInfo from the text `ffmpeg -i` prints (first video and first audio stream)."""
     duration = _DURATION.search(stderr)
     video = _VIDEO.search(stderr)
@@ -115,14 +115,17 @@ def package(
         "-map", "0:v:0", "-map", "0:a:0?",
         *(["-c", "copy"] if info.can_stream_copy else _reencode_args(segment_length)),
         "-f", "hls", "-hls_time", str(segment_length), "-hls_playlist_type", "vod",
-        # MediaConvert numbers segments from 00001.
+        # MediaConvert numbers segments from 00001. ffmpeg expands every %d in this pattern, so a
+        # base name holding "%d" gets odd (but playlist-consistent) segment names.
         "-start_number", "1", "-hls_segment_filename", str(out_dir / f"{rendition}_%05d.ts"),
         "-master_pl_name", master, str(out_dir / media),
     ]  # fmt: skip
     returncode, stderr = _run_ffmpeg(args, timeout=timeout, cancel=cancel)
     if returncode != 0:
         raise MediaError(UNKNOWN_ERROR, f"Transcoding failed: [{_last_line(stderr)}]")
-    segments = sorted(p.name for p in out_dir.glob(f"{rendition}_*.ts"))
+    # The media playlist is the authority on which segments make up the rendition.
+    lines = (out_dir / media).read_text().splitlines()
+    segments = [line for line in lines if line and not line.startswith("#")]
     written = _probe_output(out_dir / media, cancel=cancel)
     return HlsOutput(master, media, segments, *written)
 

@@ -13,10 +13,13 @@ import pytest
 
 from local.stack import LocalStack, LocalStackConfig
 
+CHUNK_SECONDS = 2
+
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
-    with LocalStack(LocalStackConfig(api_port=0, origin="https://studio.example.com")) as running:
+    config = LocalStackConfig(api_port=0, origin="https://studio.example.com", chunk_seconds=CHUNK_SECONDS)
+    with LocalStack(config) as running:
         yield running
 
 

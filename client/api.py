@@ -1,0 +1,241 @@
+"""Typed HTTP client of the NullCheck REST API (SPEC §1).
+
+One method per endpoint, answers typed as the API's JSON (camelCase keys, as on the wire), so
+the command line and scripts share one place that knows the contract. Any non-2xx answer
+becomes an `ApiError` carrying the status and the API's `{"message": ...}`; callers never parse
+error bodies themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Any, NotRequired, TypedDict
+from urllib.parse import quote
+
+import httpx
+
+DEFAULT_TIMEOUT = 30.0
+
+
+class ApiError(Exception):
+    """A non-2xx answer from the API: its status and the message it gave."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{message} (HTTP {status})")
+        self.status = status
+        self.message = message
+
+
+class EpisodeSummary(TypedDict):
+    id: str
+    title: str
+    status: str
+    airDate: NotRequired[str]
+    platforms: NotRequired[list[str]]
+
+
+class EpisodePage(TypedDict):
+    items: list[EpisodeSummary]
+    count: int
+    nextToken: NotRequired[str]
+
+
+class TrackView(TypedDict):
+    trackName: str
+    status: str
+    segmentCount: NotRequired[int]
+    totalDurationSeconds: NotRequired[float]
+    failureReason: NotRequired[str]
+
+
+class EpisodeDetail(TypedDict):
+    id: str
+    title: str
+    episodeNumber: int
+    status: str
+    summary: NotRequired[str]
+    airDate: NotRequired[str]
+    platforms: list[str]
+    themes: list[str]
+    seriesName: NotRequired[str]
+    numTracks: int
+    transcriptKey: NotRequired[str]
+    clipCount: int
+    createdAt: str
+    updatedAt: str
+    tracks: list[TrackView]
+
+
+class TranscriptUpload(TypedDict):
+    key: str
+    uploadUrl: str
+    expiresAt: str
+    requiredHeaders: NotRequired[dict[str, str]]
+
+
+class TrackUpload(TypedDict):
+    key: str
+    uploadId: str
+    expiresAt: str
+    requiredHeaders: dict[str, str]
+
+
+class PartUrl(TypedDict):
+    partNumber: int
+    url: str
+
+
+class CompletedPart(TypedDict):
+    ETag: str
+    PartNumber: int
+
+
+class CompletedTrack(TypedDict):
+    key: str
+    trackName: str
+
+
+class ClipSegment(TypedDict):
+    startTime: str | float
+    endTime: str | float
+    text: str
+    speaker: NotRequired[str]
+
+
+class Clip(TypedDict):
+    clipId: str
+    clipType: str
+    hook: str
+    summary: str
+    totalDurationSeconds: float
+    segments: list[ClipSegment]
+    bRollSuggestions: list[str]
+    confidence: NotRequired[float]
+    status: str
+
+
+class NullCheckClient:
+    """Client of one NullCheck API, e.g. `http://127.0.0.1:3000/api` (the stage URL, no trailing path).
+
+    `transport` replaces the network (tests pass an `httpx.MockTransport`). The underlying
+    `httpx.Client` is thread-safe, so upload workers may share one instance.
+    """
+
+    def __init__(
+        self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    def __enter__(self) -> NullCheckClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._http.close()
+
+    def create_episode(
+        self,
+        title: str,
+        episode_number: int,
+        *,
+        summary: str | None = None,
+        air_date: str | None = None,
+        platforms: Sequence[str] = (),
+        themes: Sequence[str] = (),
+        series_name: str | None = None,
+    ) -> str:
+        """Create an episode (status `Draft`) and return its id. The API validates every field."""
+        body: dict[str, Any] = {"title": title, "episodeNumber": episode_number}
+        optional = {"summary": summary, "airDate": air_date, "seriesName": series_name}
+        body.update({name: value for name, value in optional.items() if value is not None})
+        if platforms:
+            body["platforms"] = list(platforms)
+        if themes:
+            body["themes"] = list(themes)
+        created = self._call("POST", "/episodes", json=body)
+        return str(created["id"])
+
+    def list_episodes(self, *, limit: int | None = None, next_token: str | None = None) -> EpisodePage:
+        """One page of episodes, newest first; pass the page's `nextToken` to get the next one."""
+        params: dict[str, str | int] = {}
+        if limit is not None:
+            params["limit"] = limit
+        if next_token is not None:
+            params["nextToken"] = next_token
+        return self._call("GET", "/episodes", params=params)
+
+    def iter_episodes(self, *, limit: int | None = None) -> Iterator[EpisodeSummary]:
+        """Every episode, newest first, following `nextToken` across pages of `limit` items."""
+        next_token: str | None = None
+        while True:
+            page = self.list_episodes(limit=limit, next_token=next_token)
+            yield from page["items"]
+            next_token = page.get("nextToken")
+            if not next_token:
+                return
+
+    def get_episode(self, episode_id: str) -> EpisodeDetail:
+        """The episode with its tracks, transcript state and clip count."""
+        return self._call("GET", _episode_path(episode_id))
+
+    def create_transcript_upload(self, episode_id: str, filename: str | None = None) -> TranscriptUpload:
+        """A presigned PUT URL for the episode's SRT transcript (the same URL while it is valid)."""
+        body = {"filename": filename} if filename is not None else {}
+        return self._call("POST", f"{_episode_path(episode_id)}/transcripts", json=body)
+
+    def start_track_upload(self, episode_id: str, filename: str, track_name: str) -> TrackUpload:
+        """Start (or resume, while the session lives) the multipart upload of a video track."""
+        body = {"filename": filename, "trackName": track_name}
+        return self._call("POST", f"{_episode_path(episode_id)}/tracks", json=body)
+
+    def get_part_urls(
+        self, episode_id: str, track_name: str, upload_id: str, part_numbers: Sequence[int]
+    ) -> list[PartUrl]:
+        """Presigned PUT URLs for the given parts (1 to 10000) of a track upload."""
+        body = {"uploadId": upload_id, "partNumbers": list(part_numbers)}
+        answer = self._call("POST", f"{_track_path(episode_id, track_name)}/parts", json=body)
+        return answer["urls"]
+
+    def complete_track_upload(
+        self, episode_id: str, track_name: str, upload_id: str, parts: Sequence[CompletedPart]
+    ) -> CompletedTrack:
+        """Complete the multipart upload; the API records the track and starts its processing."""
+        body = {"uploadId": upload_id, "parts": list(parts)}
+        return self._call("POST", f"{_track_path(episode_id, track_name)}/complete", json=body)
+
+    def list_clips(self, episode_id: str) -> list[Clip]:
+        """The clips proposed for the episode."""
+        return self._call("GET", f"{_episode_path(episode_id)}/clips")["items"]
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send one request and return its JSON body; raise `ApiError` on a non-2xx answer."""
+        response = self._http.request(method, path, **kwargs)
+        if not response.is_success:
+            raise ApiError(response.status_code, error_message(response))
+        return response.json()
+
+
+def error_message(response: httpx.Response) -> str:
+    """The API's `{"message": ...}`, else the body text (a gateway page), else the reason phrase."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"]
+    return response.text.strip()[:500] or response.reason_phrase
+
+
+def _episode_path(episode_id: str) -> str:
+    return f"/episodes/{quote(episode_id, safe='')}"
+
+
+def _track_path(episode_id: str, track_name: str) -> str:
+    return f"{_episode_path(episode_id)}/tracks/{quote(track_name, safe='')}"

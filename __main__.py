@@ -8,7 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components import packaging
+from components.agent_memory import AgentMemory, AgentMemoryArgs
 from components.api import RestApi, RestApiArgs
+from components.bedrock_models import invoke_model_arns
 from components.event_subscription import EventSubscription, EventSubscriptionArgs
 from components.function import CatalogFunction, CatalogFunctionArgs
 from components.handler_package import HandlerPackage, HandlerPackageArgs
@@ -26,6 +28,7 @@ stack = pulumi.get_stack()
 cors_origin = config.get("corsOrigin") or "*"
 log_retention_days = config.get_int("logRetentionDays") or 14
 chunk_seconds = config.get_int("chunkSeconds") or 120
+model_id = config.get("modelId") or "us.amazon.nova-pro-v1:0"
 
 provider = aws.Provider(
     "aws",
@@ -39,6 +42,7 @@ table = NullCheckTable(
 )
 bucket = MediaBucket("media", MediaBucketArgs(cors_rules=[CorsRule(allowed_origins=(cors_origin,))]), opts)
 mediaconvert_role = MediaConvertRole("mediaconvert", MediaConvertRoleArgs(bucket_arn=bucket.arn), opts)
+memory = AgentMemory("clip-agent", AgentMemoryArgs(name_suffix=stack), opts)
 package = HandlerPackage(
     "handlers",
     HandlerPackageArgs(
@@ -51,7 +55,7 @@ package = HandlerPackage(
 
 caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
 region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(provider=provider))
-grant_targets: dict[Resource, list[pulumi.Input[str]]] = {
+grant_targets: dict[Resource, pulumi.Input[list[pulumi.Input[str]]]] = {
     Resource.TABLE: [table.arn],
     Resource.TABLE_INDEXES: [pulumi.Output.concat(table.arn, "/index/*")],
     Resource.BUCKET: [bucket.arn],
@@ -63,6 +67,12 @@ grant_targets: dict[Resource, list[pulumi.Input[str]]] = {
         pulumi.Output.concat("arn:aws:mediaconvert:", region.region, ":", caller.account_id, ":queues/Default")
     ],
     Resource.MEDIACONVERT_ROLE: [mediaconvert_role.arn],
+    Resource.AGENT_MEMORY: [memory.arn],
+    Resource.FOUNDATION_MODELS: pulumi.Output.all(region.region, caller.account_id).apply(
+        lambda where: invoke_model_arns(model_id, where[0], where[1])
+    ),
+    # ListInferenceProfiles has no resource type: "*" is the only resource IAM accepts for it.
+    Resource.INFERENCE_PROFILES: ["*"],
 }
 environment: dict[Env, pulumi.Input[str]] = {
     Env.TABLE_NAME: table.name,
@@ -70,6 +80,8 @@ environment: dict[Env, pulumi.Input[str]] = {
     Env.ENCRYPTION_KEY: config.require_secret("encryptionKey"),
     Env.MEDIACONVERT_ROLE_ARN: mediaconvert_role.arn,
     Env.CHUNK_SECONDS: str(chunk_seconds),
+    Env.MEMORY_ID: memory.id,
+    Env.MODEL_ID: model_id,
 }
 functions = {
     spec.name: CatalogFunction(
@@ -90,7 +102,9 @@ functions = {
 }
 subscriptions = {
     spec.name: EventSubscription(
-        spec.name, EventSubscriptionArgs(function=functions[spec.name], rule=spec.trigger, bucket_name=bucket.name), opts
+        spec.name,
+        EventSubscriptionArgs(function=functions[spec.name], rule=spec.trigger, bucket_name=bucket.name),
+        opts,
     )
     for spec in FUNCTIONS
     if isinstance(spec.trigger, EventRule)

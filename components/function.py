@@ -32,7 +32,7 @@ class CatalogFunctionArgs:
     """The catalog entry: handler, grants, environment needs, overrides."""
     code: pulumi.Archive
     """The deterministic archive of the `handlers` package."""
-    grant_targets: Mapping[Resource, Sequence[pulumi.Input[str]]]
+    grant_targets: Mapping[Resource, pulumi.Input[Sequence[pulumi.Input[str]]]]
     """ARNs that each abstract catalog resource resolves to in this stack."""
     environment: Mapping[Env, pulumi.Input[str]]
     """Values of the environment variables a catalog entry may ask for."""
@@ -93,6 +93,7 @@ class CatalogFunction(pulumi.ComponentResource):
         variables: dict[str, pulumi.Input[str]] = {
             "ORIGIN": args.origin,
             **args.extra_environment,
+            **dict(spec.fixed_env),
             **{env.value: args.environment[env] for env in spec.env},
         }
         self.function = aws.lambda_.Function(
@@ -118,13 +119,13 @@ class CatalogFunction(pulumi.ComponentResource):
         self.register_outputs({"arn": self.arn, "name": self.name, "roleArn": self.role.arn})
 
     @staticmethod
-    def _grant_resources(args: CatalogFunctionArgs) -> list[pulumi.Output[list[str]]]:
+    def _grant_resources(args: CatalogFunctionArgs) -> list[pulumi.Output[Any]]:
         """For each grant, in catalog order, the ARNs its resource resolves to."""
-        resolved = []
+        resolved: list[pulumi.Output[Any]] = []
         for grant in args.spec.grants:
             if grant.resource not in args.grant_targets:
                 raise ValueError(f"{args.spec.name} is granted {grant.resource} but no ARN was given for it")
-            resolved.append(pulumi.Output.all(*args.grant_targets[grant.resource]))
+            resolved.append(pulumi.Output.from_input(args.grant_targets[grant.resource]))
         return resolved
 
     @staticmethod

@@ -96,11 +96,19 @@ class Function:
     env: tuple[Env, ...] = ()
     timeout_seconds: int | None = None
     memory_mb: int | None = None
+    fixed_env: tuple[tuple[str, str], ...] = ()
+    """Variables with the same value in every stack."""
 
     @property
     def module(self) -> str:
         return self.handler.rsplit(".", 1)[0]
 
+
+TRANSCRIPT_CREATED = {
+    "source": [events.S3_SOURCE],
+    "detail-type": [events.S3_OBJECT_CREATED],
+    "detail": {"object": {"key": [{"suffix": ".srt"}]}},
+}
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
@@ -220,6 +228,20 @@ FUNCTIONS: tuple[Function, ...] = (
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
     Function(
+        name="list-clips",
+        handler="handlers.api.list_clips.lambda_handler",
+        description="GET /episodes/{episodeId}/clips: the clips proposed for the episode",
+        trigger=Route(
+            "GET",
+            "/episodes/{episodeId}/clips",
+            "List the episode's proposed clips",
+            models.ClipList,
+            error_statuses=(404,),
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query")),),
+        env=(Env.TABLE_NAME,),
+    ),
+    Function(
         name="start-preprocessing",
         handler="handlers.events.start_preprocessing.lambda_handler",
         description="Video Upload Completed: create the track's MediaConvert HLS job, once",
@@ -274,15 +296,37 @@ FUNCTIONS: tuple[Function, ...] = (
         description="S3 Object Created (.srt): record the episode's transcript",
         trigger=EventRule(
             "An SRT transcript landed in the bucket",
-            {
-                "source": [events.S3_SOURCE],
-                "detail-type": [events.S3_OBJECT_CREATED],
-                "detail": {"object": {"key": [{"suffix": ".srt"}]}},
-            },
+            TRANSCRIPT_CREATED,
             bucket_scoped=True,
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:UpdateItem", "dynamodb:DeleteItem")),),
         env=(Env.TABLE_NAME,),
+    ),
+    Function(
+        name="detect-clips",
+        handler="handlers.agents.detect_clips.lambda_handler",
+        description="S3 Object Created (.srt): the clip detector agent proposes clips, once per transcript",
+        trigger=EventRule("An SRT transcript landed in the bucket", TRANSCRIPT_CREATED, bucket_scoped=True),
+        grants=(
+            # Episode, clips, series statistics and the idempotency records.
+            Grant(
+                Resource.TABLE,
+                (
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                ),
+            ),
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+            Grant(Resource.AGENT_MEMORY, ("bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents")),
+            Grant(Resource.FOUNDATION_MODELS, ("bedrock:InvokeModel",)),
+            Grant(Resource.INFERENCE_PROFILES, ("bedrock:ListInferenceProfiles",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEMORY_ID, Env.MODEL_ID),
+        timeout_seconds=300,
+        # The runtime's botocore may predate bedrock-agentcore: its model ships with the code.
+        fixed_env=(("AWS_DATA_PATH", "/var/task/handlers/botocore_data"),),
     ),
 )
 

@@ -11,6 +11,8 @@ from handlers.core import table as records
 from handlers.core.cursor import CursorCodec
 from handlers.core.errors import BadRequest, NotFound
 from handlers.core.models import (
+    ClipList,
+    ClipView,
     CreateEpisodeRequest,
     EpisodeDetail,
     EpisodeList,
@@ -106,6 +108,16 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
         else value
         for name, value in item.items()
     }
+
+
+def list_clips(table: Any, episode_id: str) -> ClipList:
+    """The clips proposed for the episode, best confidence first."""
+    require_episode(table, episode_id)
+    items = [
+        _plain(item) for item in records.episode_items(table, episode_id) if item["sk"].startswith(records.CLIP_PREFIX)
+    ]
+    items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
+    return ClipList(items=[ClipView.model_validate(item) for item in items])
 
 
 def require_episode(table: Any, episode_id: str) -> dict[str, Any]:

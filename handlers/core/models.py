@@ -93,6 +93,7 @@ class EpisodeDetail(BaseModel):
     seriesName: str | None = None
     numTracks: int = 0
     transcriptKey: str | None = None
+    agentSummary: str | None = Field(None, description="The clip agent's summary of the episode")
     clipCount: int = 0
     createdAt: datetime
     updatedAt: datetime
@@ -155,3 +156,27 @@ class CompleteTrackUploadRequest(ApiModel):
 class CompletedTrackUpload(BaseModel):
     key: str
     trackName: str
+
+
+class ClipSegmentView(BaseModel):
+    startTime: str
+    endTime: str
+    text: str
+    speaker: str | None = None
+
+
+class ClipView(BaseModel):
+    clipId: str
+    clipType: str
+    status: str
+    hook: str
+    summary: str
+    totalDurationSeconds: float
+    segments: list[ClipSegmentView]
+    bRollSuggestions: list[str] = []
+    confidence: float | None = None
+    createdAt: datetime
+
+
+class ClipList(BaseModel):
+    items: list[ClipView]

@@ -1,0 +1,52 @@
+"""S3 `Object Created` (.srt) → the clip detector agent proposes clips for the episode.
+
+Idempotent per transcript object (bucket, key, ETag): a redelivered event returns the first
+run's result instead of asking the model again, so an episode gets one set of clips per upload.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
+
+from handlers.core import clients, eventbridge
+from handlers.core.clip_detection import AgentServices, detect_clips
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+services = AgentServices(
+    table=clients.table(settings().require("table_name")),
+    s3=clients.client("s3"),
+    bedrock=clients.client("bedrock-runtime"),
+    agentcore=clients.client("bedrock-agentcore"),
+    bucket=settings().require("bucket_name"),
+    memory_id=settings().require("memory_id"),
+    model_id=settings().model_id,
+)
+idempotency = IdempotencyConfig(event_key_jmespath="[bucket, key, etag]", expires_after_seconds=7 * 24 * 3600)
+persistence = DynamoDBPersistenceLayer(
+    table_name=settings().require("table_name"),
+    key_attr="pk",
+    sort_key_attr="sk",
+    static_pk_value="idempotency#detect-clips",
+    expiry_attr="ttl",
+)
+
+
+@idempotent_function(data_keyword_argument="transcript", config=idempotency, persistence_store=persistence)
+def detect_once(transcript: dict[str, str]) -> dict[str, Any]:
+    return detect_clips(services, transcript["key"])
+
+
+def detect_clips_for(event: S3EventNotificationEventBridgeModel) -> None:
+    detail = event.detail
+    detect_once(transcript={"bucket": detail.bucket.name, "key": detail.object.key, "etag": detail.object.etag})
+
+
+lambda_handler = eventbridge.event_handler_for(S3EventNotificationEventBridgeModel, detect_clips_for, logger, tracer)

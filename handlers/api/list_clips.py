@@ -1,0 +1,25 @@
+"""GET /episodes/{episodeId}/clips: the clips the agent proposed for the episode."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from handlers import catalog
+from handlers.core import clients, episodes, http
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = clients.table(settings().require("table_name"))
+app = http.create_resolver()
+route = catalog.route_of(__name__)
+
+
+@http.bind(app, route)
+def list_clips(episodeId: str) -> Response[Any]:
+    clips = episodes.list_clips(table, episodeId)
+    return http.json_response(route.success_status, clips.model_dump(mode="json", exclude_none=True))
+
+
+lambda_handler = http.lambda_handler_for(app, logger, tracer)

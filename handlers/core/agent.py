@@ -1,0 +1,113 @@
+"""The clip detector: a Bedrock Converse tool-use loop proposing clips through `createClip`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from handlers.core import clips
+from handlers.core.clips import ClipStore
+from handlers.core.memory import ConversationMemory
+from handlers.core.transcript import Transcript
+
+logger = Logger(child=True)
+MAX_TURNS = 10
+MAX_OUTPUT_TOKENS = 4096
+
+SYSTEM_PROMPT = """You are the editor of a livestreamed tech show. From the episode transcript, propose 5 to 10 clips
+for social media and save them with the createClip tool.
+
+Rules for every clip:
+- One or more transcript segments, copied with their exact startTime and endTime (HH:MM:SS,mmm).
+  All segments of a clip together last 45 seconds at most.
+- A mix of clip types (educational, funny, demo, hot_take, insight), educational ones first.
+- The hook reads like a good video title: specific, curious, no clickbait.
+- The summary is 1-2 factual sentences about what is said; never invent facts.
+- Suggest b-roll that would illustrate the clip.
+
+If the tool rejects clips, correct them as the errors say and call it again with the corrected clips only.
+When the clips are saved, answer with a 2-3 sentence summary of the whole episode, and nothing else."""
+
+
+@dataclass(frozen=True)
+class EpisodeContext:
+    episode_id: str
+    title: str
+    series: str
+
+
+@dataclass
+class AgentRun:
+    summary: str
+    turns: int
+    stored: int
+    rejected: int
+    input_tokens: int
+    output_tokens: int
+
+
+def user_prompt(episode: EpisodeContext) -> str:
+    """What is asked (and remembered): the transcript itself travels separately, it is not memory."""
+    return (
+        f'Propose clips for episode "{episode.title}" of the series "{episode.series}" '
+        f"(episode id {episode.episode_id}). The transcript follows."
+    )
+
+
+def conversation_request(
+    model_id: str, history: list[dict[str, Any]], episode: EpisodeContext, transcript: Transcript
+) -> dict[str, Any]:
+    """The first Converse request of a run, exactly as sent (also used to estimate its cost)."""
+    prompt = user_prompt(episode)
+    first = {"role": "user", "content": [{"text": f"{prompt}\n\n<transcript>\n{transcript.srt_text}\n</transcript>"}]}
+    return {
+        "modelId": model_id,
+        "system": [{"text": SYSTEM_PROMPT}],
+        "messages": [*history, first],
+        "toolConfig": {"tools": [clips.tool_spec()], "toolChoice": {"auto": {}}},
+        "inferenceConfig": {"maxTokens": MAX_OUTPUT_TOKENS, "temperature": 0.3},
+    }
+
+
+def run(
+    bedrock: Any,
+    model_id: str,
+    episode: EpisodeContext,
+    transcript: Transcript,
+    memory: ConversationMemory,
+    store: ClipStore,
+) -> AgentRun:
+    """Tool calls are executed and answered until the model ends its turn (at most MAX_TURNS)."""
+    request = conversation_request(model_id, memory.load(), episode, transcript)
+    result = AgentRun(summary="", turns=0, stored=0, rejected=0, input_tokens=0, output_tokens=0)
+    while result.turns < MAX_TURNS:
+        response = bedrock.converse(**request)
+        result.turns += 1
+        usage = response.get("usage", {})
+        result.input_tokens += usage.get("inputTokens", 0)
+        result.output_tokens += usage.get("outputTokens", 0)
+        message = response["output"]["message"]
+        request["messages"].append(message)
+        tool_uses = [block["toolUse"] for block in message["content"] if "toolUse" in block]
+        if response["stopReason"] != "tool_use" or not tool_uses:
+            result.summary = " ".join(block["text"] for block in message["content"] if "text" in block).strip()
+            break
+        request["messages"].append({"role": "user", "content": [_execute(use, store, result) for use in tool_uses]})
+    else:
+        logger.warning("clip agent stopped at the turn limit", extra={"turns": MAX_TURNS})
+    memory.save(user_prompt(episode), result.summary)
+    return result
+
+
+def _execute(tool_use: dict[str, Any], store: ClipStore, result: AgentRun) -> dict[str, Any]:
+    if tool_use["name"] != "createClip":
+        answer: dict[str, Any] = {"error": f"unknown tool {tool_use['name']}; the only tool is createClip"}
+        status = "error"
+    else:
+        outcome = store.create_clips(tool_use["input"])
+        result.stored += outcome.stored
+        result.rejected += len(outcome.rejected)
+        answer, status = outcome.result(), "error" if outcome.rejected else "success"
+    return {"toolResult": {"toolUseId": tool_use["toolUseId"], "content": [{"json": answer}], "status": status}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from components.agent_memory import AgentMemoryArgs
 from components.media_bucket import MediaBucketArgs
 from components.table import TableArgs
 from handlers.core import table as records
@@ -78,3 +79,10 @@ def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> No
         s3.put_bucket_notification_configuration(
             Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
         )
+
+
+def create_agent_memory(control: Any, name: str, args: AgentMemoryArgs | None = None) -> str:
+    """The clip agent's AgentCore memory (moto's control plane); returns its id."""
+    args = args or AgentMemoryArgs(name_suffix="local")
+    memory = control.create_memory(name=name, eventExpiryDuration=args.event_expiry_days)["memory"]
+    return str(memory["id"])

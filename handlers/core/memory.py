@@ -37,7 +37,8 @@ class ConversationMemory:
             maxResults=MAX_EVENTS,
         )
         turns: list[tuple[str, str]] = []
-        for event in reversed(answer.get("events", [])):  # newest first on the wire
+        # AWS lists newest first (moto oldest first): order by timestamp, whatever the wire order.
+        for event in sorted(answer.get("events", []), key=lambda event: event["eventTimestamp"]):
             for item in event.get("payload", []):
                 conversational = item.get("conversational")
                 if conversational and conversational.get("role") in ("USER", "ASSISTANT"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -24,12 +25,14 @@ HANDLER_ENV = {
     "ENCRYPTION_KEY": "unit-test-secret",
     "ORIGIN": "https://studio.example.com",
     "CHUNK_SECONDS": "120",
+    "MEMORY_ID": "replaced-per-test",
     "MEDIACONVERT_ROLE_ARN": "arn:aws:iam::123456789012:role/nullcheck-mediaconvert",
 }
 
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

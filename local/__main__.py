@@ -22,6 +22,7 @@ def main() -> None:
         console.print(f"  OpenAPI      {stack.api_url}/openapi.json")
         console.print(f"  AWS (moto)   {stack.moto_url}")
         console.print(f"  MediaConvert {stack.mediaconvert_url} (ffmpeg)")
+        console.print(f"  Bedrock      {stack.bedrock_url} (offline clip model, not a language model)")
         console.print("  Ctrl-C stops it.")
         with contextlib.suppress(KeyboardInterrupt):
             stopping.wait()

@@ -17,9 +17,10 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from local.apigateway import LocalApiGateway, invoke_handler
+from local.bedrock import LocalBedrockRuntime
 from local.events import LocalEventBus
 from local.mediaconvert import LocalMediaConvert
-from local.resources import create_bucket, create_table
+from local.resources import create_agent_memory, create_bucket, create_table
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -50,8 +51,10 @@ class LocalStack:
         self.api = LocalApiGateway(origin=self.config.origin)
         self.bus: LocalEventBus | None = None
         self.mediaconvert: LocalMediaConvert | None = None
+        self.bedrock = LocalBedrockRuntime()
         self.moto_url = ""
         self.mediaconvert_url = ""
+        self.bedrock_url = ""
         self.api_url = ""
 
     def start(self) -> LocalStack:
@@ -66,6 +69,8 @@ class LocalStack:
         self.mediaconvert = LocalMediaConvert(s3=self.client("s3"), events=self.client("events"), account_id=ACCOUNT)
         self.mediaconvert_url = self.mediaconvert.start()
         os.environ["AWS_ENDPOINT_URL_MEDIACONVERT"] = self.mediaconvert_url
+        os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] = self.bedrock_url = self.bedrock.start()
+        os.environ["MEMORY_ID"] = create_agent_memory(self.client("bedrock-agentcore-control"), "clipAgentMemory_local")
         self.bus = LocalEventBus(
             events=self.client("events"),
             sqs=self.client("sqs"),
@@ -99,6 +104,7 @@ class LocalStack:
             self.bus.stop()
         if self.mediaconvert:
             self.mediaconvert.stop()
+        self.bedrock.stop()
         if self._moto:
             self._moto.stop()
             self._moto = None

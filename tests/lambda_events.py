@@ -17,6 +17,9 @@ class FakeContext:
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:nullcheck-test"
     aws_request_id = "test-request"
 
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
 
 def api_event(
     method: str,

@@ -49,4 +49,6 @@ def detect_clips_for(event: S3EventNotificationEventBridgeModel) -> None:
     detect_once(transcript={"bucket": detail.bucket.name, "key": detail.object.key, "etag": detail.object.etag})
 
 
-lambda_handler = eventbridge.event_handler_for(S3EventNotificationEventBridgeModel, detect_clips_for, logger, tracer)
+lambda_handler = eventbridge.event_handler_for(
+    S3EventNotificationEventBridgeModel, detect_clips_for, logger, tracer, idempotency=idempotency
+)

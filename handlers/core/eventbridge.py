@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -37,7 +38,11 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def event_handler_for(
-    model: type[Model], process: Callable[[Model], None], logger: Logger, tracer: Tracer
+    model: type[Model],
+    process: Callable[[Model], None],
+    logger: Logger,
+    tracer: Tracer,
+    idempotency: IdempotencyConfig | None = None,
 ) -> Callable[[dict[str, Any], LambdaContext], None]:
     """The Lambda entry point of an event function.
 
@@ -48,6 +53,9 @@ def event_handler_for(
     @logger.inject_lambda_context(correlation_id_path="id")
     @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> None:
+        if idempotency:
+            # Lets an in-progress record expire with this invocation if it times out.
+            idempotency.register_lambda_context(context)
         try:
             parsed = parse(event=event, model=model)
         except ValidationError as error:

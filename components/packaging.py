@@ -36,8 +36,8 @@ COMPRESS_LEVEL = 6
 _UNIX = 3
 """`create_system` of the entries: fixed, so the bytes do not depend on the building OS."""
 
-CODE_SUFFIXES = frozenset({".py", ".json"})
-"""What the code archive takes from the package: modules and JSON data files."""
+CODE_SUFFIXES = (".py", ".json", ".json.gz")
+"""What the code archive takes from the package: modules and JSON data (botocore service models)."""
 LAYER_OMITS = (
     # Varies per build or machine: bytecode of whichever interpreter ran pip, pip's list of
     # installed-file hashes, console scripts whose shebang is this interpreter's path.
@@ -108,7 +108,7 @@ def is_code_file(relative: Path) -> bool:
     """Modules and JSON data of the handlers package; no bytecode, no tests, no requirements."""
     directories = relative.parts[:-1]
     return (
-        relative.suffix in CODE_SUFFIXES
+        relative.name.endswith(CODE_SUFFIXES)
         and "__pycache__" not in directories
         and "tests" not in directories
         and not relative.name.startswith("test_")

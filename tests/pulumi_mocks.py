@@ -12,6 +12,24 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+def unsecret(value: Any) -> Any:
+    """Values with Pulumi's secret marker unwrapped, recursively."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+            return unsecret(value["value"])
+        return {key: unsecret(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unsecret(item) for item in value]
+    return value
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and SECRET_SIG in value
+
+
 def _physical_name(args: pulumi.runtime.MockResourceArgs) -> str:
     """Pulumi auto-naming: logical name plus a random-looking suffix, unless a name was given."""
     given = args.inputs.get("name")
@@ -56,6 +74,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.resources: list[pulumi.runtime.MockResourceArgs] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        # Keep the wire form (secrets marked) aside; tests read plain values.
+        args.secret_inputs = args.inputs  # type: ignore[attr-defined]
+        args.inputs = unsecret(args.inputs)
         self.resources.append(args)
         name = _physical_name(args)
         outputs = {"name": name, **args.inputs, **_ARNS.get(args.typ, lambda n, i: {})(name, args.inputs)}
@@ -67,13 +88,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["executionArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{resource_id}"
         return resource_id, outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         answers = {
             "aws:index/getCallerIdentity:getCallerIdentity": {"accountId": ACCOUNT, "arn": "", "userId": ""},
             "aws:index/getRegion:getRegion": {"name": REGION, "region": REGION, "id": REGION},
             "aws:index/getPartition:getPartition": {"partition": "aws", "dnsSuffix": "amazonaws.com"},
         }
-        return answers.get(args.token, {}), None
+        return answers.get(args.token, {}), []
 
     # Queries over the recorded graph.
     def of_type(self, typ: str) -> list[pulumi.runtime.MockResourceArgs]:

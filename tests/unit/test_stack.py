@@ -1,0 +1,103 @@
+"""The whole stack program (`__main__.py`) under Pulumi mocks: every seed item on the graph."""
+
+from __future__ import annotations
+
+import json
+import runpy
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from components import packaging
+from components.agent_memory import NAME_PATTERN
+from handlers.catalog import FUNCTIONS, EventRule, Route
+from tests.pulumi_mocks import RecordingMocks, is_secret, resolve
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def stack(mocks: RecordingMocks, build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Run __main__.py; the layer build (tested in test_packaging) is replaced by a small zip."""
+
+    def small_layer(*_: Any, **__: Any) -> Path:
+        path = tmp_path / "layer.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("python/placeholder.py", "")
+        return path
+
+    monkeypatch.setattr(packaging, "build_dependency_layer", small_layer)
+    pulumi.runtime.set_all_config(
+        {"aws:region": "us-east-1", "nullcheck:encryptionKey": "a-stack-secret"},
+        secret_keys=["nullcheck:encryptionKey"],
+    )
+    program: dict[str, Any] = build(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="nullcheck"))
+    return program
+
+
+def aws_resources(mocks: RecordingMocks) -> list[pulumi.runtime.MockResourceArgs]:
+    return [r for r in mocks.resources if r.typ.startswith("aws:")]
+
+
+def test_api_url_is_the_stage_url(stack: dict[str, Any]) -> None:
+    outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
+    assert resolve(outputs["ApiUrl"]) == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/api"
+
+
+def test_every_catalog_function_is_an_arm64_lambda_with_xray(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    functions = {f.inputs["handler"]: f.inputs for f in mocks.of_type("aws:lambda/function:Function")}
+    assert set(functions) == {spec.handler for spec in FUNCTIONS}
+    for spec in FUNCTIONS:
+        function = functions[spec.handler]
+        assert function["architectures"] == ["arm64"] and function["runtime"].startswith("python3.1")
+        assert function["tracingConfig"] == {"mode": "Active"}
+        assert function["memorySize"] == (spec.memory_mb or 1024)
+        assert function["timeout"] == (spec.timeout_seconds or 25)
+        assert set(function["environment"]["variables"]) >= {"ORIGIN", *(env.value for env in spec.env)}
+        assert len(function["layers"]) == 1
+
+
+def test_every_route_and_rule_of_the_catalog_is_wired(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    body = json.loads(mocks.one("aws:apigateway/restApi:RestApi").inputs["body"])
+    for spec in FUNCTIONS:
+        if isinstance(spec.trigger, Route):
+            assert spec.trigger.method.lower() in body["paths"][spec.trigger.path]
+    rules = [r.name for r in mocks.of_type("aws:cloudwatch/eventRule:EventRule")]
+    assert sorted(rules) == sorted(f"{s.name}-rule" for s in FUNCTIONS if isinstance(s.trigger, EventRule))
+    assert len(mocks.of_type("aws:sqs/queue:Queue")) == len(rules)
+
+
+def test_every_aws_resource_goes_through_the_tagging_provider(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    [provider] = mocks.of_type("pulumi:providers:aws")
+    assert json.loads(provider.inputs["defaultTags"])["tags"] == {"project": "nullcheck", "stack": "test"}
+    provider_urn = resolve(stack["provider"].urn)
+    # A provider reference is "<provider URN>::<provider id>".
+    elsewhere = [r.name for r in aws_resources(mocks) if (r.provider or "").rsplit("::", 1)[0] != provider_urn]
+    assert aws_resources(mocks) and elsewhere == []
+
+
+def test_secret_and_configuration_reach_the_functions(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    functions = {f.inputs["handler"]: f.inputs for f in mocks.of_type("aws:lambda/function:Function")}
+    listing = functions["handlers.api.list_episodes.lambda_handler"]["environment"]["variables"]
+    assert listing["ENCRYPTION_KEY"] == "a-stack-secret" and listing["ORIGIN"] == "*"
+    [raw] = [f for f in mocks.of_type("aws:lambda/function:Function") if f.name == "list-episodes-function"]
+    assert is_secret(raw.secret_inputs["environment"])  # type: ignore[attr-defined]
+    preprocessing = functions["handlers.events.start_preprocessing.lambda_handler"]["environment"]["variables"]
+    assert preprocessing["CHUNK_SECONDS"] == "120"
+    assert preprocessing["MEDIACONVERT_ROLE_ARN"].startswith("arn:aws:iam::123456789012:role/mediaconvert-role")
+    agent = functions["handlers.agents.detect_clips.lambda_handler"]["environment"]["variables"]
+    assert agent["MODEL_ID"] == "us.amazon.nova-pro-v1:0" and agent["MEMORY_ID"]
+
+
+def test_agent_memory_follows_the_seed(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    memory = mocks.one("aws:bedrock/agentcoreMemory:AgentcoreMemory").inputs
+    assert NAME_PATTERN.match(memory["name"]) and memory["name"].startswith("clipAgentMemory")
+    assert memory["eventExpiryDuration"] == 90
+    strategies = {
+        s.inputs["type"]: s.inputs["namespaceTemplates"]
+        for s in mocks.of_type("aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy")
+    }
+    assert strategies == {"SUMMARIZATION": ["{sessionId}-transcription"], "SEMANTIC": ["{actorId}-topics"]}

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import runpy
+import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 
+from components import packaging
 from tests.pulumi_mocks import RecordingMocks
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Handlers read their environment once at import; tests point every boto3 client at moto.
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
@@ -41,3 +47,30 @@ def build(mocks: RecordingMocks) -> Callable[[Callable[[], Any]], Any]:
         return result.get("value")
 
     return run
+
+
+@pytest.fixture
+def stack_config() -> dict[str, str]:
+    """Extra stack configuration (`nullcheck:…` keys); override the fixture to change it."""
+    return {}
+
+
+@pytest.fixture
+def stack(
+    mocks: RecordingMocks, build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stack_config: dict[str, str]
+) -> dict[str, Any]:
+    """Run __main__.py; the layer build (tested in test_packaging) is replaced by a small zip."""
+
+    def small_layer(*_: Any, **__: Any) -> Path:
+        path = tmp_path / "layer.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("python/placeholder.py", "")
+        return path
+
+    monkeypatch.setattr(packaging, "build_dependency_layer", small_layer)
+    pulumi.runtime.set_all_config(
+        {"aws:region": "us-east-1", "nullcheck:encryptionKey": "a-stack-secret", **stack_config},
+        secret_keys=["nullcheck:encryptionKey"],
+    )
+    program: dict[str, Any] = build(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="nullcheck"))
+    return program

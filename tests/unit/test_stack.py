@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import json
-import runpy
-import zipfile
-from pathlib import Path
 from typing import Any
 
 import pulumi
-import pytest
 
-from components import packaging
 from components.agent_memory import NAME_PATTERN
 from handlers.catalog import FUNCTIONS, EventRule, Route
 from tests.pulumi_mocks import RecordingMocks, is_secret, resolve
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def stack(mocks: RecordingMocks, build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Run __main__.py; the layer build (tested in test_packaging) is replaced by a small zip."""
-
-    def small_layer(*_: Any, **__: Any) -> Path:
-        path = tmp_path / "layer.zip"
-        with zipfile.ZipFile(path, "w") as archive:
-            archive.writestr("python/placeholder.py", "")
-        return path
-
-    monkeypatch.setattr(packaging, "build_dependency_layer", small_layer)
-    pulumi.runtime.set_all_config(
-        {"aws:region": "us-east-1", "nullcheck:encryptionKey": "a-stack-secret"},
-        secret_keys=["nullcheck:encryptionKey"],
-    )
-    program: dict[str, Any] = build(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="nullcheck"))
-    return program
 
 
 def aws_resources(mocks: RecordingMocks) -> list[pulumi.runtime.MockResourceArgs]:

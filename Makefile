@@ -35,8 +35,9 @@ test: lint typecheck unit
 dev: venv
 	$(PY) -m local
 
+# VIDEO=path/to/file.mp4 SRT=path/to/file.srt use your own episode instead of the generated one.
 demo: venv
-	$(PY) -m local.demo
+	VIDEO="$(VIDEO)" SRT="$(SRT)" $(PY) -m local.demo
 
 bench: venv
 	$(PY) bench/cold_start.py

@@ -41,12 +41,22 @@ class EpisodePage(TypedDict):
     nextToken: NotRequired[str]
 
 
+class Segment(TypedDict):
+    key: str
+    seq: int
+    duration: float
+    start: float
+    end: float
+
+
 class TrackView(TypedDict):
     trackName: str
     status: str
     segmentCount: NotRequired[int]
     totalDurationSeconds: NotRequired[float]
     failureReason: NotRequired[str]
+    manifestKey: NotRequired[str]
+    segments: NotRequired[list[Segment]]
 
 
 class EpisodeDetail(TypedDict):
@@ -61,6 +71,7 @@ class EpisodeDetail(TypedDict):
     seriesName: NotRequired[str]
     numTracks: int
     transcriptKey: NotRequired[str]
+    agentSummary: NotRequired[str]
     clipCount: int
     createdAt: str
     updatedAt: str

@@ -251,6 +251,7 @@ def episode_fields(episode: EpisodeDetail) -> Table:
         "summary": episode.get("summary", ""),
         "transcript": f"uploaded ({transcript})" if transcript else "not uploaded",
         "clips": str(episode["clipCount"]),
+        "clip agent": episode.get("agentSummary", ""),
         "updated": episode["updatedAt"],
     }
     for name, value in rows.items():

@@ -97,7 +97,10 @@ def get_episode(table: Any, episode_id: str) -> EpisodeDetail:
 
 
 def _track_view(item: dict[str, Any]) -> TrackView:
-    return TrackView.model_validate(_plain(item), strict=False)
+    plain = _plain(item)
+    if "segmentIndex" in plain:
+        plain["segments"] = [_plain(segment) for segment in plain["segmentIndex"]]
+    return TrackView.model_validate(plain)
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:

@@ -73,12 +73,22 @@ class EpisodeList(BaseModel):
     nextToken: str | None = None
 
 
+class SegmentView(BaseModel):
+    key: str
+    seq: int
+    duration: float
+    start: float
+    end: float
+
+
 class TrackView(BaseModel):
     trackName: str
     status: TrackStatus
     segmentCount: int | None = None
     totalDurationSeconds: float | None = None
     failureReason: str | None = None
+    manifestKey: str | None = None
+    segments: list[SegmentView] | None = Field(None, description="The HLS chunks, once processed")
 
 
 class EpisodeDetail(BaseModel):

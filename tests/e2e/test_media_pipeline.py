@@ -81,6 +81,8 @@ def test_a_track_uploaded_in_parts_is_chunked_into_hls_segments(api: httpx.Clien
     assert track["status"] == "Processed", track
     assert track["segmentCount"] == math.ceil(VIDEO_SECONDS / CHUNK_SECONDS)
     assert abs(track["totalDurationSeconds"] - VIDEO_SECONDS) <= 1
+    assert [segment["seq"] for segment in track["segments"]] == list(range(1, track["segmentCount"] + 1))
+    assert all(segment["key"].startswith(f"{episode_id}/videos/main-camera/chunks/") for segment in track["segments"])
 
 
 def test_a_corrupt_track_ends_processing_failed_with_a_reason(api: httpx.Client, tmp_path: Path) -> None:

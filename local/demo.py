@@ -1,0 +1,101 @@
+"""`make demo`: the whole NullCheck flow on this machine, driven through the real API with the CLI.
+
+Starts the local stack, makes a sample episode (or takes `VIDEO=` and `SRT=` files), creates it
+and uploads its track and transcript with the `nullcheck` command line, waits for chunking and
+the clip agent (the offline clip model: a heuristic, not a language model), prints the track's
+chunks and the proposed clips, then stops everything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from client.api import NullCheckClient
+from local.samples import generate_video
+from local.stack import LocalStack, LocalStackConfig
+from local.transcripts import sample_transcript
+
+console = Console()
+SAMPLE_MINUTES = 5
+
+
+def nullcheck(api_url: str, *args: str) -> str:
+    """Run the `nullcheck` CLI (as a user would) and return what it printed."""
+    command = [sys.executable, "-m", "client", "--api", api_url, *args]
+    console.print(f"[dim]$ nullcheck {' '.join(args)}[/]")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        console.print(done.stdout, done.stderr)
+        raise SystemExit(f"nullcheck {args[0]} failed")
+    return done.stdout.strip()
+
+
+def sample_files(workdir: Path) -> tuple[Path, Path]:
+    video = Path(os.environ["VIDEO"]) if os.environ.get("VIDEO") else None
+    srt = Path(os.environ["SRT"]) if os.environ.get("SRT") else None
+    if video is None:
+        console.print(f"Generating a {SAMPLE_MINUTES}-minute sample video with ffmpeg…")
+        video = generate_video(workdir / "sample-episode.mp4", SAMPLE_MINUTES * 60, width=640, height=360)
+    if srt is None:
+        srt = workdir / "sample-episode.srt"
+        srt.write_text(sample_transcript(minutes=SAMPLE_MINUTES))
+    return video, srt
+
+
+def wait_for_summary(api: NullCheckClient, episode_id: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if api.get_episode(episode_id).get("agentSummary"):
+            return
+        time.sleep(0.5)
+    raise SystemExit("the clip agent did not finish in time")
+
+
+def chunks_table(api: NullCheckClient, episode_id: str) -> Table:
+    table = Table(title="HLS chunks")
+    for column in ("track", "#", "start", "end", "object"):
+        table.add_column(column)
+    for track in api.get_episode(episode_id)["tracks"]:
+        for segment in track.get("segments", []):
+            table.add_row(
+                track["trackName"],
+                str(segment["seq"]),
+                f"{segment['start']:.1f}",
+                f"{segment['end']:.1f}",
+                segment["key"],
+            )
+    return table
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="nullcheck-demo-") as workdir:
+        video, srt = sample_files(Path(workdir))
+        with LocalStack(LocalStackConfig(api_port=int(os.environ.get("PORT", "0")))) as stack:
+            url = stack.api_url
+            console.print(f"[bold green]Local stack up[/] at {url}")
+            episode_id = nullcheck(
+                url, "episodes", "create", "--title", "NullCheck demo", "--number", "1",
+                "--platform", "youtube", "--series", "Null Check",
+            )  # fmt: skip
+            nullcheck(url, "upload-track", episode_id, str(video), "--track", "main")
+            nullcheck(url, "upload-transcript", episode_id, str(srt))
+            nullcheck(url, "watch", episode_id, "--transcript", "--timeout", "900")
+            with NullCheckClient(url) as api:
+                wait_for_summary(api, episode_id)
+                console.print(nullcheck(url, "episodes", "show", episode_id))
+                console.print(chunks_table(api, episode_id))
+            console.print(nullcheck(url, "clips", episode_id))
+            console.print("[dim]Clips come from the offline clip model (a heuristic, not a language model).[/]")
+    console.print("[bold]Demo finished; the local stack is stopped.[/]")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""The `nullcheck` command line: episodes, uploads, clips and a live processing watch.
+"""The `nullcheck` command line: episodes, uploads, clips, a live processing watch and failed events.
 
 Every command talks to the API through `NullCheckClient`; `client_factory` builds it, so tests
 swap in a client on an `httpx.MockTransport`. API refusals, unreachable servers and failed
@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import boto3
 import httpx
 import typer
 from rich.console import Console, Group
@@ -22,6 +23,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
+from client import dlq
 from client.api import ApiError, Clip, EpisodeDetail, NullCheckClient
 from client.uploads import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MIB, MIN_PART_SIZE, UploadError
 from client.uploads import upload_track as send_track
@@ -286,3 +288,45 @@ def clips_table(items: list[Clip]) -> Table:
         duration = f"{clip['totalDurationSeconds']:.1f} s"
         table.add_row(Text(clip["clipType"]), Text(clip["hook"]), duration, Text(segments))
     return table
+
+
+dlq_app = typer.Typer(help="Failed events: list them and send them back.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+AwsEndpoint = Annotated[
+    str | None,
+    typer.Option("--aws-endpoint", envvar="NULLCHECK_AWS_ENDPOINT", help="AWS endpoint (the local stack's moto URL)."),
+]
+StackOption = Annotated[str | None, typer.Option("--stack", help="Only this Pulumi stack's queues.")]
+
+
+def aws_client(service: str, endpoint: str | None) -> Any:
+    return boto3.client(service, endpoint_url=endpoint)
+
+
+@dlq_app.command("list")
+def dlq_list(endpoint: AwsEndpoint = None, stack: StackOption = None, show: int = 3) -> None:
+    """Each dead-letter queue with its message count and a few of its failed events."""
+    sqs = aws_client("sqs", endpoint)
+    table = Table(title="Dead-letter queues")
+    for column in ("queue", "messages", "events"):
+        table.add_column(column)
+    for queue in dlq.dead_letter_queues(sqs, stack):
+        letters = dlq.peek(sqs, queue, show) if queue.messages else []
+        described = "\n".join(f"{letter.summary}{f': {letter.error}' if letter.error else ''}" for letter in letters)
+        table.add_row(queue.name, str(queue.messages), Text(described))
+    console.print(table)
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(
+    queue_name: Annotated[str | None, typer.Argument(help="Queue name; all queues when omitted.")] = None,
+    endpoint: AwsEndpoint = None,
+    stack: StackOption = None,
+) -> None:
+    """Send failed events back to their function (handlers are idempotent, so this is safe)."""
+    sqs, lambda_client = aws_client("sqs", endpoint), aws_client("lambda", endpoint)
+    queues = [q for q in dlq.dead_letter_queues(sqs, stack) if queue_name in (None, q.name)]
+    if queue_name and not queues:
+        fail(f"no dead-letter queue named {queue_name}")
+    for queue in queues:
+        console.print(f"{queue.name}: {dlq.redrive(sqs, lambda_client, queue)} events sent back")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from client.dlq import FUNCTION_TAG
 from components.function import CatalogFunction
 from handlers.catalog import EventRule
 
@@ -53,6 +54,8 @@ class EventSubscription(pulumi.ComponentResource):
             f"{name}-dlq",
             message_retention_seconds=args.dlq_retention_seconds,
             sqs_managed_sse_enabled=True,
+            # `nullcheck dlq redrive` sends failed events back to this function.
+            tags={FUNCTION_TAG: args.function.arn},
             opts=child_opts,
         )
         aws.sqs.QueuePolicy(

@@ -17,6 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from client.dlq import REDRIVE_QUEUE_TAG
 from handlers.catalog import Function, event_functions
 
 logger = Logger(service="local-events")
@@ -71,16 +72,23 @@ class LocalEventBus:
 
     def create_rules(self) -> None:
         for function, rule in event_functions():
-            dlq_url = self.sqs.create_queue(QueueName=f"{function.name}-dlq")["QueueUrl"]
             queue_url = self.sqs.create_queue(
                 QueueName=f"{function.name}-events",
+                Attributes={"VisibilityTimeout": str(self.visibility_seconds)},
+            )["QueueUrl"]
+            dlq_url = self.sqs.create_queue(
+                QueueName=f"{function.name}-dlq",
+                # Tagged like the deployed stack's queues, so `nullcheck dlq` finds and redrives them.
+                tags={"project": "nullcheck", "stack": "local", REDRIVE_QUEUE_TAG: queue_url},
+            )["QueueUrl"]
+            self.sqs.set_queue_attributes(
+                QueueUrl=queue_url,
                 Attributes={
-                    "VisibilityTimeout": str(self.visibility_seconds),
                     "RedrivePolicy": json.dumps(
                         {"deadLetterTargetArn": self._arn(dlq_url), "maxReceiveCount": str(1 + RETRY_ATTEMPTS)}
-                    ),
+                    )
                 },
-            )["QueueUrl"]
+            )
             self.events.put_rule(
                 Name=f"{function.name}-rule",
                 EventPattern=json.dumps(rule.pattern_for(self.bucket_name) if rule.bucket_scoped else rule.pattern),

@@ -9,6 +9,7 @@ import pulumi_aws as aws
 
 from components import packaging
 from components.agent_memory import AgentMemory, AgentMemoryArgs
+from components.alarms import Alarms, AlarmsArgs
 from components.api import RestApi, RestApiArgs
 from components.bedrock_models import invoke_model_arns
 from components.event_subscription import EventSubscription, EventSubscriptionArgs
@@ -120,5 +121,16 @@ api = RestApi(
     ),
     opts,
 )
+
+if config.get_bool("alarms"):
+    Alarms(
+        "nullcheck",
+        AlarmsArgs(
+            function_names={name: function.name for name, function in functions.items()},
+            dead_letter_queue_names={name: sub.dead_letter_queue.name for name, sub in subscriptions.items()},
+            email=config.get("alarmEmail"),
+        ),
+        opts,
+    )
 
 pulumi.export("ApiUrl", api.url)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pulumi
+import pytest
 
 from components.agent_memory import NAME_PATTERN
 from handlers.catalog import FUNCTIONS, EventRule, Route
@@ -75,3 +76,21 @@ def test_agent_memory_follows_the_seed(stack: dict[str, Any], mocks: RecordingMo
         for s in mocks.of_type("aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy")
     }
     assert strategies == {"SUMMARIZATION": ["{sessionId}-transcription"], "SEMANTIC": ["{actorId}-topics"]}
+
+
+def test_no_alarms_unless_configured(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    assert mocks.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") == []
+    assert mocks.of_type("aws:sns/topic:Topic") == []
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:alarms": "true", "nullcheck:alarmEmail": "ops@example.com"}])
+def test_alarms_watch_every_function_and_dead_letter_queue(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    alarms = [a.inputs for a in mocks.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")]
+    errors = [a for a in alarms if a["metricName"] == "Errors"]
+    dead_letters = [a for a in alarms if a["metricName"] == "ApproximateNumberOfMessagesVisible"]
+    assert len(errors) == len(FUNCTIONS)
+    assert len(dead_letters) == sum(isinstance(spec.trigger, EventRule) for spec in FUNCTIONS)
+    topic = mocks.one("aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == "alias/aws/sns"
+    assert all(a["threshold"] == 1 and a["alarmActions"][0].startswith("arn:aws:sns:") for a in alarms)
+    assert mocks.one("aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"] == "ops@example.com"

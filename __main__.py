@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pulumi
@@ -56,7 +57,7 @@ package = HandlerPackage(
 
 caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
 region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(provider=provider))
-grant_targets: dict[Resource, pulumi.Input[list[pulumi.Input[str]]]] = {
+grant_targets: dict[Resource, pulumi.Input[Sequence[pulumi.Input[str]]]] = {
     Resource.TABLE: [table.arn],
     Resource.TABLE_INDEXES: [pulumi.Output.concat(table.arn, "/index/*")],
     Resource.BUCKET: [bucket.arn],

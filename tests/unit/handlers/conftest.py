@@ -16,6 +16,7 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from local.resources import create_bucket, create_table
+from tests.lambda_events import api_event, invoke
 
 TABLE = "nullcheck-test"
 BUCKET = "nullcheck-test-bucket"
@@ -78,3 +79,26 @@ def published(table: Any) -> Callable[[], list[dict[str, Any]]]:
 def handler(moto_url: str) -> Callable[[str], ModuleType]:
     """Import a handler module once the environment points at moto."""
     return importlib.import_module
+
+
+@pytest.fixture
+def api(bucket: str, handler: Callable[[str], ModuleType]) -> Any:
+    """Call the API handlers by name, as API Gateway would: `api(name, method, resource, body, **path)`."""
+    modules = {
+        name: handler(f"handlers.api.{name}")
+        for name in (
+            "create_episode",
+            "get_episode",
+            "request_transcript_upload",
+            "start_track_upload",
+            "presign_track_parts",
+            "complete_track_upload",
+        )
+    }
+
+    def call(name: str, method: str, resource: str, body: Any = None, **path: str) -> tuple[int, Any]:
+        status, answer, headers = invoke(modules[name], api_event(method, resource, path_parameters=path, body=body))
+        assert headers["Access-Control-Allow-Origin"]
+        return status, answer
+
+    return call

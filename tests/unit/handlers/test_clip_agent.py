@@ -119,8 +119,8 @@ def sent_requests(client: Any) -> list[dict]:
     return captured
 
 
-def stored_clips(table: Any) -> list[dict]:
-    items = table.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": EPISODE})["Items"]
+def stored_clips(table: Any, episode_id: str = EPISODE) -> list[dict]:
+    items = table.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": episode_id})["Items"]
     return [item for item in items if item["sk"].startswith("clip#")]
 
 

@@ -10,32 +10,9 @@ import boto3
 import pytest
 import requests
 
-from tests.lambda_events import api_event, invoke
 from tests.unit.handlers.conftest import BUCKET
 
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def api(bucket: str, handler: Any) -> Any:
-    modules = {
-        name: handler(f"handlers.api.{name}")
-        for name in (
-            "create_episode",
-            "get_episode",
-            "request_transcript_upload",
-            "start_track_upload",
-            "presign_track_parts",
-            "complete_track_upload",
-        )
-    }
-
-    def call(name: str, method: str, resource: str, body: Any = None, **path: str) -> tuple[int, Any]:
-        status, answer, headers = invoke(modules[name], api_event(method, resource, path_parameters=path, body=body))
-        assert headers["Access-Control-Allow-Origin"]
-        return status, answer
-
-    return call
 
 
 @pytest.fixture

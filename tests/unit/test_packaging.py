@@ -122,7 +122,7 @@ def test_real_handlers_archive_leaves_out_bytecode(tmp_path: Path) -> None:
 
     sources = {
         f"handlers/{path.relative_to(HANDLERS).as_posix()}"
-        for suffix in ("*.py", "*.json")
+        for suffix in ("*.py", "*.json", "*.json.gz")
         for path in HANDLERS.rglob(suffix)
         if "__pycache__" not in path.parts
     }
@@ -268,3 +268,13 @@ def test_layer_fresh_rebuild_is_byte_identical(
     assert len(installs) == 1, "a fresh directory must not reuse the cached layer"
     assert rebuilt != layer
     assert packaging.sha256_of(rebuilt) == packaging.sha256_of(layer)
+
+
+def test_shipped_agentcore_model_is_the_one_botocore_has() -> None:
+    """The agent's bedrock-agentcore model ships with the code; it must not drift from botocore's."""
+    import botocore
+
+    shipped = HANDLERS / "botocore_data" / "bedrock-agentcore"
+    installed = Path(botocore.__file__).parent / "data" / "bedrock-agentcore"
+    for path in shipped.rglob("*.json.gz"):
+        assert path.read_bytes() == (installed / path.relative_to(shipped)).read_bytes(), path

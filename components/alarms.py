@@ -35,39 +35,47 @@ class Alarms(pulumi.ComponentResource):
             aws.sns.TopicSubscription(
                 f"{name}-email", topic=self.topic.arn, protocol="email", endpoint=args.email, opts=child_opts
             )
-        actions = [self.topic.arn]
         for key, function_name in args.function_names.items():
-            aws.cloudwatch.MetricAlarm(
+            self._alarm(
                 f"{name}-{key}-errors",
-                alarm_description=f"{key} raised an error",
-                namespace="AWS/Lambda",
-                metric_name="Errors",
-                dimensions={"FunctionName": function_name},
-                statistic="Sum",
-                period=args.period_seconds,
-                evaluation_periods=1,
-                threshold=1,
-                comparison_operator="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=actions,
-                ok_actions=actions,
-                opts=child_opts,
+                f"{key} raised an error",
+                ("AWS/Lambda", "Errors", "Sum"),
+                {"FunctionName": function_name},
+                args.period_seconds,
             )
         for key, queue_name in args.dead_letter_queue_names.items():
-            aws.cloudwatch.MetricAlarm(
+            self._alarm(
                 f"{name}-{key}-dead-letters",
-                alarm_description=f"events for {key} could not be processed: see `nullcheck dlq list`",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions={"QueueName": queue_name},
-                statistic="Maximum",
-                period=args.period_seconds,
-                evaluation_periods=1,
-                threshold=1,
-                comparison_operator="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=actions,
-                ok_actions=actions,
-                opts=child_opts,
+                f"events for {key} could not be processed: see `nullcheck dlq list`",
+                ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum"),
+                {"QueueName": queue_name},
+                args.period_seconds,
             )
         self.register_outputs({"topicArn": self.topic.arn})
+
+    def _alarm(
+        self,
+        name: str,
+        description: str,
+        metric: tuple[str, str, str],
+        dimensions: Mapping[str, pulumi.Input[str]],
+        period_seconds: int,
+    ) -> None:
+        """Alarm (and notify the topic) as soon as the metric reaches 1 in a period."""
+        namespace, metric_name, statistic = metric
+        aws.cloudwatch.MetricAlarm(
+            name,
+            alarm_description=description,
+            namespace=namespace,
+            metric_name=metric_name,
+            dimensions=dimensions,
+            statistic=statistic,
+            period=period_seconds,
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -10,12 +10,10 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,16 +22,10 @@ from openapi_schema_validator import OAS30Validator
 from handlers.catalog import Function, Route, api_functions
 from handlers.core.cors import cors_headers
 from handlers.openapi import document
+from local.http_server import Answer, LocalHttpServer
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: bytes
-    headers: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -124,7 +116,12 @@ class LocalApiGateway:
             _CompiledRoute(function, route, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", route.path) + "$"))
             for function, route in api_functions()
         ]
-        self._server: ThreadingHTTPServer | None = None
+        self._server = LocalHttpServer(
+            self.handle,
+            name="local-api",
+            max_body=MAX_BODY_BYTES,
+            too_large=lambda: self._error(413, "request body too large"),
+        )
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
         """One HTTP request to one answer (the HTTP server only moves bytes)."""
@@ -187,38 +184,8 @@ class LocalApiGateway:
         return self._json(status, {"message": message})
 
     def start(self, port: int = 3000, host: str = "127.0.0.1") -> str:
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_BODY_BYTES:
-                    answer = gateway._error(413, "request body too large")
-                    self.close_connection = True
-                else:
-                    body = self.rfile.read(length) if length else b""
-                    answer = gateway.handle(self.command, self.path, dict(self.headers.items()), body)
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                self.wfile.write(answer.body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="local-api", daemon=True).start()
-        return f"http://{host}:{self._server.server_address[1]}/{self.stage}"
+        port = self._server.start(port, host)
+        return f"http://{host}:{port}/{self.stage}"
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server.stop()

@@ -27,17 +27,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from local.http_server import Answer, LocalHttpServer
 from local.offline_clip_model import Clip, Transcript, correct_clips, parse_transcript, propose_clips, summarize_episode
 
 logger = logging.getLogger(__name__)
@@ -302,15 +301,6 @@ def _collect(value: Any, positions: set[int], texts: list[str], *, inside_clip: 
 # --- HTTP ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One HTTP response."""
-
-    status: int
-    body: bytes
-    headers: dict[str, str]
-
-
 def estimate_tokens(value: Any) -> int:
     """A deterministic stand-in for a tokenizer: one token per four characters of JSON."""
     return max(1, -(-len(json.dumps(value, separators=(",", ":"), ensure_ascii=False)) // 4))
@@ -365,7 +355,12 @@ class LocalBedrockRuntime:
     """The Bedrock Runtime endpoint of the local stack: `Converse` only, offline model inside."""
 
     def __init__(self) -> None:
-        self._server: ThreadingHTTPServer | None = None
+        self._server = LocalHttpServer(
+            lambda method, target, _, body: self.handle(method, target, body),
+            name="local-bedrock",
+            max_body=MAX_BODY_BYTES,
+            too_large=lambda: _error(400, "ValidationException", "the request body is too large"),
+        )
 
     def handle(self, method: str, target: str, body: bytes) -> Answer:
         """One HTTP request to one answer (the HTTP server only moves bytes)."""
@@ -388,37 +383,7 @@ class LocalBedrockRuntime:
 
     def start(self, port: int = 0) -> str:
         """Serve on 127.0.0.1 (0 picks a free port) from a daemon thread; returns the endpoint URL."""
-        runtime = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_BODY_BYTES:
-                    answer = _error(400, "ValidationException", "the request body is too large")
-                    self.close_connection = True
-                else:
-                    answer = runtime.handle(self.command, self.path, self.rfile.read(length) if length else b"")
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                self.wfile.write(answer.body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="local-bedrock", daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self._server.start(port)}"
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server.stop()

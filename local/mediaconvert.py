@@ -19,11 +19,13 @@ import logging
 import queue
 import re
 import secrets
+import shutil
 import string
 import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
@@ -41,6 +43,7 @@ EVENT_SOURCE = "aws.mediaconvert"
 EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
 # AWS's default when HlsGroupSettings.SegmentLength is left out.
 DEFAULT_SEGMENT_LENGTH = 10
+UPLOAD_THREADS = 4
 # MediaConvert error codes for S3 failures (docs: "Error codes"); the media ones live in local.hls.
 PERMISSIONS_ERROR = 1401
 FILE_NOT_FOUND = 1404
@@ -370,22 +373,35 @@ class LocalMediaConvert:
             return output
 
     def _download(self, spec: JobSpec, target: Path) -> None:
+        # One streamed GET: moto reads the whole object for every ranged GET of a multipart download.
         try:
-            self._s3.download_file(spec.input_bucket, spec.input_key, str(target))
+            body = self._s3.get_object(Bucket=spec.input_bucket, Key=spec.input_key)["Body"]
+            with target.open("wb") as file:
+                shutil.copyfileobj(body, file, length=1 << 20)
         except (ClientError, BotoCoreError) as error:
             message = f"Unable to open input file [{spec.input_uri}]: [{error}]"
             raise hls.MediaError(_s3_error_code(error), message) from error
 
     def _upload(self, spec: JobSpec, out_dir: Path, output: hls.HlsOutput) -> None:
-        """Segments first, playlists last, so whoever sees a playlist finds every segment it lists."""
-        for name in [*output.segments, output.media_playlist, output.master_playlist]:
-            key = f"{spec.output_prefix}{name}"
-            extra = {"ContentType": _CONTENT_TYPES[PurePosixPath(name).suffix]}
-            try:
-                self._s3.upload_file(str(out_dir / name), spec.output_bucket, key, ExtraArgs=extra)
-            except (ClientError, BotoCoreError) as error:
-                message = f"Unable to write output file [{spec.output_uri(name)}]: [{error}]"
-                raise hls.MediaError(_s3_error_code(error), message) from error
+        """Segments first (in parallel), playlists last, so a visible playlist's segments all exist."""
+        with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
+            list(pool.map(lambda name: self._put(spec, out_dir, name), output.segments))
+        for name in (output.media_playlist, output.master_playlist):
+            self._put(spec, out_dir, name)
+
+    def _put(self, spec: JobSpec, out_dir: Path, name: str) -> None:
+        """One PUT per file: moto reassembles multipart uploads slowly."""
+        try:
+            with (out_dir / name).open("rb") as body:
+                self._s3.put_object(
+                    Bucket=spec.output_bucket,
+                    Key=f"{spec.output_prefix}{name}",
+                    Body=body,
+                    ContentType=_CONTENT_TYPES[PurePosixPath(name).suffix],
+                )
+        except (ClientError, BotoCoreError) as error:
+            message = f"Unable to write output file [{spec.output_uri(name)}]: [{error}]"
+            raise hls.MediaError(_s3_error_code(error), message) from error
 
     def _publish(self, job_arn: str, detail: dict[str, Any]) -> None:
         """Put one "MediaConvert Job State Change" event on the default bus."""

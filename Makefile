@@ -27,8 +27,9 @@ typecheck: venv
 	$(VENV)/bin/mypy
 
 unit: venv
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest tests/unit tests/policy
 	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest tests/fuzz
 
 test: lint typecheck unit
 

@@ -31,7 +31,7 @@ DEFAULT_CONCURRENCY = 4
 DEFAULT_ATTEMPTS = 3
 DEFAULT_RETRY_DELAY = 1.0
 DEFAULT_URL_BATCH = 20
-CHUNK_SIZE = 1024 * 1024  # granularity of reads from disk and of progress reports
+CHUNK_SIZE = 256 * 1024  # granularity of reads from disk and of progress reports
 STORAGE_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 ProgressCallback = Callable[[int], None]

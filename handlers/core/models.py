@@ -154,7 +154,8 @@ class PartUrls(BaseModel):
 
 
 class CompletedPart(ApiModel):
-    ETag: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    # Real ETags are quoted hex (optionally "-N"); printable ASCII keeps the S3 request valid XML.
+    ETag: Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[\x20-\x7E]+$")]
     PartNumber: PartNumber
 
 

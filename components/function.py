@@ -141,5 +141,8 @@ class CatalogFunction(pulumi.ComponentResource):
             {"Sid": "Tracing", "Effect": "Allow", "Action": list(XRAY_ACTIONS), "Resource": ["*"]},
         ]
         for grant, arns in zip(spec.grants, grant_arns, strict=True):
-            statements.append({"Effect": "Allow", "Action": list(grant.actions), "Resource": list(arns)})
+            statement: dict[str, Any] = {"Effect": "Allow", "Action": list(grant.actions), "Resource": list(arns)}
+            if grant.condition:
+                statement["Condition"] = grant.condition
+            statements.append(statement)
         return {"Version": "2012-10-17", "Statement": statements}

@@ -48,6 +48,8 @@ class Env(StrEnum):
 class Grant:
     resource: Resource
     actions: tuple[str, ...]
+    condition: dict[str, dict[str, str]] | None = None
+    """An IAM condition block narrowing the grant further."""
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,11 @@ FUNCTIONS: tuple[Function, ...] = (
         grants=(
             Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),
             Grant(Resource.MEDIACONVERT, ("mediaconvert:CreateJob",)),
-            Grant(Resource.MEDIACONVERT_ROLE, ("iam:PassRole",)),
+            Grant(
+                Resource.MEDIACONVERT_ROLE,
+                ("iam:PassRole",),
+                {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
+            ),
         ),
         env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN, Env.CHUNK_SECONDS),
     ),

@@ -10,7 +10,7 @@ import pytest
 
 from components.function import CatalogFunction, CatalogFunctionArgs
 from handlers.catalog import Env, Resource, function_for_module
-from tests.pulumi_mocks import resolve
+from tests.pulumi_mocks import deploy_function, resolve
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/nullcheck"
 CODE = pulumi.AssetArchive({"handlers/__init__.py": pulumi.StringAsset("")})
@@ -88,3 +88,11 @@ def test_children_are_parented_and_named_after_the_component(mocks, build) -> No
 def test_missing_grant_target_or_environment_is_an_error(mocks) -> None:
     with pytest.raises(ValueError, match="table-indexes"):
         CatalogFunction("f", CatalogFunctionArgs(spec=LIST_EPISODES, code=CODE, grant_targets={}, environment={}))
+
+
+def test_pass_role_is_only_for_mediaconvert(mocks, build) -> None:
+    build(lambda: deploy_function(function_for_module("handlers.events.start_preprocessing")))
+
+    policy = json.loads(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    [pass_role] = [s for s in policy["Statement"] if s["Action"] == ["iam:PassRole"]]
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}}

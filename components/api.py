@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components.api_document import api_gateway_document
 from components.function import CatalogFunction
+from components.iam import trust_policy
 from handlers.catalog import api_functions
 
 APIGATEWAY_LOGS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
@@ -138,18 +139,7 @@ class RestApi(pulumi.ComponentResource):
     def _account_logging_role(self, name: str, child_opts: pulumi.ResourceOptions) -> aws.apigateway.Account:
         role = aws.iam.Role(
             f"{name}-cloudwatch-role",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "apigateway.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy("apigateway.amazonaws.com"),
             opts=child_opts,
         )
         attachment = aws.iam.RolePolicyAttachment(

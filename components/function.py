@@ -10,16 +10,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import trust_policy
 from handlers.catalog import Env, Function, Resource
 
-LAMBDA_TRUST_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-)
+LAMBDA_TRUST_POLICY = trust_policy("lambda.amazonaws.com")
 # X-Ray's segment APIs have no resource type: "*" is the only resource they accept.
 XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 

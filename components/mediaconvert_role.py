@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import trust_policy
+
 
 @dataclass
 class MediaConvertRoleArgs:
@@ -30,18 +32,7 @@ class MediaConvertRole(pulumi.ComponentResource):
         self.role = aws.iam.Role(
             f"{name}-role",
             description="Assumed by MediaConvert to chunk NullCheck tracks",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "mediaconvert.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy("mediaconvert.amazonaws.com"),
             opts=child_opts,
         )
         aws.iam.RolePolicy(

@@ -8,13 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from handlers import catalog
 from handlers.core import clients, http, uploads
 from handlers.core.models import StartTrackUploadRequest
-from handlers.core.settings import settings
 
 logger = Logger()
 tracer = Tracer()
-storage = uploads.Storage(
-    table=clients.table(settings().require("table_name")), s3=clients.s3(), bucket=settings().require("bucket_name")
-)
+storage = clients.upload_storage()
 app = http.create_resolver()
 route = catalog.route_of(__name__)
 

@@ -13,6 +13,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from handlers.core.settings import settings
+from handlers.core.uploads import Storage
+
 DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_attempts": 3})
 # Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
 PRESIGN_CONFIG = DEFAULT_CONFIG.merge(Config(signature_version="s3v4"))
@@ -28,3 +31,9 @@ def s3() -> Any:
 
 def table(name: str) -> Any:
     return boto3.resource("dynamodb", config=DEFAULT_CONFIG).Table(name)
+
+
+def upload_storage() -> Storage:
+    """The table, presigning S3 client and bucket the upload routes share."""
+    config = settings()
+    return Storage(table=table(config.require("table_name")), s3=s3(), bucket=config.require("bucket_name"))

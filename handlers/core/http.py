@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from re import Match
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -50,9 +52,21 @@ def bind(app: APIGatewayRestResolver, route: Route) -> Callable[[Callable[..., A
     return app.route(re.sub(r"\{(\w+)\}", r"<\1>", route.path), route.method)
 
 
+class DecodingRestResolver(APIGatewayRestResolver):
+    """The REST resolver, with path parameters percent-decoded exactly once.
+
+    API Gateway REST hands the path (and `pathParameters`) over still percent-encoded for
+    reserved characters (`Browser%20Cam`), while other callers send them decoded; decoding
+    here, before any view runs, makes both the same value.
+    """
+
+    def _convert_matches_into_route_keys(self, match: Match[str]) -> dict[str, str]:
+        return {name: unquote(value) for name, value in match.groupdict().items()}
+
+
 def create_resolver() -> APIGatewayRestResolver:
     """A resolver that validates with pydantic and maps domain errors to 4xx answers."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = DecodingRestResolver(enable_validation=True)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[dict[str, str]]:

@@ -155,3 +155,15 @@ def test_part_urls_expire_in_fifteen_minutes(api: Any, episode_id: str) -> None:
         query = parse_qs(urlsplit(entry["url"]).query)
         assert query["X-Amz-Expires"] == ["900"]
         assert query["partNumber"] == [str(entry["partNumber"])]
+
+
+@pytest.mark.parametrize("as_sent", ["Browser%20Cam", "Browser Cam", "browser-cam", "BROWSER%20CAM"])
+def test_a_track_is_reached_by_its_raw_encoded_or_sanitised_name(api: Any, episode_id: str, as_sent: str) -> None:
+    _, session = start(api, episode_id, track="Browser Cam")
+
+    status, answer = parts(api, episode_id, as_sent, session["uploadId"], [1])
+    assert status == 200, answer
+    etags = upload_parts(api, episode_id, session, [b"v" * 100])
+    status, done = complete(api, episode_id, as_sent, session["uploadId"], etags)
+
+    assert status == 200 and done["trackName"] == "browser-cam"

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from local.apigateway import LocalApiGateway, invoke_handler
 from local.bedrock import LocalBedrockRuntime
 from local.events import LocalEventBus
 from local.mediaconvert import LocalMediaConvert
+from local.moto_server import LocalMotoServer
 from local.resources import create_agent_memory, create_bucket, create_table
 
 REGION = "us-east-1"
@@ -47,7 +47,7 @@ class LocalStack:
 
     def __init__(self, config: LocalStackConfig | None = None) -> None:
         self.config = config or LocalStackConfig()
-        self._moto: ThreadedMotoServer | None = None
+        self._moto: LocalMotoServer | None = None
         self.api = LocalApiGateway(origin=self.config.origin)
         self.bus: LocalEventBus | None = None
         self.mediaconvert: LocalMediaConvert | None = None
@@ -59,10 +59,8 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
-        self.moto_url = f"http://{host}:{port}"
+        self._moto = LocalMotoServer(port=self.config.moto_port)
+        self.moto_url = self._moto.start()
         os.environ.update(self.function_environment())
         create_table(self.client("dynamodb"), self.config.table_name)
         create_bucket(self.client("s3"), self.config.bucket_name)

@@ -7,7 +7,6 @@ then turned into REST API Lambda proxy events for the real handler functions.
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import uuid
@@ -17,14 +16,20 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from jsonschema import ValidationError
 from openapi_schema_validator import OAS30Validator
 
 from handlers.catalog import Function, Route, api_functions
 from handlers.core.cors import cors_headers
 from handlers.openapi import document
 from local.http_server import Answer, LocalHttpServer
+from local.lambda_runtime import invoke_handler
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+MAX_QUOTED_CHARS = 120
+"""How much of a client's input an error message may quote back."""
+MISSING_AUTHENTICATION_TOKEN = "Missing Authentication Token"
+"""API Gateway's answer (403) to any method and path the API does not declare."""
 Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
 
 
@@ -33,30 +38,6 @@ class _CompiledRoute:
     function: Function
     route: Route
     pattern: re.Pattern[str]
-
-
-class LambdaContext:
-    """The context object a handler reads (function name, request id, remaining time)."""
-
-    def __init__(self, function: Function) -> None:
-        self.function_name = function.name
-        self.function_version = "$LATEST"
-        self.memory_limit_in_mb = function.memory_mb or 1024
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function.name}"
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name = f"/aws/lambda/{function.name}"
-        self.log_stream_name = "local"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 25_000
-
-
-def invoke_handler(function: Function, event: dict[str, Any]) -> dict[str, Any]:
-    """Call the catalog entry's `module.function` in this process, as Lambda would."""
-    module_name, attribute = function.handler.rsplit(".", 1)
-    handler = getattr(importlib.import_module(module_name), attribute)
-    result: dict[str, Any] = handler(event, LambdaContext(function))
-    return result
 
 
 def proxy_event(
@@ -99,6 +80,17 @@ def proxy_event(
     }
 
 
+def _describe(error: ValidationError) -> str:
+    """The validator's message, with the input it quotes cut short (it may be megabytes)."""
+    quoted = repr(error.instance)
+    message = (
+        error.message.replace(quoted, quoted[:MAX_QUOTED_CHARS] + "…")
+        if len(quoted) > MAX_QUOTED_CHARS
+        else error.message
+    )
+    return message[: 4 * MAX_QUOTED_CHARS]
+
+
 class LocalApiGateway:
     """Routes, validates and answers like the deployed REST API's stage."""
 
@@ -120,7 +112,7 @@ class LocalApiGateway:
             self.handle,
             name="local-api",
             max_body=MAX_BODY_BYTES,
-            too_large=lambda: self._error(413, "request body too large"),
+            refuse=self._error,
         )
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
@@ -128,18 +120,16 @@ class LocalApiGateway:
         url = urlsplit(target)
         prefix = f"/{self.stage}"
         if url.path != prefix and not url.path.startswith(prefix + "/"):
-            return self._error(404, f"stage not found; the API lives under {prefix}")
+            return self._error(403, MISSING_AUTHENTICATION_TOKEN)
         path = url.path[len(prefix) :] or "/"
         if method == "GET" and path == "/openapi.json":
             return self._json(200, self.document)
         matches = [(r, m) for r in self._routes if (m := r.pattern.match(path))]
-        if not matches:
-            return self._error(404, "no such route")
-        if method == "OPTIONS":
+        if matches and method == "OPTIONS":
             return Answer(200, b"", cors_headers(self.origin))
         chosen = next(((r, m) for r, m in matches if r.route.method == method), None)
         if chosen is None:
-            return self._error(405, f"{method} is not allowed on {path}")
+            return self._error(403, MISSING_AUTHENTICATION_TOKEN)
         compiled, match = chosen
         if len(body) > MAX_BODY_BYTES:
             return self._error(413, "request body too large")
@@ -169,10 +159,12 @@ class LocalApiGateway:
             payload = json.loads(body) if body else None
         except (ValueError, UnicodeDecodeError):
             return "invalid request body: not JSON"
+        except RecursionError:
+            return "invalid request body: nested too deeply"
         errors = sorted(self._validators[route.request_model.__name__].iter_errors(payload), key=str)
         if errors:
             where = "/".join(str(step) for step in errors[0].absolute_path)
-            return f"invalid request body: {where + ': ' if where else ''}{errors[0].message}"
+            return f"invalid request body: {where + ': ' if where else ''}{_describe(errors[0])}"
         return None
 
     def _json(self, status: int, payload: Any) -> Answer:

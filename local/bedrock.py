@@ -359,7 +359,7 @@ class LocalBedrockRuntime:
             lambda method, target, _, body: self.handle(method, target, body),
             name="local-bedrock",
             max_body=MAX_BODY_BYTES,
-            too_large=lambda: _error(400, "ValidationException", "the request body is too large"),
+            refuse=lambda _status, reason: _error(400, "ValidationException", reason),
         )
 
     def handle(self, method: str, target: str, body: bytes) -> Answer:

@@ -46,8 +46,7 @@ class LocalMotoServer:
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-moto", daemon=True)
         self._thread.start()
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self.host}:{self._server.server_port}"
 
     def stop(self) -> None:
         if self._server:

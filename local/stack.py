@@ -11,13 +11,15 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import boto3
 
-from local.apigateway import LocalApiGateway, invoke_handler
+from local.apigateway import LocalApiGateway
 from local.bedrock import LocalBedrockRuntime
 from local.events import LocalEventBus
+from local.lambda_runtime import LocalLambda
 from local.mediaconvert import LocalMediaConvert
 from local.moto_server import LocalMotoServer
 from local.resources import create_agent_memory, create_bucket, create_table
@@ -39,6 +41,8 @@ class LocalStackConfig:
     encryption_key: str = "local-development-only"
     """Cursor key for the local stack; deployed stacks take theirs from a Pulumi secret."""
     chunk_seconds: int = 120
+    function_log: Path | None = None
+    """Where the functions' log lines go (appended); standard output when None."""
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -48,7 +52,9 @@ class LocalStack:
     def __init__(self, config: LocalStackConfig | None = None) -> None:
         self.config = config or LocalStackConfig()
         self._moto: LocalMotoServer | None = None
-        self.api = LocalApiGateway(origin=self.config.origin)
+        self._function_log: IO[str] | None = None
+        self.functions = LocalLambda()
+        self.api = LocalApiGateway(origin=self.config.origin, invoke=self.functions.invoke)
         self.bus: LocalEventBus | None = None
         self.mediaconvert: LocalMediaConvert | None = None
         self.bedrock = LocalBedrockRuntime()
@@ -59,6 +65,10 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        if self.config.function_log:
+            self.config.function_log.parent.mkdir(parents=True, exist_ok=True)
+            self._function_log = self.config.function_log.open("a", buffering=1)
+            self.functions.send_logs_to(self._function_log)
         self._moto = LocalMotoServer(port=self.config.moto_port)
         self.moto_url = self._moto.start()
         os.environ.update(self.function_environment())
@@ -73,7 +83,7 @@ class LocalStack:
             events=self.client("events"),
             sqs=self.client("sqs"),
             bucket_name=self.config.bucket_name,
-            invoke=invoke_handler,
+            invoke=self.functions.invoke,
             account=ACCOUNT,
         )
         self.bus.create_rules()
@@ -106,6 +116,10 @@ class LocalStack:
         if self._moto:
             self._moto.stop()
             self._moto = None
+        if self._function_log:
+            self.functions.send_logs_to(None)
+            self._function_log.close()
+            self._function_log = None
 
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=REGION, endpoint_url=self.moto_url)

@@ -72,6 +72,11 @@ def create_resolver() -> APIGatewayRestResolver:
     def invalid_request(error: RequestValidationError) -> Response[dict[str, str]]:
         return error_response(400, describe_validation_errors(error))
 
+    @app.exception_handler(RecursionError)
+    def nested_too_deeply(_: RecursionError) -> Response[dict[str, str]]:
+        # json.loads recurses per level: a body nested thousands deep is bad input, not a crash.
+        return error_response(400, "invalid request body: nested too deeply")
+
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response[dict[str, str]]:
         logger.info("request refused", extra={"status": error.status, "reason": error.message})
@@ -89,19 +94,25 @@ def resolve_with_cors(app: APIGatewayRestResolver, event: dict[str, Any], contex
     content_type = _header(event, "content-type")
     response: dict[str, Any]
     if event.get("body") and content_type and not content_type.lower().startswith("application/json"):
-        response = {
-            "statusCode": 415,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": json.dumps({"message": "send the body as application/json"}),
-            "isBase64Encoded": False,
-        }
+        response = _unsupported_media_type()
     else:
         response = app.resolve(event, context)
+        if response["statusCode"] == 415:  # the resolver's own answer has no `message`
+            response = _unsupported_media_type()
     headers = cors_headers(settings().origin)
     response.setdefault("headers", {}).update(headers)
     if "multiValueHeaders" in response:
         response["multiValueHeaders"].update({name: [value] for name, value in headers.items()})
     return response
+
+
+def _unsupported_media_type() -> dict[str, Any]:
+    return {
+        "statusCode": 415,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps({"message": "send the body as application/json"}),
+        "isBase64Encoded": False,
+    }
 
 
 def _header(event: dict[str, Any], name: str) -> str | None:

@@ -43,11 +43,13 @@ def test_paginates_with_tokens_and_refuses_tampered_ones(api: httpx.Client) -> N
     assert tampered.json() == {"message": "nextToken is not a valid pagination token"}
 
 
-def test_unknown_episode_and_route_are_404_with_cors(api: httpx.Client) -> None:
-    for path in ("/episodes/does-not-exist", "/nothing-here"):
-        answer = api.get(path)
-        assert answer.status_code == 404
-        assert answer.json()["message"]
+def test_unknown_episode_is_404_and_unknown_route_403_with_cors(api: httpx.Client) -> None:
+    episode = api.get("/episodes/does-not-exist")
+    route = api.get("/nothing-here")
+
+    assert episode.status_code == 404 and episode.json()["message"]
+    assert route.status_code == 403 and route.json() == {"message": "Missing Authentication Token"}
+    for answer in (episode, route):
         assert answer.headers["Access-Control-Allow-Origin"] == ORIGIN
 
 

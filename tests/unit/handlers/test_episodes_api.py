@@ -174,3 +174,20 @@ def test_get_shows_tracks_and_clip_count(create: Any, show: Any, table: Any) -> 
         {"trackName": "main", "status": "Processed", "segmentCount": 3, "totalDurationSeconds": 300}
     ]
     assert episode["clipCount"] == 1
+
+
+@pytest.mark.parametrize("raw", ["[" * 50_000 + "]" * 50_000, '{"title":' * 5000 + "1" + "}" * 5000])
+def test_create_refuses_json_nested_too_deeply_with_400(create: Any, raw: str) -> None:
+    status, answer, _ = create(raw_body=raw)
+    assert status == 400
+    assert answer == {"message": "invalid request body: nested too deeply"}
+
+
+@pytest.mark.parametrize("raw", ["", "title=x"])
+def test_create_refuses_a_body_that_is_not_json_with_415(handler: Any, table: Any, raw: str) -> None:
+    event = api_event("POST", "/episodes", raw_body=raw)
+    event["headers"] = {"Content-Type": "text/plain"}
+    status, answer, headers = invoke(handler("handlers.api.create_episode"), event)
+    assert status == 415
+    assert answer == {"message": "send the body as application/json"}
+    assert headers["Access-Control-Allow-Origin"] == ORIGIN

@@ -3,12 +3,14 @@
 Starts the local stack, makes a sample episode (or takes `VIDEO=` and `SRT=` files), creates it
 and uploads its track and transcript with the `nullcheck` command line, waits for chunking and
 the clip agent (the offline clip model: a heuristic, not a language model), prints the track's
-chunks and the proposed clips, then stops everything.
+chunks and the proposed clips, then stops everything. One line per pipeline stage; the
+functions' own log lines go to `FUNCTION_LOG`.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -25,17 +27,28 @@ from local.transcripts import sample_transcript
 
 console = Console()
 SAMPLE_MINUTES = 5
+FUNCTION_LOG = Path(".nullcheck") / "logs" / "functions.log"
 
 
 def nullcheck(api_url: str, *args: str) -> str:
     """Run the `nullcheck` CLI (as a user would) and return what it printed."""
     command = [sys.executable, "-m", "client", "--api", api_url, *args]
-    console.print(f"[dim]$ nullcheck {' '.join(args)}[/]")
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
-        console.print(done.stdout, done.stderr)
-        raise SystemExit(f"nullcheck {args[0]} failed")
+        console.print(f"[red]✗ nullcheck {shlex.join(args)}[/]", done.stdout, done.stderr)
+        raise SystemExit(f"nullcheck {args[0]} failed; the functions' logs are in {FUNCTION_LOG}")
     return done.stdout.strip()
+
+
+class Progress:
+    """One line per pipeline stage: what is done and how long since the start."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def done(self, stage: str, detail: str = "") -> None:
+        elapsed = time.monotonic() - self.started
+        console.print(f"[green]✓[/] {elapsed:6.1f} s  [bold]{stage:<20}[/] {detail}", highlight=False, soft_wrap=True)
 
 
 def sample_files(workdir: Path) -> tuple[Path, Path]:
@@ -76,25 +89,33 @@ def chunks_table(api: NullCheckClient, episode_id: str) -> Table:
 
 
 def main() -> None:
+    progress = Progress()
     with tempfile.TemporaryDirectory(prefix="nullcheck-demo-") as workdir:
         video, srt = sample_files(Path(workdir))
-        with LocalStack(LocalStackConfig(api_port=int(os.environ.get("PORT", "0")))) as stack:
+        progress.done("sample ready", f"{video.name} ({video.stat().st_size / 1e6:.1f} MB), {srt.name}")
+        config = LocalStackConfig(api_port=int(os.environ.get("PORT", "0")), function_log=FUNCTION_LOG.resolve())
+        with LocalStack(config) as stack:
             url = stack.api_url
-            console.print(f"[bold green]Local stack up[/] at {url}")
-            episode_id = nullcheck(
-                url, "episodes", "create", "--title", "NullCheck demo", "--number", "1",
-                "--platform", "youtube", "--series", "Null Check",
-            )  # fmt: skip
+            progress.done("local stack up", url)
+            progress.done("function logs", f"in {FUNCTION_LOG}")
+            create = ["episodes", "create", "--title", "NullCheck demo", "--number", "1", "--platform", "youtube"]
+            episode_id = nullcheck(url, *create, "--series", "Null Check")
+            progress.done("episode created", f"nullcheck episodes create → {episode_id}")
             nullcheck(url, "upload-track", episode_id, str(video), "--track", "main")
+            progress.done("track uploaded", f"nullcheck upload-track {video.name} --track main")
             nullcheck(url, "upload-transcript", episode_id, str(srt))
+            progress.done("transcript uploaded", f"nullcheck upload-transcript {srt.name}")
             nullcheck(url, "watch", episode_id, "--transcript", "--timeout", "900")
             with NullCheckClient(url) as api:
+                segments = sum(len(track.get("segments", [])) for track in api.get_episode(episode_id)["tracks"])
+                progress.done("track chunked", f"{segments} HLS segments (nullcheck watch)")
                 wait_for_summary(api, episode_id)
+                progress.done("clips proposed", f"{api.get_episode(episode_id).get('clipCount', 0)} clips")
                 console.print(nullcheck(url, "episodes", "show", episode_id))
                 console.print(chunks_table(api, episode_id))
             console.print(nullcheck(url, "clips", episode_id))
             console.print("[dim]Clips come from the offline clip model (a heuristic, not a language model).[/]")
-    console.print("[bold]Demo finished; the local stack is stopped.[/]")
+    console.print(f"[bold]Demo finished; the local stack is stopped.[/] Function logs: {FUNCTION_LOG}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv test lint typecheck unit dev demo bench clean
+.PHONY: venv test lint typecheck unit browser dev demo bench clean
 
 venv: $(STAMP)
 
@@ -31,7 +31,12 @@ unit: venv
 	$(PY) -m pytest tests/e2e
 	$(PY) -m pytest tests/fuzz
 
-test: lint typecheck unit
+# A real headless Chromium against the local stack, in its own process. Without Chromium
+# (`apt-get install chromium`, or CHROMIUM=path) the suite is skipped with a loud notice.
+browser: venv
+	$(PY) -m pytest tests/browser
+
+test: lint typecheck unit browser
 
 dev: venv
 	$(PY) -m local

@@ -1,0 +1,127 @@
+"""A real headless Chromium (the system's, driven by Playwright) against the local stack.
+
+The studio page is served from its own origin, so every API call and presigned S3 PUT is a
+cross-origin request the browser checks: CORS on answers and errors, preflights, the bucket's
+exposed `ETag`. Handlers read their environment at import, so this suite runs in its own pytest
+process (`make browser`), like tests/e2e.
+
+Playwright never downloads a browser here: it launches the system Chromium (`CHROMIUM=path`, or
+`chromium`, `chromium-browser`, `google-chrome` on PATH). Without one, the suite is skipped
+loudly; with `CI=true` a missing Chromium is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from local.stack import LocalStack, LocalStackConfig
+from tests.browser.static_site import StaticSite
+
+CHUNK_SECONDS = 2
+HERE = Path(__file__).resolve().parent
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+HOW_TO_ENABLE = "install it (`apt-get install chromium`) or point CHROMIUM at a Chromium/Chrome binary"
+_SKIPPED = pytest.StashKey[int]()
+
+
+def find_chromium() -> str | None:
+    """`CHROMIUM` if set (a path or a command name), else the first of CHROMIUM_NAMES on PATH."""
+    override = os.environ.get("CHROMIUM")
+    if override:
+        found = shutil.which(override)
+        if found is None:
+            raise pytest.UsageError(f"CHROMIUM={override!r} is not an executable file or a command on PATH")
+        return found
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _ours(item: pytest.Item) -> bool:
+    return HERE in Path(str(item.path)).resolve().parents
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if find_chromium() or _in_ci():
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium found: {HOW_TO_ENABLE}")
+    skipped = [item for item in items if _ours(item)]
+    for item in skipped:
+        item.add_marker(skip)
+    config.stash[_SKIPPED] = len(skipped)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The notice comes last, after pytest's own summary, so `make test` ends with it."""
+    skipped = config.stash.get(_SKIPPED, 0)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if not skipped or reporter is None:
+        return
+    write = reporter.write_line
+    reporter.write_sep("!", "BROWSER SUITE SKIPPED", yellow=True, bold=True)
+    write(f"tests/browser: {skipped} test(s) did NOT run because no Chromium was found", yellow=True, bold=True)
+    write(f"(looked for $CHROMIUM, then {', '.join(CHROMIUM_NAMES)} on PATH).", yellow=True)
+    write(f"To run them, {HOW_TO_ENABLE}.", yellow=True)
+    reporter.write_sep("!", yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        pytest.fail(f"CI=true but no Chromium found: {HOW_TO_ENABLE}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[StaticSite]:
+    running = StaticSite().start()
+    running.add_directory(HERE / "page")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def local_stack(site: StaticSite) -> Iterator[LocalStack]:
+    # The API answers for the studio's origin only: a wrong Access-Control-Allow-Origin fails fetch.
+    config = LocalStackConfig(api_port=0, origin=site.origin, chunk_seconds=CHUNK_SECONDS)
+    with LocalStack(config) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--disable-dev-shm-usage"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: StaticSite, local_stack: LocalStack) -> Iterator[Page]:
+    """The studio page, loaded from the site's origin and pointed at the API; console kept for failures."""
+    context = browser.new_context()
+    opened = context.new_page()
+    console: list[str] = []
+    opened.on("console", lambda message: console.append(_console_line(message)))
+    opened.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    opened.goto(f"{site.origin}/index.html?api={quote(local_stack.api_url, safe='')}")
+    opened.wait_for_function("window.studio !== undefined")
+    yield opened
+    if console:
+        print("browser console:\n" + "\n".join(console))
+    print("studio log:\n" + opened.inner_text("#log"))
+    context.close()
+
+
+def _console_line(message: ConsoleMessage) -> str:
+    return f"console.{message.type}: {message.text}"

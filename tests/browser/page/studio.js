@@ -1,0 +1,110 @@
+// What a studio web front end does with the NullCheck API, from another origin than the API's.
+// Every call answers a plain object (status, body, headers the page could read) instead of
+// throwing, so the Python side can say which step failed; a fetch the browser refuses (CORS)
+// answers {error: "TypeError: Failed to fetch"}.
+"use strict";
+
+(() => {
+  const PART_SIZE = 5 * 1024 * 1024;
+  const TIMEOUT_MS = 30000;
+  const api = new URLSearchParams(location.search).get("api");
+  const logElement = document.getElementById("log");
+
+  function log(line) {
+    logElement.textContent += line + "\n";
+  }
+
+  async function request(url, options) {
+    try {
+      return await fetch(url, { ...options, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (error) {
+      return { error: `${error.name}: ${error.message}` };
+    }
+  }
+
+  async function call(method, path, body) {
+    const options = { method };
+    if (body !== undefined) {
+      options.headers = { "Content-Type": "application/json" };
+      options.body = JSON.stringify(body);
+    }
+    const response = await request(api + path, options);
+    if (response.error) {
+      log(`${method} ${path}: ${response.error}`);
+      return { method, path, error: response.error };
+    }
+    const text = await response.text();
+    let parsed;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = { notJson: text };
+    }
+    log(`${method} ${path}: ${response.status}`);
+    return { method, path, status: response.status, body: parsed };
+  }
+
+  async function download(url, name, type) {
+    const response = await request(url);
+    if (response.error) throw new Error(`${url}: ${response.error}`);
+    return new File([await response.blob()], name, { type });
+  }
+
+  async function put(url, headers, body) {
+    const response = await request(url, { method: "PUT", headers, body });
+    if (response.error) return { error: response.error };
+    // Readable only if the bucket's CORS rule exposes it.
+    return { status: response.status, etag: response.headers.get("ETag"), text: await response.text() };
+  }
+
+  async function uploadTranscript(episodeId, srtUrl, filename) {
+    const file = await download(srtUrl, filename, "");
+    const requested = await call("POST", `/episodes/${encodeURIComponent(episodeId)}/transcripts`, { filename });
+    if (requested.status !== 201) return { failedAt: "request upload", requested };
+    const { uploadUrl, requiredHeaders } = requested.body;
+    return { requested, put: await put(uploadUrl, requiredHeaders || {}, file) };
+  }
+
+  async function uploadTrack(episodeId, videoUrl, filename, trackName) {
+    const file = await download(videoUrl, filename, "video/mp4");
+    const report = { fileSize: file.size };
+    const episodePath = `/episodes/${encodeURIComponent(episodeId)}`;
+    report.start = await call("POST", `${episodePath}/tracks`, { filename: file.name, trackName });
+    if (report.start.status !== 200) return { ...report, failedAt: "start" };
+    const { uploadId, requiredHeaders } = report.start.body;
+
+    // The name the producer typed, encoded, as a front end builds the path.
+    const trackPath = `${episodePath}/tracks/${encodeURIComponent(trackName)}`;
+    const partNumbers = Array.from({ length: Math.ceil(file.size / PART_SIZE) }, (_, i) => i + 1);
+    report.presigned = await call("POST", `${trackPath}/parts`, { uploadId, partNumbers });
+    if (report.presigned.status !== 200) return { ...report, failedAt: "parts" };
+
+    report.parts = await Promise.all(
+      report.presigned.body.urls.map(async ({ partNumber, url }) => {
+        // A Blob slice has no type: the browser sends no Content-Type.
+        const slice = file.slice((partNumber - 1) * PART_SIZE, partNumber * PART_SIZE);
+        const answer = await put(url, requiredHeaders, slice);
+        log(`PUT part ${partNumber} (${slice.size} bytes): ${answer.status ?? answer.error} ETag ${answer.etag}`);
+        return { PartNumber: partNumber, size: slice.size, sliceType: slice.type, ...answer };
+      }),
+    );
+    if (report.parts.some((part) => part.status !== 200 || !part.etag)) return { ...report, failedAt: "put parts" };
+
+    const parts = report.parts.map(({ PartNumber, etag }) => ({ ETag: etag, PartNumber }));
+    report.complete = await call("POST", `${trackPath}/complete`, { uploadId, parts });
+    if (report.complete.status !== 200) return { ...report, failedAt: "complete" };
+    return report;
+  }
+
+  window.studio = {
+    api,
+    call,
+    createEpisode: (title, episodeNumber) => call("POST", "/episodes", { title, episodeNumber }),
+    listEpisodes: () => call("GET", "/episodes"),
+    getEpisode: (id) => call("GET", `/episodes/${encodeURIComponent(id)}`),
+    listClips: (id) => call("GET", `/episodes/${encodeURIComponent(id)}/clips`),
+    uploadTranscript,
+    uploadTrack,
+  };
+  log(`studio ready; API ${api}`);
+})();

@@ -1,0 +1,129 @@
+"""A studio page in a real browser, on another origin, drives the whole upload flow through the API.
+
+Everything the page does is a cross-origin `fetch`: JSON calls with preflights, presigned PUTs
+to the bucket with the `requiredHeaders` the API returned, 5 MiB `File.slice()` parts whose
+`ETag` the page reads from the PUT answer. The pipeline then chunks the track and the clip agent
+proposes clips, observed from the page too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from local.samples import generate_video
+from local.stack import LocalStack
+from local.transcripts import sample_transcript
+from tests.browser.conftest import CHUNK_SECONDS
+from tests.browser.static_site import StaticSite
+
+PART_SIZE = 5 * 1024 * 1024
+VIDEO_SECONDS = 7  # noise at 12 Mbit/s: about 11.6 MB, three parts
+TRACK_NAME = "Browser Cam"  # a space: the page encodes it in the parts and complete paths
+
+
+@pytest.fixture(scope="module")
+def media(site: StaticSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The video and transcript the page uploads, published on the site (the page fetches them)."""
+    video = generate_video(
+        tmp_path_factory.mktemp("browser-media") / "browser cam.mp4", VIDEO_SECONDS, width=320, height=240, noise=True
+    )
+    data = video.read_bytes()
+    assert len(data) > 2 * PART_SIZE, "the video must need three parts"
+    return {
+        "videoUrl": site.add("/media/browser-cam.mp4", data, "video/mp4"),
+        "videoSize": len(data),
+        "transcriptUrl": site.add("/media/episode.srt", sample_transcript(minutes=10).encode(), "application/x-subrip"),
+    }
+
+
+def studio(page: Page, function: str, *args: Any) -> Any:
+    """Call `window.studio[function](...args)` in the page and return its (JSON) answer."""
+    return page.evaluate("([name, args]) => window.studio[name](...args)", [function, list(args)])
+
+
+def shown(answer: Any) -> str:
+    """An answer of the page, whole, for an assertion message."""
+    return json.dumps(answer, indent=1, default=str, sort_keys=True)
+
+
+def expect(answer: dict[str, Any], status: int) -> dict[str, Any]:
+    """The answer's body if the page got `status`; a refused fetch (CORS) shows as `error`."""
+    assert answer.get("status") == status, f"expected {status}:\n{shown(answer)}"
+    return dict(answer["body"])
+
+
+def wait_for(check: Callable[[], Any], what: Callable[[], str], timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what()}")
+
+
+def test_error_answers_are_readable_from_another_origin(page: Page) -> None:
+    # Were CORS headers missing on errors, fetch would reject with a TypeError instead.
+    invalid = expect(studio(page, "call", "POST", "/episodes", {"title": "No number"}), 400)
+    unknown = expect(studio(page, "getEpisode", "unknown-id"), 404)
+    no_route = studio(page, "call", "GET", "/no-such-route")
+
+    assert "episodeNumber" in invalid["message"], invalid
+    assert unknown["message"], unknown
+    # The gateway's own answer (API Gateway: 403 "Missing Authentication Token") carries CORS too.
+    assert 400 <= no_route.get("status", 0) < 500 and no_route["body"]["message"], shown(no_route)
+
+
+def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
+    page: Page, media: dict[str, Any], local_stack: LocalStack
+) -> None:
+    episode_id = expect(studio(page, "createEpisode", "Browser upload", 7), 201)["id"]
+    listed = expect(studio(page, "listEpisodes"), 200)
+    assert episode_id in [item["id"] for item in listed["items"]]
+
+    transcript = studio(page, "uploadTranscript", episode_id, media["transcriptUrl"], "browser episode.srt")
+    assert "failedAt" not in transcript, shown(transcript)
+    assert transcript["requested"]["body"]["requiredHeaders"] == {"x-amz-meta-filename": "browser episode.srt"}
+    assert transcript["put"].get("status") == 200, shown(transcript["put"])
+
+    track = studio(page, "uploadTrack", episode_id, media["videoUrl"], "browser cam.mp4", TRACK_NAME)
+    (track.get("presigned", {}).get("body") or {}).pop("urls", None)  # long and unhelpful in a message
+    # "put parts" with status 200 and no etag: the bucket's CORS rule does not expose ETag.
+    assert "failedAt" not in track, f"the page's track upload failed at {track['failedAt']!r}:\n{shown(track)}"
+    assert track["fileSize"] == media["videoSize"]
+    session = track["start"]["body"]
+    assert session["trackName"] == "browser-cam"
+    parts = track["parts"]
+    assert [part["PartNumber"] for part in parts] == [1, 2, 3]
+    assert [part["size"] for part in parts] == [PART_SIZE, PART_SIZE, media["videoSize"] - 2 * PART_SIZE]
+    assert all(part["sliceType"] == "" for part in parts)  # no Content-Type on the wire
+    assert all(part["etag"].startswith('"') and part["etag"].endswith('"') for part in parts), shown(parts)
+    assert track["complete"]["body"] == {"key": session["key"], "trackName": "browser-cam"}
+
+    stored = local_stack.client("s3").head_object(Bucket=local_stack.config.bucket_name, Key=session["key"])
+    assert stored["ContentLength"] == media["videoSize"]
+    assert stored["ETag"].endswith('-3"')
+
+    latest: dict[str, Any] = {}
+
+    def settled() -> dict[str, Any] | None:
+        latest.update(expect(studio(page, "getEpisode", episode_id), 200))
+        status = [track["status"] for track in latest.get("tracks") or []]
+        processed = status == ["Processed"] and latest.get("clipCount")
+        return latest if processed or status == ["ProcessingFailed"] else None
+
+    episode = wait_for(settled, lambda: f"the track to be processed and clips to be proposed:\n{shown(latest)}")
+    [processed] = episode["tracks"]
+    assert processed["trackName"] == "browser-cam"
+    assert processed["status"] == "Processed", processed
+    assert processed["segmentCount"] == math.ceil(VIDEO_SECONDS / CHUNK_SECONDS)
+    assert episode["transcriptKey"] == transcript["requested"]["body"]["key"]
+
+    clips = expect(studio(page, "listClips", episode_id), 200)["items"]
+    assert clips and len(clips) == episode["clipCount"]

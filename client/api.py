@@ -71,6 +71,9 @@ class EpisodeDetail(TypedDict):
     seriesName: NotRequired[str]
     numTracks: int
     transcriptKey: NotRequired[str]
+    transcriptStatus: NotRequired[str]
+    transcriptError: NotRequired[str]
+    clipsTranscriptKey: NotRequired[str]
     agentSummary: NotRequired[str]
     clipCount: int
     createdAt: str

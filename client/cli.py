@@ -32,6 +32,8 @@ from client.uploads import upload_transcript as send_transcript
 DEFAULT_API = "http://127.0.0.1:3000/api"
 PROCESSED = "Processed"
 FAILED = "ProcessingFailed"
+INVALID = "Invalid"
+TRANSCRIPT_OUTCOMES = ("ClipsProposed", INVALID)
 DEFAULT_PART_MIB = DEFAULT_PART_SIZE // MIB
 MIN_PART_MIB = MIN_PART_SIZE // MIB
 
@@ -196,12 +198,14 @@ class Outcome(Enum):
 
 
 def watch_outcome(episode: EpisodeDetail, *, transcript: bool) -> Outcome:
-    """PENDING until the episode has tracks, all settled (and its transcript when asked for)."""
+    """PENDING until the episode has tracks, all settled (and its transcript's outcome when asked for)."""
     tracks = episode["tracks"]
     settled = bool(tracks) and all(track["status"] in (PROCESSED, FAILED) for track in tracks)
-    if not settled or (transcript and not episode.get("transcriptKey")):
+    transcript_status = episode.get("transcriptStatus")
+    if not settled or (transcript and transcript_status not in TRANSCRIPT_OUTCOMES):
         return Outcome.PENDING
-    return Outcome.FAILED if any(track["status"] == FAILED for track in tracks) else Outcome.SUCCEEDED
+    failed = any(track["status"] == FAILED for track in tracks) or (transcript and transcript_status == INVALID)
+    return Outcome.FAILED if failed else Outcome.SUCCEEDED
 
 
 @app.command("watch")
@@ -233,14 +237,26 @@ def watch(
     if outcome is Outcome.PENDING:
         fail(f"timed out after {timeout:g} s")
     if outcome is Outcome.FAILED:
+        if transcript and episode.get("transcriptStatus") == INVALID:
+            fail(f"the transcript is invalid: {episode.get('transcriptError')}")
         fail("processing failed for at least one track")
     console.print("All tracks processed.", style="green")
+
+
+def transcript_state(episode: EpisodeDetail) -> str:
+    """The newest transcript's status, its key and, when it is invalid, what to fix."""
+    key = episode.get("transcriptKey")
+    if not key:
+        return "not uploaded"
+    status = episode.get("transcriptStatus", "Uploaded")
+    if status == INVALID:
+        return f"{status} ({key}): {episode.get('transcriptError', '')}"
+    return f"{status} ({key})"
 
 
 def episode_fields(episode: EpisodeDetail) -> Table:
     """The episode's fields as a two-column grid; fields without a value are left out."""
     grid = Table.grid(padding=(0, 2))
-    transcript = episode.get("transcriptKey")
     rows = {
         "id": episode["id"],
         "title": episode["title"],
@@ -251,7 +267,7 @@ def episode_fields(episode: EpisodeDetail) -> Table:
         "platforms": ", ".join(episode["platforms"]),
         "themes": ", ".join(episode["themes"]),
         "summary": episode.get("summary", ""),
-        "transcript": f"uploaded ({transcript})" if transcript else "not uploaded",
+        "transcript": transcript_state(episode),
         "clips": str(episode["clipCount"]),
         "clip agent": episode.get("agentSummary", ""),
         "updated": episode["updatedAt"],

@@ -100,8 +100,9 @@ def upload_track(
     `transport` replaces the network for the part PUTs to S3 (not for the API calls, which go
     through `client`). A part is tried `attempts` times, waiting `retry_delay` seconds doubled
     after each failure. Raises `UploadError` when a part fails every attempt (the upload is then
-    left incomplete; running again within 15 minutes reuses the API's session and sends every
-    part again) and `ApiError` when the API refuses to start or complete the upload.
+    left incomplete; running again while the API's session is open, 30 minutes after the last
+    part URLs were signed, reuses it and sends every part again) and `ApiError` when the API
+    refuses to start or complete the upload.
     """
     if concurrency < 1 or attempts < 1 or url_batch < 1:
         raise ValueError("concurrency, attempts and url_batch must be at least 1")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from handlers.catalog import INCOMPLETE_UPLOAD_DAYS
+
 
 @dataclass(frozen=True)
 class CorsRule:
@@ -29,8 +31,9 @@ class MediaBucketArgs:
     """Seed: 7-day expiration for automatic cleanup."""
     noncurrent_version_expiration_days: int = 1
     """With versioning on, old copies need their own expiry or they are kept forever."""
-    abort_incomplete_multipart_days: int = 1
-    """Parts of abandoned multipart uploads are billed until aborted."""
+    abort_incomplete_multipart_days: int = INCOMPLETE_UPLOAD_DAYS
+    """Parts of abandoned multipart uploads are billed until aborted. The upload routes end a
+    track's upload session within `handlers.catalog.INCOMPLETE_UPLOAD_DAYS`, so this is never shorter."""
     versioning: bool = True
     """Seed: versioning enabled."""
     cors_rules: Sequence[CorsRule] = field(default_factory=lambda: (CorsRule(),))
@@ -39,6 +42,16 @@ class MediaBucketArgs:
     """Seed: EventBridge integration for object events."""
     force_destroy: bool = True
     """Development stacks can be deleted with their objects (seed: Delete policy)."""
+    protect: bool = False
+    """Pulumi refuses to delete the bucket (`protect`), and removing it from the program leaves it in
+    AWS (`retain_on_delete`). Off by default, as the seed's Delete policy."""
+
+    def __post_init__(self) -> None:
+        if self.abort_incomplete_multipart_days < INCOMPLETE_UPLOAD_DAYS:
+            raise ValueError(
+                f"abort_incomplete_multipart_days must be at least {INCOMPLETE_UPLOAD_DAYS}: the API keeps"
+                " track upload sessions open that long (handlers.catalog.INCOMPLETE_UPLOAD_DAYS)"
+            )
 
 
 class MediaBucket(pulumi.ComponentResource):
@@ -54,7 +67,14 @@ class MediaBucket(pulumi.ComponentResource):
         super().__init__("nullcheck:storage:MediaBucket", name, None, opts)
         args = args or MediaBucketArgs()
         child_opts = pulumi.ResourceOptions(parent=self)
-        self.bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=args.force_destroy, opts=child_opts)
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            force_destroy=args.force_destroy,
+            # None, not False, when off: the component's own options still apply.
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect or None, retain_on_delete=args.protect or None
+            ),
+        )
         bucket_id = self.bucket.id
 
         aws.s3.BucketOwnershipControls(

@@ -9,12 +9,20 @@ handlers. Grants are abstract (a stack resource and actions); components resolve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
 
 from handlers.core import events, models
+
+INCOMPLETE_UPLOAD_DAYS = 1
+"""Days the media bucket keeps an incomplete multipart upload before its lifecycle rule aborts it.
+
+One value for both readers: `MediaBucketArgs.abort_incomplete_multipart_days` defaults to it and
+the upload routes never let a track's upload session outlive it (`UPLOAD_WINDOW`)."""
+UPLOAD_WINDOW = timedelta(days=INCOMPLETE_UPLOAD_DAYS)
 
 
 class Resource(StrEnum):
@@ -59,7 +67,8 @@ class Route:
     method: str
     path: str
     summary: str
-    response_model: type[BaseModel]
+    response_model: type[BaseModel] | None
+    """None for an answer without a body (204)."""
     success_status: int = 200
     request_model: type[BaseModel] | None = None
     query_model: type[BaseModel] | None = None
@@ -203,7 +212,12 @@ FUNCTIONS: tuple[Function, ...] = (
             request_model=models.PresignPartsRequest,
             error_statuses=(404,),
         ),
-        grants=(Grant(Resource.TABLE, ("dynamodb:GetItem",)), Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",))),
+        grants=(
+            # Signing parts extends the upload session (UpdateItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+            # UploadPart, which the URLs sign, is authorised as s3:PutObject.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",)),
+        ),
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
     Function(
@@ -223,9 +237,34 @@ FUNCTIONS: tuple[Function, ...] = (
                 Resource.TABLE,
                 ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
             ),
-            # CompleteMultipartUpload is authorised as s3:PutObject.
-            Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",)),
+            # CompleteMultipartUpload is authorised as s3:PutObject; a retry of a failed track deletes
+            # the failed attempt's upload (if its key differs) and chunks (DeleteObjects per key).
+            Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject", "s3:DeleteObject")),
+            # Listing the failed attempt's chunk folder.
+            Grant(Resource.BUCKET, ("s3:ListBucket",)),
             Grant(Resource.DEFAULT_EVENT_BUS, ("events:PutEvents",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="delete-track",
+        handler="handlers.api.delete_track.lambda_handler",
+        description="DELETE /episodes/{episodeId}/tracks/{trackName}: remove a track, its upload and chunks",
+        trigger=Route(
+            "DELETE",
+            "/episodes/{episodeId}/tracks/{trackName}",
+            "Delete a track (or abort its open upload)",
+            None,
+            success_status=204,
+            error_statuses=(404, 409),
+        ),
+        grants=(
+            # Episode, track and session reads; the track and session deleted, the episode's count.
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem")),
+            # The upload object and the chunks (DeleteObjects per key); an open upload aborted.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:DeleteObject", "s3:AbortMultipartUpload")),
+            # Listing the attempt's chunk folder.
+            Grant(Resource.BUCKET, ("s3:ListBucket",)),
         ),
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
@@ -275,7 +314,8 @@ FUNCTIONS: tuple[Function, ...] = (
             },
         ),
         grants=(
-            Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),
+            # The track is read first: a late COMPLETE of a replaced or deleted attempt reads no chunks.
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
             Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
             Grant(Resource.BUCKET, ("s3:ListBucket",)),
         ),

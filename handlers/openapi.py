@@ -15,7 +15,15 @@ from handlers.catalog import Function, Route, api_functions
 from handlers.core.models import ErrorResponse
 
 REF_TEMPLATE = "#/components/schemas/{model}"
-_STATUS_TEXT = {200: "OK", 201: "Created", 400: "Bad request", 404: "Not found", 409: "Conflict", 413: "Too large"}
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No content",
+    400: "Bad request",
+    404: "Not found",
+    409: "Conflict",
+    413: "Too large",
+}
 
 
 def document(title: str = "NullCheck API", version: str = "1.0") -> dict[str, Any]:
@@ -55,7 +63,10 @@ def operation(function: Function, route: Route, schemas: dict[str, Any]) -> dict
     return op
 
 
-def response(status: int, model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
+def response(status: int, model: type[BaseModel] | None, schemas: dict[str, Any]) -> dict[str, Any]:
+    """A documented answer; without a model it has no body (204), so no content is declared."""
+    if model is None:
+        return {"description": _STATUS_TEXT.get(status, str(status))}
     return {
         "description": _STATUS_TEXT.get(status, str(status)),
         "content": {"application/json": {"schema": schema_ref(model, schemas, "serialization")}},

@@ -79,7 +79,8 @@ class LocalHttpServer:
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.body)))
+                if answer.status not in (204, 304):  # no body, and no length either (RFC 9110)
+                    self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(answer.body)

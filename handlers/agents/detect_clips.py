@@ -1,7 +1,8 @@
 """S3 `Object Created` (.srt) → the clip detector agent proposes clips for the episode.
 
-Idempotent per transcript object (bucket, key, ETag): a redelivered event returns the first
-run's result instead of asking the model again, so an episode gets one set of clips per upload.
+Idempotent per transcript content (bucket, key, ETag): a redelivered event returns the first
+run's result instead of asking the model again. Every upload has its own key, so uploading an
+earlier transcript again is a new transcript, never mistaken for a redelivery.
 """
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""From a transcript in the bucket to stored clips and an episode summary."""
+"""From a transcript upload to stored clips and an episode summary, or to the reason it is invalid."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 
-from handlers.core import agent, keys
+from handlers.core import agent, keys, transcripts
 from handlers.core import table as records
-from handlers.core.clips import ClipStore
-from handlers.core.episodes import require_episode
+from handlers.core.clip_replacement import from_source, remove_proposals
+from handlers.core.clips import ClipStore, TranscriptSource
 from handlers.core.memory import ConversationMemory
-from handlers.core.transcript import parse_srt
+from handlers.core.models import TranscriptStatus
+from handlers.core.transcript import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
 
 logger = Logger(child=True)
 DEFAULT_SERIES = "unassigned"
+PERMANENT_MODEL_ERRORS = {"ValidationException"}
+"""Bedrock's answer to a request it will never accept (e.g. input too long for the model)."""
 
 
 @dataclass(frozen=True)
@@ -30,22 +34,76 @@ class AgentServices:
 
 
 def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
-    """Run the clip agent over `{episodeId}/transcript.srt` and store its summary on the episode."""
-    episode_id = keys.episode_of_transcript_key(key)
-    if episode_id is None:
-        return {"skipped": f"{key} is not an episode transcript"}
-    episode = require_episode(services.table, episode_id)
-    body = services.s3.get_object(Bucket=services.bucket, Key=key)["Body"].read()
-    transcript = parse_srt(body.decode("utf-8-sig", errors="replace"))
+    """Run the clip agent over a transcript upload; record on the episode what came of it.
+
+    A transcript that cannot be used (too large, not text, not SRT, refused by the model) is a
+    permanent failure: recorded as `Invalid` with the reason, logged once, never retried. The
+    proposals of an earlier transcript are replaced only once the new one has produced clips.
+    """
+    located = keys.transcript_of_key(key)
+    if located is None:
+        return {"skipped": f"{key[:300]} is not an episode transcript"}
+    episode_id = located[0]
+    episode = services.table.get_item(Key=records.episode_key(episode_id)).get("Item")
+    if episode is None or transcripts.is_superseded(episode, key):
+        logger.info("transcript of an unknown episode, or superseded by a newer one", extra={"key": key})
+        return {"skipped": "unknown episode or superseded transcript"}
     series = episode.get("seriesName") or DEFAULT_SERIES
-    context = agent.EpisodeContext(episode_id=episode_id, title=episode["title"], series=series)
-    memory = ConversationMemory(services.agentcore, services.memory_id, actor_id=series, session_id=episode_id)
-    store = ClipStore(services.table, episode_id, series, transcript)
-    result = agent.run(services.bedrock, services.model_id, context, transcript, memory, store)
-    services.table.update_item(
-        Key=records.episode_key(episode_id),
-        UpdateExpression="SET agentSummary = :summary, updatedAt = :now",
-        ExpressionAttributeValues={":summary": result.summary, ":now": records.now_iso()},
+    try:
+        transcript, etag = _read(services, key)
+        store = ClipStore(services.table, episode_id, series, transcript, TranscriptSource(key, etag))
+        context = agent.EpisodeContext(episode_id=episode_id, title=episode["title"], series=series)
+        memory = ConversationMemory(services.agentcore, services.memory_id, actor_id=series, session_id=episode_id)
+        result = _ask_model(services, context, transcript, memory, store)
+    except InvalidTranscript as problem:
+        return _refuse(services, episode_id, key, problem.reason)
+    # Proposals first, then the status: whoever sees ClipsProposed sees the final clips.
+    if not transcripts.record_clips_source(services.table, episode_id, key, result.summary):
+        # A newer transcript's clips landed while the model worked: these proposals are stale.
+        removed = remove_proposals(
+            services.table, episode_id, series, keep=lambda clip: clip.get("transcriptKey") != key
+        )
+        logger.info("proposals of a superseded transcript removed", extra={"key": key, "removed": removed})
+        return {"episodeId": episode_id, "superseded": True}
+    replaced = remove_proposals(services.table, episode_id, series, keep=from_source(key, etag))
+    transcripts.record_outcome(services.table, episode_id, key, TranscriptStatus.CLIPS_PROPOSED)
+    logger.info("clip agent finished", extra={"episode_id": episode_id, "replaced": replaced, **vars(result)})
+    return {"episodeId": episode_id, "stored": result.stored, "replaced": replaced, "turns": result.turns}
+
+
+def _read(services: AgentServices, key: str) -> tuple[Transcript, str]:
+    """The parsed transcript and the ETag of the content read; refuses oversized files unread."""
+    answer = services.s3.get_object(Bucket=services.bucket, Key=key)
+    if answer["ContentLength"] > MAX_TRANSCRIPT_BYTES:
+        answer["Body"].close()
+        raise InvalidTranscript(too_large(answer["ContentLength"]))
+    return parse_srt(answer["Body"].read()), answer["ETag"]
+
+
+def _ask_model(
+    services: AgentServices,
+    context: agent.EpisodeContext,
+    transcript: Transcript,
+    memory: ConversationMemory,
+    store: ClipStore,
+) -> agent.AgentRun:
+    """The agent's run; a request the model refuses as invalid is the transcript's problem, not a glitch."""
+    try:
+        return agent.run(services.bedrock, services.model_id, context, transcript, memory, store)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in PERMANENT_MODEL_ERRORS:
+            raise  # throttling, timeouts, service errors: retried
+        message = error.response["Error"].get("Message", "")
+        raise InvalidTranscript(f"the model refused the transcript: {quote(message, 160)}") from error
+
+
+def _refuse(services: AgentServices, episode_id: str, key: str, reason: str) -> dict[str, Any]:
+    earlier = sum(
+        1
+        for item in records.episode_items(services.table, episode_id)
+        if item["sk"].startswith(records.CLIP_PREFIX) and item.get("transcriptKey") != key
     )
-    logger.info("clip agent finished", extra={"episode_id": episode_id, **vars(result)})
-    return {"episodeId": episode_id, "stored": result.stored, "turns": result.turns}
+    error = reason + (f"; the {earlier} clips of the previous transcript are kept" if earlier else "")
+    recorded = transcripts.record_outcome(services.table, episode_id, key, TranscriptStatus.INVALID, error=error)
+    logger.warning("transcript refused", extra={"key": key, "reason": reason, "recorded": recorded})
+    return {"episodeId": episode_id, "invalid": reason}

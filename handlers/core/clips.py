@@ -102,11 +102,22 @@ class ToolOutcome:
         return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected}
 
 
+@dataclass(frozen=True)
+class TranscriptSource:
+    """The transcript object (and its content, by ETag) clips are proposed from."""
+
+    key: str
+    etag: str
+
+
 class ClipStore:
     """Executes `createClip` for one episode: the handler, never the model, names the episode."""
 
-    def __init__(self, table: Any, episode_id: str, series: str, transcript: Transcript) -> None:
+    def __init__(
+        self, table: Any, episode_id: str, series: str, transcript: Transcript, source: TranscriptSource
+    ) -> None:
         self.table, self.episode_id, self.series, self.transcript = table, episode_id, series, transcript
+        self.source = source
 
     def create_clips(self, tool_input: Any) -> ToolOutcome:
         try:
@@ -128,7 +139,8 @@ class ClipStore:
 
     def _store(self, clip: ClipProposal) -> bool:
         """Store the clip and count it for the series, atomically; False if it was already stored."""
-        clip_id = content_hash(clip)[:24]
+        # The same moment proposed from another transcript is another clip (it replaces, or is replaced).
+        clip_id = hashlib.sha256(f"{self.source.key}#{self.source.etag}#{content_hash(clip)}".encode()).hexdigest()[:24]
         now = records.now_iso()
         item = {
             **records.clip_key(self.episode_id, clip_id),
@@ -142,6 +154,9 @@ class ClipStore:
             "segments": [segment.model_dump(exclude_none=True) for segment in clip.segments],
             "totalDurationSeconds": Decimal(str(duration(clip))),
             "contentHash": content_hash(clip),
+            "series": self.series,
+            "transcriptKey": self.source.key,
+            "transcriptEtag": self.source.etag,
             "createdAt": now,
         }
         if clip.confidence is not None:

@@ -1,7 +1,10 @@
 """CORS headers of the API, shared by the handlers, API Gateway's own answers and the local stack."""
 
+from handlers.catalog import api_functions
+
 ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,x-amz-meta-filename"
-ALLOW_METHODS = "GET,POST,OPTIONS"
+ALLOW_METHODS = ",".join([*sorted({route.method for _, route in api_functions()}), "OPTIONS"])
+"""Every method a catalog route uses (a browser preflights DELETE and PATCH), and the preflight's own."""
 
 
 def cors_headers(origin: str) -> dict[str, str]:

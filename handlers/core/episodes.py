@@ -114,10 +114,13 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_clips(table: Any, episode_id: str) -> ClipList:
-    """The clips proposed for the episode, best confidence first."""
-    require_episode(table, episode_id)
+    """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
+    episode = require_episode(table, episode_id)
+    current = episode.get("clipsTranscriptKey")
     items = [
-        _plain(item) for item in records.episode_items(table, episode_id) if item["sk"].startswith(records.CLIP_PREFIX)
+        {**_plain(item), "fromEarlierTranscript": bool(current) and item.get("transcriptKey") not in (None, current)}
+        for item in records.episode_items(table, episode_id)
+        if item["sk"].startswith(records.CLIP_PREFIX)
     ]
     items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
     return ClipList(items=[ClipView.model_validate(item) for item in items])

@@ -5,7 +5,9 @@ Plain pydantic, so the catalog (and through it the Pulumi program) can import th
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
 
 SOURCE = "nullcheck"
 VIDEO_UPLOAD_COMPLETED = "Video Upload Completed"
@@ -15,11 +17,19 @@ S3_SOURCE = "aws.s3"
 S3_OBJECT_CREATED = "Object Created"
 
 
+AttemptId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
+
+
 class VideoUploadCompleted(BaseModel):
-    """Detail of `Video Upload Completed`: a track's object is complete in the bucket."""
+    """Detail of `Video Upload Completed`: a track's object is complete in the bucket.
+
+    `attemptId` names this upload of the track: a retried track is a new attempt, so an event
+    (or a job) of an earlier attempt never touches the new one.
+    """
 
     episodeId: str
     trackName: str
+    attemptId: AttemptId
     key: str
 
 

@@ -36,6 +36,11 @@ def json_response(status: int, body: Any) -> Response[Any]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
+def no_content() -> Response[None]:
+    """204: done, nothing to say (no body, so no Content-Type either)."""
+    return Response(status_code=204, body=None)
+
+
 def describe_validation_errors(error: RequestValidationError) -> str:
     """One readable line naming each invalid field, e.g. `body.title: Field required`."""
     parts = []

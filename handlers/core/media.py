@@ -8,15 +8,13 @@ from typing import Any
 import m3u8
 from pydantic import BaseModel
 
-from handlers.core import keys
-
 NAME_MODIFIER = "_chunk"
 AUDIO_BITRATE = 128_000
 MAX_VIDEO_BITRATE = 8_000_000
 
 
-def job_settings(bucket: str, upload_key: str, episode_id: str, track_name: str, chunk_seconds: int) -> dict[str, Any]:
-    """One HLS output group, `chunk_seconds` segments, H.264 QVBR video and 128 kbit/s AAC audio."""
+def job_settings(bucket: str, upload_key: str, chunk_prefix: str, chunk_seconds: int) -> dict[str, Any]:
+    """One HLS output group into `chunk_prefix`: `chunk_seconds` segments, H.264 QVBR video, 128 kbit/s AAC."""
     return {
         "TimecodeConfig": {"Source": "ZEROBASED"},
         "Inputs": [
@@ -33,7 +31,7 @@ def job_settings(bucket: str, upload_key: str, episode_id: str, track_name: str,
                 "OutputGroupSettings": {
                     "Type": "HLS_GROUP_SETTINGS",
                     "HlsGroupSettings": {
-                        "Destination": f"s3://{bucket}/{keys.chunk_prefix(episode_id, track_name)}",
+                        "Destination": f"s3://{bucket}/{chunk_prefix}",
                         "SegmentLength": chunk_seconds,
                         "SegmentLengthControl": "GOP_MULTIPLE",
                         "MinSegmentLength": 0,
@@ -78,9 +76,36 @@ def job_settings(bucket: str, upload_key: str, episode_id: str, track_name: str,
     }
 
 
-def request_token(episode_id: str, track_name: str, upload_key: str) -> str:
-    """CreateJob's ClientRequestToken: a retried request for the same upload returns the same job."""
-    return hashlib.sha256(f"{episode_id}/{track_name}/{upload_key}".encode()).hexdigest()[:64]
+def request_token(episode_id: str, track_name: str, attempt_id: str, upload_key: str) -> str:
+    """CreateJob's ClientRequestToken: a retried request for the same attempt returns the same job.
+
+    The attempt is part of it: a re-upload to the same key is a new attempt and needs a new job.
+    """
+    return hashlib.sha256(f"{episode_id}/{track_name}/{attempt_id}/{upload_key}".encode()).hexdigest()[:64]
+
+
+_UNREADABLE = "the file could not be read as video: it may be damaged, empty or in a format that is not supported"
+_UNDECODABLE = "the file's video or audio could not be decoded: it may be damaged or use a codec that is not supported"
+FAILURE_REASONS: dict[int, str] = {
+    1010: _UNREADABLE,  # "File access error": the input cannot be opened (corrupt, unsupported container)
+    1020: _UNDECODABLE,
+    1021: _UNDECODABLE,
+    1022: _UNDECODABLE,
+    1404: "the uploaded file was gone when processing started: upload the track again",
+}
+"""What went wrong with the file, in a producer's words, by MediaConvert error code (user guide,
+"Error codes"). The service's own message names buckets and keys: it goes to the logs only."""
+
+
+def failure_reason(status: str, error_code: int | None) -> str:
+    """The reason a producer sees for a job that ended without output; never names a resource."""
+    if status == "CANCELED":
+        return "processing was canceled: upload the track again"
+    if error_code is not None and error_code in FAILURE_REASONS:
+        return FAILURE_REASONS[error_code]
+    code = f" (error {error_code})" if error_code is not None else ""
+    # Anything else is on the service's side (settings, permissions, quotas): no fault of the file.
+    return f"the video could not be processed{code}: upload the track again, and if it fails again, contact support"
 
 
 class Segment(BaseModel):

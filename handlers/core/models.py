@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -21,6 +22,14 @@ EpisodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 class EpisodeStatus(StrEnum):
     DRAFT = "Draft"
     TRANSCRIPT_UPLOADED = "Transcript Uploaded"
+
+
+class TranscriptStatus(StrEnum):
+    """The episode's newest transcript: `Uploaded`, then `ClipsProposed` or `Invalid`."""
+
+    UPLOADED = "Uploaded"
+    CLIPS_PROPOSED = "ClipsProposed"
+    INVALID = "Invalid"
 
 
 class TrackStatus(StrEnum):
@@ -102,7 +111,10 @@ class EpisodeDetail(BaseModel):
     themes: list[str] = []
     seriesName: str | None = None
     numTracks: int = 0
-    transcriptKey: str | None = None
+    transcriptKey: str | None = Field(None, description="The newest transcript uploaded")
+    transcriptStatus: TranscriptStatus | None = None
+    transcriptError: str | None = Field(None, description="Why the newest transcript is Invalid: what to fix")
+    clipsTranscriptKey: str | None = Field(None, description="The transcript the proposed clips come from")
     agentSummary: str | None = Field(None, description="The clip agent's summary of the episode")
     clipCount: int = 0
     createdAt: datetime
@@ -151,6 +163,7 @@ class PartUrl(BaseModel):
 
 class PartUrls(BaseModel):
     urls: list[PartUrl]
+    expiresAt: datetime = Field(description="The upload session now lives until then; signing more parts extends it")
 
 
 class CompletedPart(ApiModel):
@@ -161,7 +174,28 @@ class CompletedPart(ApiModel):
 
 class CompleteTrackUploadRequest(ApiModel):
     uploadId: UploadId
-    parts: Annotated[list[CompletedPart], Field(min_length=1, max_length=10_000)]
+    parts: Annotated[
+        list[CompletedPart],
+        Field(
+            min_length=1,
+            max_length=10_000,
+            description="Every part of the upload once, numbered 1 to n (in any order)",
+            json_schema_extra={"uniqueItems": True},
+        ),
+    ]
+
+    @field_validator("parts")
+    @classmethod
+    def numbered_one_to_n(cls, parts: list[CompletedPart]) -> list[CompletedPart]:
+        """S3 would complete an object from parts 1, 3 (or 1, 1): refuse duplicates and gaps here."""
+        numbers = sorted(part.PartNumber for part in parts)
+        duplicate = next((a for a, b in pairwise(numbers) if a == b), None)
+        if duplicate is not None:
+            raise ValueError(f"part {duplicate} is listed more than once")
+        missing = next((n for n, seen in enumerate(numbers, start=1) if n != seen), None)
+        if missing is not None:
+            raise ValueError(f"parts must be numbered 1 to {len(numbers)}: part {missing} is missing")
+        return parts
 
 
 class CompletedTrackUpload(BaseModel):
@@ -186,6 +220,10 @@ class ClipView(BaseModel):
     segments: list[ClipSegmentView]
     bRollSuggestions: list[str] = []
     confidence: float | None = None
+    transcriptKey: str | None = Field(None, description="The transcript the clip was proposed from")
+    fromEarlierTranscript: bool = Field(
+        False, description="Kept (approved) from a transcript the episode has since replaced"
+    )
     createdAt: datetime
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -23,63 +23,92 @@ class JobSpec:
 
 
 def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompleted) -> str | None:
-    """Create the track's job unless another delivery already did; returns the new job id."""
-    if not tracks.claim_for_processing(table, upload.episodeId, upload.trackName):
-        logger.info(
-            "track already claimed or processed", extra={"episode_id": upload.episodeId, "track": upload.trackName}
-        )
+    """Create the attempt's job unless another delivery already did; returns the new job id."""
+    where = {"episode_id": upload.episodeId, "track": upload.trackName, "attempt": upload.attemptId}
+    if not tracks.claim_for_processing(table, upload.episodeId, upload.trackName, upload.attemptId):
+        logger.info("track already claimed, processed, replaced or deleted", extra=where)
         return None
     try:
         job = mediaconvert.create_job(
             Role=spec.role_arn,
             Settings=media.job_settings(
-                spec.bucket, upload.key, upload.episodeId, upload.trackName, spec.chunk_seconds
+                spec.bucket,
+                upload.key,
+                keys.chunk_prefix(upload.episodeId, upload.trackName, upload.attemptId),
+                spec.chunk_seconds,
             ),
-            UserMetadata={"episodeId": upload.episodeId, "trackName": upload.trackName},
-            ClientRequestToken=media.request_token(upload.episodeId, upload.trackName, upload.key),
+            UserMetadata={"episodeId": upload.episodeId, "trackName": upload.trackName, "attemptId": upload.attemptId},
+            ClientRequestToken=media.request_token(upload.episodeId, upload.trackName, upload.attemptId, upload.key),
             StatusUpdateInterval="SECONDS_60",
         )["Job"]
     except Exception:
-        tracks.release_claim(table, upload.episodeId, upload.trackName)
+        tracks.release_claim(table, upload.episodeId, upload.trackName, upload.attemptId)
         raise
-    tracks.record_job(table, upload.episodeId, upload.trackName, job["Id"])
-    logger.info("chunking job created", extra={"job_id": job["Id"], "episode_id": upload.episodeId})
+    if not tracks.record_job(table, upload.episodeId, upload.trackName, upload.attemptId, job["Id"]):
+        # Cannot happen while the lock holds (Processing blocks deletion and replacement); if it does,
+        # the job's events find no attempt to update, so it changes nothing.
+        logger.warning("track left its attempt while the job was created", extra={"job_id": job["Id"], **where})
+        return None
+    logger.info("chunking job created", extra={"job_id": job["Id"], **where})
     return str(job["Id"])
 
 
-def _track_of(change: JobStateChange) -> tuple[str, str] | None:
-    episode_id, track_name = change.userMetadata.get("episodeId"), change.userMetadata.get("trackName")
-    if not episode_id or not track_name:
+class _Attempt(NamedTuple):
+    episode_id: str
+    track_name: str
+    attempt_id: str
+
+
+def _attempt_of(change: JobStateChange) -> _Attempt | None:
+    metadata = change.userMetadata
+    episode_id, track_name, attempt_id = metadata.get("episodeId"), metadata.get("trackName"), metadata.get("attemptId")
+    if not episode_id or not track_name or not attempt_id:
         logger.warning("job without NullCheck metadata ignored", extra={"job_id": change.jobId})
         return None
-    return episode_id, track_name
+    return _Attempt(episode_id, track_name, attempt_id)
 
 
 def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
     """Index the job's HLS manifest onto the track; False if the track had already moved on."""
-    track = _track_of(change)
-    if track is None:
+    attempt = _attempt_of(change)
+    if attempt is None:
         return False
-    episode_id, track_name = track
+    if not tracks.awaits_output(table, *attempt, change.jobId):
+        logger.info("completion already recorded, or of a replaced or deleted attempt", extra=attempt._asdict())
+        return False
     hinted = [
         path for group in change.outputGroupDetails for out in group.outputDetails for path in out.outputFilePaths
     ]
-    manifest_key, text = media.media_playlist_key(s3, bucket, keys.chunk_prefix(episode_id, track_name), hinted)
+    prefix = keys.chunk_prefix(*attempt)
+    manifest_key, text = media.media_playlist_key(s3, bucket, prefix, hinted)
     index = media.index_manifest(manifest_key, text)
-    changed = tracks.mark_processed(table, episode_id, track_name, change.jobId, index)
+    changed = tracks.mark_processed(table, *attempt, change.jobId, index)
     logger.info(
-        "track processed" if changed else "completion already recorded",
-        extra={"episode_id": episode_id, "track": track_name, "segments": len(index.segments)},
+        "track processed" if changed else "completion already recorded, or of a replaced or deleted attempt",
+        extra={**attempt._asdict(), "job_id": change.jobId, "segments": len(index.segments)},
     )
     return changed
 
 
 def failed(table: Any, change: JobStateChange) -> bool:
-    """Record why the job ended without output; False if the track had already moved on."""
-    track = _track_of(change)
-    if track is None:
+    """Record why the job ended without output; False if the track had already moved on.
+
+    The producer sees what went wrong with the file (`media.failure_reason`); MediaConvert's own
+    message names buckets and keys, so it is logged, never stored.
+    """
+    attempt = _attempt_of(change)
+    if attempt is None:
         return False
-    reason = change.errorMessage or (
-        f"MediaConvert error {change.errorCode}" if change.errorCode else f"MediaConvert job {change.status.lower()}"
+    reason = media.failure_reason(change.status, change.errorCode)
+    changed = tracks.mark_failed(table, *attempt, change.jobId, reason)
+    logger.warning(
+        "chunking job failed" if changed else "failure already recorded, or of a replaced attempt",
+        extra={
+            **attempt._asdict(),
+            "job_id": change.jobId,
+            "status": change.status,
+            "error_code": change.errorCode,
+            "error_message": change.errorMessage,
+        },
     )
-    return tracks.mark_failed(table, track[0], track[1], change.jobId, reason)
+    return changed

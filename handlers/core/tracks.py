@@ -1,7 +1,10 @@
-"""A track's life: Unprocessed → Processing → Processed / ProcessingFailed.
+"""A track's life: Unprocessed → Processing → Processed / ProcessingFailed, then perhaps removed.
 
 Every transition is one conditional write, so redelivered, concurrent or late events can only
 ever move a track forward once: a second delivery finds the condition false and does nothing.
+Each upload of a track is an attempt with its own id (`attemptId`, also in the upload event, the
+job's UserMetadata and the chunk folder); every write is conditioned on it, so an event or job
+of a replaced attempt never touches the attempt that replaced it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import ClientError
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
 
+from handlers.core import keys
 from handlers.core import table as records
 from handlers.core.media import SegmentIndex
 from handlers.core.models import TrackStatus
+
+logger = Logger(child=True)
 
 # Long enough for CreateJob; short enough that a crashed attempt is retried by the next delivery.
 LOCK_LEASE = timedelta(minutes=2)
@@ -33,20 +40,22 @@ def _conditional_update(table: Any, key: dict[str, str], **update: Any) -> dict[
     return attributes
 
 
-def claim_for_processing(table: Any, episode_id: str, track_name: str) -> dict[str, Any] | None:
-    """Take the track's processing lock; None if a job exists or another delivery holds the lock."""
+def claim_for_processing(table: Any, episode_id: str, track_name: str, attempt_id: str) -> dict[str, Any] | None:
+    """Take the attempt's processing lock; None if a job exists, another delivery holds the lock,
+    or the track is no longer this attempt (replaced or deleted)."""
     now = datetime.now(UTC)
     return _conditional_update(
         table,
         records.track_key(episode_id, track_name),
         UpdateExpression="SET #status = :processing, lockExpiresAt = :lease, updatedAt = :now",
         ConditionExpression=(
-            "attribute_exists(pk) AND attribute_not_exists(mediaConvertJobId)"
+            "attemptId = :attempt AND attribute_not_exists(mediaConvertJobId)"
             " AND #status IN (:unprocessed, :processing)"
             " AND (attribute_not_exists(lockExpiresAt) OR lockExpiresAt < :now)"
         ),
         ExpressionAttributeNames={"#status": "status"},
         ExpressionAttributeValues={
+            ":attempt": attempt_id,
             ":processing": TrackStatus.PROCESSING.value,
             ":unprocessed": TrackStatus.UNPROCESSED.value,
             ":lease": (now + LOCK_LEASE).isoformat(),
@@ -55,27 +64,54 @@ def claim_for_processing(table: Any, episode_id: str, track_name: str) -> dict[s
     )
 
 
-def record_job(table: Any, episode_id: str, track_name: str, job_id: str) -> None:
-    table.update_item(
-        Key=records.track_key(episode_id, track_name),
+def record_job(table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str) -> bool:
+    """Store the attempt's job id; False if the track is no longer this attempt."""
+    updated = _conditional_update(
+        table,
+        records.track_key(episode_id, track_name),
         UpdateExpression="SET mediaConvertJobId = :job, updatedAt = :now REMOVE lockExpiresAt",
-        ExpressionAttributeValues={":job": job_id, ":now": records.now_iso()},
+        ConditionExpression="attemptId = :attempt",
+        ExpressionAttributeValues={":job": job_id, ":attempt": attempt_id, ":now": records.now_iso()},
     )
+    return updated is not None
 
 
-def release_claim(table: Any, episode_id: str, track_name: str) -> None:
+def release_claim(table: Any, episode_id: str, track_name: str, attempt_id: str) -> None:
     """Give the lock back after a failed CreateJob, so the retry can take it at once."""
-    table.update_item(
-        Key=records.track_key(episode_id, track_name),
+    _conditional_update(
+        table,
+        records.track_key(episode_id, track_name),
         UpdateExpression="SET #status = :unprocessed, updatedAt = :now REMOVE lockExpiresAt",
-        ConditionExpression="attribute_not_exists(mediaConvertJobId)",
+        ConditionExpression="attemptId = :attempt AND attribute_not_exists(mediaConvertJobId)",
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":unprocessed": TrackStatus.UNPROCESSED.value, ":now": records.now_iso()},
+        ExpressionAttributeValues={
+            ":unprocessed": TrackStatus.UNPROCESSED.value,
+            ":attempt": attempt_id,
+            ":now": records.now_iso(),
+        },
     )
 
 
-def mark_processed(table: Any, episode_id: str, track_name: str, job_id: str, index: SegmentIndex) -> bool:
-    """Record the chunks of this job's output; False when the track was already processed (or by another job)."""
+def awaits_output(table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str) -> bool:
+    """Whether the track is still this attempt, chunked by this job, and not yet Processed.
+
+    Read before a job's output is fetched: a late or repeated COMPLETE of a deleted or replaced
+    attempt (whose chunks may be gone) then changes nothing and fails nothing.
+    """
+    track = table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    return (
+        track is not None
+        and track.get("attemptId") == attempt_id
+        and track.get("mediaConvertJobId") == job_id
+        and track.get("status") != TrackStatus.PROCESSED.value
+    )
+
+
+def mark_processed(
+    table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str, index: SegmentIndex
+) -> bool:
+    """Record the chunks of this job's output; False when the track was already processed, or is
+    another attempt or job."""
     updated = _conditional_update(
         table,
         records.track_key(episode_id, track_name),
@@ -83,7 +119,7 @@ def mark_processed(table: Any, episode_id: str, track_name: str, job_id: str, in
             "SET #status = :processed, manifestKey = :manifest, segmentIndex = :index, segmentCount = :count,"
             " totalDurationSeconds = :total, updatedAt = :now REMOVE failureReason"
         ),
-        ConditionExpression="mediaConvertJobId = :job AND #status <> :processed",
+        ConditionExpression="attemptId = :attempt AND mediaConvertJobId = :job AND #status <> :processed",
         ExpressionAttributeNames={"#status": "status"},
         ExpressionAttributeValues={
             ":processed": TrackStatus.PROCESSED.value,
@@ -91,6 +127,7 @@ def mark_processed(table: Any, episode_id: str, track_name: str, job_id: str, in
             ":index": _dynamo([segment.model_dump() for segment in index.segments]),
             ":count": len(index.segments),
             ":total": _dynamo(index.total_duration),
+            ":attempt": attempt_id,
             ":job": job_id,
             ":now": records.now_iso(),
         },
@@ -98,23 +135,93 @@ def mark_processed(table: Any, episode_id: str, track_name: str, job_id: str, in
     return updated is not None
 
 
-def mark_failed(table: Any, episode_id: str, track_name: str, job_id: str, reason: str) -> bool:
-    """Record why the job failed; False when the track had already moved on (e.g. Processed)."""
+def mark_failed(table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str, reason: str) -> bool:
+    """Record why the job failed; False when the track had already moved on (e.g. Processed) or is
+    another attempt or job."""
     updated = _conditional_update(
         table,
         records.track_key(episode_id, track_name),
         UpdateExpression="SET #status = :failed, failureReason = :reason, updatedAt = :now",
-        ConditionExpression="mediaConvertJobId = :job AND #status = :processing",
+        ConditionExpression="attemptId = :attempt AND mediaConvertJobId = :job AND #status = :processing",
         ExpressionAttributeNames={"#status": "status"},
         ExpressionAttributeValues={
             ":failed": TrackStatus.PROCESSING_FAILED.value,
             ":processing": TrackStatus.PROCESSING.value,
             ":reason": reason,
+            ":attempt": attempt_id,
             ":job": job_id,
             ":now": records.now_iso(),
         },
     )
     return updated is not None
+
+
+def remove(table: Any, episode_id: str, track: dict[str, Any]) -> bool:
+    """Delete the track record as read and uncount it on the episode, in one transaction.
+
+    False (nothing written) when the track changed since it was read: another attempt replaced
+    it, a job started on it (`Processing`), or it is gone.
+    """
+    now = records.now_iso()
+    try:
+        table.meta.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Delete": {
+                        "TableName": table.name,
+                        "Key": records.track_key(episode_id, track["trackName"]),
+                        "ConditionExpression": "uploadId = :upload AND #status <> :processing",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": {
+                            ":upload": track["uploadId"],
+                            ":processing": TrackStatus.PROCESSING.value,
+                        },
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": table.name,
+                        "Key": records.episode_key(episode_id),
+                        "UpdateExpression": "ADD numTracks :minus_one SET updatedAt = :now",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": {":minus_one": -1, ":now": now},
+                    }
+                },
+            ]
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        return False
+    return True
+
+
+_DELETE_BATCH = 1000  # DeleteObjects' limit per request
+
+
+def discard_media(s3: Any, bucket: str, episode_id: str, track: dict[str, Any], keep: str | None = None) -> None:
+    """Delete an attempt's upload object (unless it is `keep`, the key a newer attempt wrote) and its chunks.
+
+    Runs once the record is gone or replaced, so nothing reads these objects any more. Best effort:
+    a failure is logged with the keys left behind, which the bucket's expiry rule removes later.
+    """
+    doomed = [] if track["uploadKey"] == keep else [track["uploadKey"]]
+    try:
+        if attempt := track.get("attemptId"):  # records from before attempts keep their chunks until expiry
+            prefix = keys.chunk_prefix(episode_id, track["trackName"], attempt)
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+                doomed += [item["Key"] for item in page.get("Contents", [])]
+        for start in range(0, len(doomed), _DELETE_BATCH):
+            batch = doomed[start : start + _DELETE_BATCH]
+            answer = s3.delete_objects(
+                Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
+            )
+            if answer.get("Errors"):
+                logger.error("media left behind", extra={"errors": answer["Errors"][:20], "episode_id": episode_id})
+    except (ClientError, BotoCoreError):
+        logger.exception("media left behind", extra={"keys": doomed[:20], "episode_id": episode_id})
+        return
+    logger.info("media removed", extra={"episode_id": episode_id, "track": track["trackName"], "objects": len(doomed)})
 
 
 def _dynamo(value: Any) -> Any:

@@ -8,8 +8,11 @@ from datetime import timedelta
 
 import srt
 
-from handlers.core.errors import BadRequest
-
+MIB = 1024 * 1024
+MAX_TRANSCRIPT_BYTES = 10 * MIB
+"""Larger transcripts are refused before any model sees them."""
+QUOTE_LIMIT = 200
+"""The most of a transcript any error message or log line quotes."""
 _TIMESTAMP = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:[,.](\d{1,3}))?$")
 _SPEAKER = re.compile(r"^\s*([A-Z][\w .'-]{0,40}):\s+(.*)$", re.DOTALL)
 
@@ -36,20 +39,67 @@ class Transcript:
         return max((cue.end for cue in self.cues), default=0.0)
 
 
-def parse_srt(text: str) -> Transcript:
-    """Cues in time order; `BadRequest` when the file is not SRT or has no cues."""
+class InvalidTranscript(ValueError):
+    """A transcript no retry can fix. `reason` is for the producer: short, with a line to look at."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A piece of the producer's content short enough for an error or a log line."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def parse_srt(data: bytes | str) -> Transcript:
+    """Cues in time order; `InvalidTranscript` naming what to fix when the file is not usable SRT."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_TRANSCRIPT_BYTES:
+            raise InvalidTranscript(too_large(len(data)))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InvalidTranscript(f"the file is not UTF-8 text (byte {error.start} cannot be read)") from error
+    else:
+        text = data
+    if not text.strip():
+        raise InvalidTranscript("the file is empty")
+    _check_timing_lines(text)
     try:
         subtitles = sorted(srt.parse(text), key=lambda subtitle: subtitle.start)
-    except (srt.SRTParseError, ValueError) as error:
-        raise BadRequest(f"the transcript is not valid SRT: {error}") from error
+    except srt.SRTParseError as error:
+        line = text.count("\n", 0, error.expected_start) + 1
+        raise InvalidTranscript(
+            f"line {line}: expected a cue (a number, a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line, then its text)"
+        ) from error
     cues = []
     for subtitle in subtitles:
         match = _SPEAKER.match(subtitle.content)
         speaker, words = (match.group(1), match.group(2)) if match else (None, subtitle.content)
         cues.append(Cue(seconds(subtitle.start), seconds(subtitle.end), " ".join(words.split()), speaker))
     if not cues:
-        raise BadRequest("the transcript has no cues")
+        raise InvalidTranscript("the file has no cues")
     return Transcript(tuple(cues), text)
+
+
+def too_large(size: int) -> str:
+    return f"the file is {size / MIB:.1f} MiB, larger than the {MAX_TRANSCRIPT_BYTES // MIB} MiB a transcript may be"
+
+
+def _check_timing_lines(text: str) -> None:
+    """Every `-->` line holds two valid timestamps, the second after the first (srt would let some pass)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "-->" not in line:
+            continue
+        start, _, rest = line.partition("-->")
+        end = rest.split()[0] if rest.split() else ""
+        try:
+            start_seconds, end_seconds = parse_timestamp(start), parse_timestamp(end)
+        except ValueError:
+            raise InvalidTranscript(f"line {number}: timestamp is not valid: {quote(line.strip(), 60)}") from None
+        if end_seconds < start_seconds:
+            raise InvalidTranscript(f"line {number}: the cue ends before it starts")
 
 
 def seconds(value: timedelta) -> float:

@@ -1,4 +1,12 @@
-"""Transcript ingest: an SRT landed at `{episodeId}/transcript.srt`, so the episode has one."""
+"""An episode's transcript: Uploaded → ClipsProposed or Invalid, ordered by upload.
+
+Every upload is its own object `{episodeId}/transcripts/{transcriptId}.srt`, and ids sort in
+upload order. The episode points at the newest transcript it has heard of. Two functions react
+to the same S3 event (ingest records `Uploaded`, the clip detector records the outcome), in any
+order and any number of times, so each write is conditional on the transcript id: ingest only
+moves the episode to a newer transcript, the outcome only lands on the current one or a newer
+one. `Invalid` is never overwritten by `Uploaded` of the same transcript.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +17,105 @@ from botocore.exceptions import ClientError
 
 from handlers.core import keys
 from handlers.core import table as records
-from handlers.core.models import EpisodeStatus
+from handlers.core.models import EpisodeStatus, TranscriptStatus
 
 logger = Logger(child=True)
 
 
-def record_transcript(table: Any, key: str) -> bool:
-    """Set the episode's transcriptKey and status; False (logged) for keys that are not transcripts."""
-    episode_id = keys.episode_of_transcript_key(key)
-    if episode_id is None:
-        logger.info("ignoring an .srt outside the transcript layout", extra={"key": key})
-        return False
+def _update(table: Any, episode_id: str, condition: str, update: str, values: dict[str, Any]) -> bool:
+    """One conditional update of the episode; False when the condition did not hold."""
     try:
         table.update_item(
             Key=records.episode_key(episode_id),
-            UpdateExpression="SET transcriptKey = :key, #status = :status, updatedAt = :now",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={
-                ":key": key,
-                ":status": EpisodeStatus.TRANSCRIPT_UPLOADED.value,
-                ":now": records.now_iso(),
-            },
+            UpdateExpression=update,
+            ConditionExpression=f"attribute_exists(pk) AND ({condition})",
+            ExpressionAttributeValues=values,
+            **({"ExpressionAttributeNames": {"#status": "status"}} if "#status" in update else {}),
         )
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
-        logger.warning("transcript for an unknown episode ignored", extra={"key": key})
         return False
-    table.delete_item(Key=records.transcript_upload_key(episode_id))
     return True
+
+
+def record_uploaded(table: Any, key: str) -> bool:
+    """The episode's transcript is now this one, `Uploaded`; False (logged) when it is not news."""
+    located = keys.transcript_of_key(key)
+    if located is None:
+        logger.info("ignoring an .srt outside the transcript layout", extra={"key": key[:300]})
+        return False
+    episode_id, transcript_id = located
+    moved = _update(
+        table,
+        episode_id,
+        "attribute_not_exists(transcriptId) OR transcriptId < :id",
+        "SET transcriptKey = :key, transcriptId = :id, transcriptStatus = :uploaded, #status = :status,"
+        " updatedAt = :now REMOVE transcriptError",
+        {
+            ":key": key,
+            ":id": transcript_id,
+            ":uploaded": TranscriptStatus.UPLOADED.value,
+            ":status": EpisodeStatus.TRANSCRIPT_UPLOADED.value,
+            ":now": records.now_iso(),
+        },
+    )
+    if not moved:
+        logger.info("transcript already recorded, or a newer one is", extra={"key": key})
+    _forget_upload_url(table, episode_id, key)
+    return moved
+
+
+def record_outcome(table: Any, episode_id: str, key: str, status: TranscriptStatus, error: str | None = None) -> bool:
+    """What came of the transcript (clips, or why it is invalid); False when a newer one is current."""
+    located = keys.transcript_of_key(key)
+    assert located is not None and located[0] == episode_id
+    values: dict[str, Any] = {
+        ":key": key,
+        ":id": located[1],
+        ":outcome": status.value,
+        ":status": EpisodeStatus.TRANSCRIPT_UPLOADED.value,
+        ":now": records.now_iso(),
+    }
+    update = (
+        "SET transcriptKey = :key, transcriptId = :id, transcriptStatus = :outcome, #status = :status, updatedAt = :now"
+    )
+    if error is not None:
+        update += ", transcriptError = :error"
+        values[":error"] = error
+    else:
+        update += " REMOVE transcriptError"
+    return _update(table, episode_id, "attribute_not_exists(transcriptId) OR transcriptId <= :id", update, values)
+
+
+def record_clips_source(table: Any, episode_id: str, key: str, summary: str) -> bool:
+    """The episode's proposals now come from `key` (unless from a newer transcript already)."""
+    # Transcript keys of one episode differ only in their id, so they sort as their ids do.
+    return _update(
+        table,
+        episode_id,
+        "attribute_not_exists(clipsTranscriptKey) OR clipsTranscriptKey <= :key",
+        "SET clipsTranscriptKey = :key, agentSummary = :summary, updatedAt = :now",
+        {":key": key, ":summary": summary, ":now": records.now_iso()},
+    )
+
+
+def is_superseded(episode: dict[str, Any], key: str) -> bool:
+    """True when the episode already points at a newer transcript than `key`."""
+    located = keys.transcript_of_key(key)
+    current = episode.get("transcriptId")
+    return located is not None and current is not None and current > located[1]
+
+
+def _forget_upload_url(table: Any, episode_id: str, key: str) -> None:
+    """The URL was used: the next request gets a new transcript object."""
+    try:
+        table.delete_item(
+            Key=records.transcript_upload_key(episode_id),
+            ConditionExpression="#key = :key",
+            ExpressionAttributeNames={"#key": "key"},
+            ExpressionAttributeValues={":key": key},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise

@@ -1,8 +1,11 @@
-"""Upload rules: presigned transcript PUTs and multipart track uploads, both resumable for 15 min.
+"""Upload rules: presigned transcript PUTs and multipart track uploads, and removing a track.
 
 Asking twice while a URL or session is still valid answers the same thing, so a client that
-lost an answer can simply ask again. Completing a track is idempotent too: a repeated complete
-returns the same answer and never counts the track twice.
+lost an answer can simply ask again. A transcript URL lives 15 min; a track's upload session
+lives as long as the upload makes progress (signing parts extends it) within the bucket's
+window for incomplete uploads. Completing a track is idempotent too: a repeated complete
+returns the same answer and never counts the track twice. A failed track can be uploaded again
+(a new attempt replaces it) or deleted.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from handlers.core import eventbridge, events, keys
+from handlers import catalog
+from handlers.core import eventbridge, events, keys, tracks
 from handlers.core import table as records
 from handlers.core.episodes import require_episode
 from handlers.core.errors import BadRequest, Conflict, NotFound
@@ -30,6 +34,9 @@ from handlers.core.models import (
 )
 
 URL_LIFETIME = timedelta(minutes=15)
+SESSION_IDLE = timedelta(minutes=30)
+"""A track's upload session ends this long after its last signed parts (or its start): a part URL
+is good for 15 minutes and a part sent near its end may still be on its way."""
 # A URL this close to expiry is not handed out again: the client could not finish with it.
 REUSE_MARGIN = timedelta(minutes=2)
 _S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
@@ -58,14 +65,14 @@ def _expiry(now: datetime) -> tuple[str, int]:
 
 
 def request_transcript_upload(storage: Storage, episode_id: str, filename: str | None) -> TranscriptUpload:
-    """A presigned PUT for `{episodeId}/transcript.srt`; the same one while it stays valid."""
+    """A presigned PUT for a new transcript object of the episode; the same one while it stays valid."""
     require_episode(storage.table, episode_id)
     now = _now()
     record_key = records.transcript_upload_key(episode_id)
     existing = storage.table.get_item(Key=record_key).get("Item")
     if existing and _still_valid(existing, now) and existing.get("filename") == filename:
         return TranscriptUpload.model_validate(existing)
-    key = keys.transcript_key(episode_id)
+    key = keys.transcript_key(episode_id, keys.new_transcript_id(now))
     params: dict[str, Any] = {"Bucket": storage.bucket, "Key": key}
     required_headers = None
     if filename:
@@ -86,43 +93,100 @@ def request_transcript_upload(storage: Storage, episode_id: str, filename: str |
 
 
 def start_track_upload(storage: Storage, episode_id: str, request: StartTrackUploadRequest) -> TrackUploadSession:
-    """Open (or return the open) multipart upload for a track of the episode."""
+    """Open (or return the open) multipart upload for a track: a new one, or a new attempt at a failed one.
+
+    A track that is uploaded and not `ProcessingFailed` is refused (409): a processed track is
+    deleted first. While an upload of the track is open, starting it again with the same filename
+    returns that upload; with another filename it is refused (409), never silently replaced.
+    """
     require_episode(storage.table, episode_id)
     track_name = keys.sanitize_track_name(request.trackName)
-    if storage.table.get_item(Key=records.track_key(episode_id, track_name)).get("Item"):
-        raise Conflict(f"track {track_name} is already uploaded for episode {episode_id}")
+    track = storage.table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    if track and track["status"] != TrackStatus.PROCESSING_FAILED.value:
+        raise Conflict(_uploaded(track))
     now = _now()
     session_key = records.track_upload_key(episode_id, track_name)
     existing = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")
-    if existing and _still_valid(existing, now) and existing["filename"] == request.filename:
-        return _session(existing)
+    if existing and _is_open(existing, now):
+        return _resume(existing, request.filename)
     key = keys.track_key(episode_id, track_name, request.filename)
     upload_id = storage.s3.create_multipart_upload(
         Bucket=storage.bucket, Key=key, Metadata={"filename": request.filename}
     )["UploadId"]
-    expires_at, ttl = _expiry(now)
     item = {
         **session_key,
         "key": key,
         "uploadId": upload_id,
         "trackName": track_name,
         "filename": request.filename,
-        "expiresAt": expires_at,
-        records.TTL_ATTRIBUTE: ttl,
+        "attemptId": keys.new_attempt_id(now),
+        "startedAt": _iso(now),
+        **_session_expiry(now, now),
     }
+    # Only one of two concurrent starts may open the session; an expired one is replaced.
+    condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+    if existing:
+        condition = {
+            "ConditionExpression": "uploadId = :expired",
+            "ExpressionAttributeValues": {":expired": existing["uploadId"]},
+        }
     try:
-        # Only one of two concurrent starts may open the session; the other answers with it.
-        storage.table.put_item(
-            Item=item,
-            ConditionExpression="attribute_not_exists(pk) OR expiresAt < :fresh OR filename <> :filename",
-            ExpressionAttributeValues={":fresh": (now + REUSE_MARGIN).isoformat(), ":filename": request.filename},
-        )
+        storage.table.put_item(Item=item, **condition)
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
-        storage.s3.abort_multipart_upload(Bucket=storage.bucket, Key=key, UploadId=upload_id)
-        return _session(storage.table.get_item(Key=session_key, ConsistentRead=True)["Item"])
+        _abort(storage, key, upload_id)
+        winner = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")
+        if not winner:
+            raise Conflict(f"track {track_name} changed while its upload started: start it again") from error
+        return _resume(winner, request.filename)
+    if existing:
+        # The expired session's parts would be billed until the bucket's lifecycle aborted them.
+        _abort(storage, existing["key"], existing["uploadId"])
     return _session(item)
+
+
+def _uploaded(track: dict[str, Any]) -> str:
+    if track["status"] == TrackStatus.PROCESSED.value:
+        return f"track {track['trackName']} is already uploaded and processed: delete it to upload it again"
+    return f"track {track['trackName']} is already uploaded and being processed"
+
+
+def _resume(session: dict[str, Any], filename: str) -> TrackUploadSession:
+    """The open session, if it uploads the same file; refusing otherwise keeps the first upload's parts."""
+    if session["filename"] != filename:
+        raise Conflict(
+            f"an upload of track {session['trackName']} is already open for file "
+            f"{_quoted(session['filename'])} until {_session(session).expiresAt:%Y-%m-%dT%H:%M:%SZ}: complete it,"
+            " or delete the track to abort it"
+        )
+    return _session(session)
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _session_expiry(started: datetime, now: datetime) -> dict[str, Any]:
+    """`expiresAt` and `ttl` of a session active now: idle time from now, never past the upload window."""
+    expires = min(now + SESSION_IDLE, started + catalog.UPLOAD_WINDOW)
+    return {"expiresAt": _iso(expires), records.TTL_ATTRIBUTE: int(expires.timestamp())}
+
+
+def _is_open(session: dict[str, Any], now: datetime) -> bool:
+    return datetime.fromisoformat(session["expiresAt"]) > now
+
+
+def _abort(storage: Storage, key: str, upload_id: str) -> None:
+    try:
+        storage.s3.abort_multipart_upload(Bucket=storage.bucket, Key=key, UploadId=upload_id)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchUpload":
+            raise
 
 
 def _session(item: dict[str, Any]) -> TrackUploadSession:
@@ -139,17 +203,44 @@ def _open_session(storage: Storage, episode_id: str, track_name: str, upload_id:
     session = storage.table.get_item(Key=records.track_upload_key(episode_id, track_name), ConsistentRead=True).get(
         "Item"
     )
-    if not session or datetime.fromisoformat(session["expiresAt"]) <= _now():
+    if not session or not _is_open(session, _now()):
         raise NotFound(f"no open upload for track {track_name} of episode {episode_id}")
     if session["uploadId"] != upload_id:
         raise BadRequest("uploadId does not match the open upload of this track")
     return session
 
 
+def _extend(storage: Storage, episode_id: str, session: dict[str, Any]) -> datetime:
+    """Signing parts is progress: the session lives `SESSION_IDLE` from now, within the upload window."""
+    extended = _session_expiry(datetime.fromisoformat(session["startedAt"]), _now())
+    if extended["expiresAt"] <= session["expiresAt"]:
+        return datetime.fromisoformat(session["expiresAt"])
+    try:
+        storage.table.update_item(
+            Key=records.track_upload_key(episode_id, session["trackName"]),
+            UpdateExpression="SET expiresAt = :expires, #ttl = :ttl",
+            # Never backwards (a concurrent call may have extended it further), never another upload's.
+            ConditionExpression="uploadId = :upload AND expiresAt < :expires",
+            ExpressionAttributeNames={"#ttl": records.TTL_ATTRIBUTE},
+            ExpressionAttributeValues={
+                ":expires": extended["expiresAt"],
+                ":ttl": extended[records.TTL_ATTRIBUTE],
+                ":upload": session["uploadId"],
+            },
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        current = _open_session(storage, episode_id, session["trackName"], session["uploadId"])
+        return datetime.fromisoformat(current["expiresAt"])
+    return datetime.fromisoformat(extended["expiresAt"])
+
+
 def presign_parts(storage: Storage, episode_id: str, track_name: str, request: PresignPartsRequest) -> PartUrls:
-    """Presigned PUT URLs for the requested part numbers of the open upload."""
+    """Presigned PUT URLs for the requested part numbers of the open upload; extends the session."""
     track_name = keys.sanitize_track_name(track_name)
     session = _open_session(storage, episode_id, track_name, request.uploadId)
+    expires_at = _extend(storage, episode_id, session)
     urls = [
         PartUrl(
             partNumber=number,
@@ -166,18 +257,20 @@ def presign_parts(storage: Storage, episode_id: str, track_name: str, request: P
         )
         for number in sorted(set(request.partNumbers))
     ]
-    return PartUrls(urls=urls)
+    return PartUrls(urls=urls, expiresAt=expires_at)
 
 
 def complete_track_upload(
     storage: Storage, bus: Any, episode_id: str, track_name: str, request: CompleteTrackUploadRequest
 ) -> CompletedTrackUpload:
-    """Complete the object, record the track, count it, close the session, announce it."""
+    """Complete the object, record the track (replacing a failed attempt), count it, close the session, announce it."""
     track_name = keys.sanitize_track_name(track_name)
     track_key = records.track_key(episode_id, track_name)
-    done = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
-    if done:
-        return _already_completed(bus, done, request.uploadId)
+    previous = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
+    if previous and previous.get("uploadId") == request.uploadId:
+        return _already_completed(bus, previous)
+    if previous and previous["status"] != TrackStatus.PROCESSING_FAILED.value:
+        raise Conflict(f"track {track_name} was completed by another upload")
     session = _open_session(storage, episode_id, track_name, request.uploadId)
     parts = sorted(request.parts, key=lambda part: part.PartNumber)
     try:
@@ -198,29 +291,40 @@ def complete_track_upload(
         **track_key,
         "trackName": track_name,
         "status": TrackStatus.UNPROCESSED.value,
+        "attemptId": session["attemptId"],
         "uploadKey": session["key"],
         "uploadId": request.uploadId,
         "filename": session["filename"],
         "createdAt": now,
         "updatedAt": now,
     }
+    if previous is None:
+        put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        counted = {
+            "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
+            "ExpressionAttributeValues": {":one": 1, ":now": now},
+        }
+    else:
+        # A new attempt at a failed track replaces it: same name, still one track on the episode.
+        put = {
+            "ConditionExpression": "uploadId = :previous AND #status = :failed",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":previous": previous["uploadId"],
+                ":failed": TrackStatus.PROCESSING_FAILED.value,
+            },
+        }
+        counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
     try:
         storage.table.meta.client.transact_write_items(
             TransactItems=[
-                {
-                    "Put": {
-                        "TableName": storage.table.name,
-                        "Item": track,
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
+                {"Put": {"TableName": storage.table.name, "Item": track, **put}},
                 {
                     "Update": {
                         "TableName": storage.table.name,
                         "Key": records.episode_key(episode_id),
-                        "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
                         "ConditionExpression": "attribute_exists(pk)",
-                        "ExpressionAttributeValues": {":one": 1, ":now": now},
+                        **counted,
                     }
                 },
                 {"Delete": {"TableName": storage.table.name, "Key": records.track_upload_key(episode_id, track_name)}},
@@ -229,28 +333,85 @@ def complete_track_upload(
     except ClientError as error:
         if error.response["Error"]["Code"] != "TransactionCanceledException":
             raise
-        # A concurrent complete of the same upload won the race: answer as it did.
-        winner = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
-        if not winner:
-            raise NotFound(f"episode {episode_id} not found") from error
-        return _already_completed(bus, winner, request.uploadId, announce=False)
+        return _lost_race(storage, bus, episode_id, track_name, request.uploadId, error)
+    if previous is not None:
+        tracks.discard_media(storage.s3, storage.bucket, episode_id, previous, keep=session["key"])
     eventbridge.publish(
         bus,
         events.VIDEO_UPLOAD_COMPLETED,
-        events.VideoUploadCompleted(episodeId=episode_id, trackName=track_name, key=session["key"]),
+        events.VideoUploadCompleted(
+            episodeId=episode_id, trackName=track_name, attemptId=session["attemptId"], key=session["key"]
+        ),
     )
     return CompletedTrackUpload(key=session["key"], trackName=track_name)
 
 
-def _already_completed(bus: Any, track: dict[str, Any], upload_id: str, announce: bool = True) -> CompletedTrackUpload:
+def _lost_race(
+    storage: Storage, bus: Any, episode_id: str, track_name: str, upload_id: str, error: ClientError
+) -> CompletedTrackUpload:
+    """The track changed between reading it and recording this upload."""
+    winner = storage.table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    if winner and winner.get("uploadId") == upload_id:
+        # A concurrent complete of the same upload won: answer as it did.
+        return _already_completed(bus, winner, announce=False)
+    require_episode(storage.table, episode_id)
+    # The failed track this upload was to replace was deleted or replaced meanwhile. The object is
+    # complete but unrecorded, and its session can never complete again: close it (if still its).
+    _close_session(storage, episode_id, track_name, upload_id)
+    raise Conflict(f"track {track_name} changed while this upload completed: start the upload again") from error
+
+
+def _already_completed(bus: Any, track: dict[str, Any], announce: bool = True) -> CompletedTrackUpload:
     """A repeated complete: same answer; announce again only if processing never started."""
-    if track.get("uploadId") != upload_id:
-        raise Conflict(f"track {track['trackName']} was completed by another upload")
     if announce and track["status"] == TrackStatus.UNPROCESSED.value and not track.get("mediaConvertJobId"):
         # The first attempt may have failed after recording the track; the event is idempotent.
         eventbridge.publish(
             bus,
             events.VIDEO_UPLOAD_COMPLETED,
-            events.VideoUploadCompleted(episodeId=track["pk"], trackName=track["trackName"], key=track["uploadKey"]),
+            events.VideoUploadCompleted(
+                episodeId=track["pk"],
+                trackName=track["trackName"],
+                attemptId=track["attemptId"],
+                key=track["uploadKey"],
+            ),
         )
     return CompletedTrackUpload(key=track["uploadKey"], trackName=track["trackName"])
+
+
+def delete_track(storage: Storage, episode_id: str, track_name: str) -> None:
+    """Remove a track: its record (uncounted), upload object and chunks, and any open upload of it.
+
+    404 when the episode has neither the track nor an open upload of it; 409 while it is
+    `Processing` (its job would write chunks nobody removes) or when it changed meanwhile.
+    """
+    require_episode(storage.table, episode_id)
+    track_name = keys.sanitize_track_name(track_name)
+    track = storage.table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    session_key = records.track_upload_key(episode_id, track_name)
+    session = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")
+    if track is None and session is None:
+        raise NotFound(f"track {track_name} not found in episode {episode_id}")
+    if track is not None:
+        if track["status"] == TrackStatus.PROCESSING.value:
+            raise Conflict(f"track {track_name} is being processed: delete it once processing has ended")
+        if not tracks.remove(storage.table, episode_id, track):
+            raise Conflict(f"track {track_name} changed while being deleted: try again")
+        tracks.discard_media(storage.s3, storage.bucket, episode_id, track)
+    # An upload completed or replaced meanwhile is not the one this call was asked to abort.
+    if session is not None and _close_session(storage, episode_id, track_name, session["uploadId"]):
+        _abort(storage, session["key"], session["uploadId"])
+
+
+def _close_session(storage: Storage, episode_id: str, track_name: str, upload_id: str) -> bool:
+    """Delete the track's upload session if it is still `upload_id`'s; False if it is not."""
+    try:
+        storage.table.delete_item(
+            Key=records.track_upload_key(episode_id, track_name),
+            ConditionExpression="uploadId = :upload",
+            ExpressionAttributeValues={":upload": upload_id},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True

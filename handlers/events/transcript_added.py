@@ -1,4 +1,4 @@
-"""S3 `Object Created` for an .srt → the episode records its transcript (status Transcript Uploaded)."""
+"""S3 `Object Created` for an .srt → the episode points at its newest transcript (`Uploaded`)."""
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
@@ -12,7 +12,7 @@ table = clients.table(settings().require("table_name"))
 
 
 def transcript_added(event: S3EventNotificationEventBridgeModel) -> None:
-    transcripts.record_transcript(table, event.detail.object.key)
+    transcripts.record_uploaded(table, event.detail.object.key)
 
 
 lambda_handler = eventbridge.event_handler_for(S3EventNotificationEventBridgeModel, transcript_added, logger, tracer)

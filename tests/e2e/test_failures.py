@@ -54,7 +54,12 @@ def test_a_failing_event_is_retried_then_dead_lettered_and_redriven(
     [letter] = wait_for(lambda: dead_letters(stack, "start-preprocessing"), timeout=60)
 
     assert letter["detail-type"] == "Video Upload Completed"
-    assert letter["detail"] == {"episodeId": episode_id, "trackName": "main", "key": f"{episode_id}/tracks/main.mp4"}
+    assert letter["detail"] == {
+        "episodeId": episode_id,
+        "trackName": "main",
+        "attemptId": letter["detail"]["attemptId"],
+        "key": f"{episode_id}/tracks/main.mp4",
+    }
     [track] = api.get(f"/episodes/{episode_id}").json()["tracks"]
     assert track["status"] == "Unprocessed"  # the lock was released for the retry
 

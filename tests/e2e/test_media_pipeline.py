@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -82,7 +83,11 @@ def test_a_track_uploaded_in_parts_is_chunked_into_hls_segments(api: httpx.Clien
     assert track["segmentCount"] == math.ceil(VIDEO_SECONDS / CHUNK_SECONDS)
     assert abs(track["totalDurationSeconds"] - VIDEO_SECONDS) <= 1
     assert [segment["seq"] for segment in track["segments"]] == list(range(1, track["segmentCount"] + 1))
-    assert all(segment["key"].startswith(f"{episode_id}/videos/main-camera/chunks/") for segment in track["segments"])
+    # Each upload attempt has its own chunk folder: {episodeId}/videos/{trackName}/{attemptId}/chunks/
+    assert all(
+        re.fullmatch(rf"{episode_id}/videos/main-camera/[0-9A-Za-z-]+/chunks/[^/]+", segment["key"])
+        for segment in track["segments"]
+    )
 
 
 def test_a_corrupt_track_ends_processing_failed_with_a_reason(api: httpx.Client, tmp_path: Path) -> None:
@@ -94,7 +99,9 @@ def test_a_corrupt_track_ends_processing_failed_with_a_reason(api: httpx.Client,
     track = track_when_settled(api, episode_id)
 
     assert track["status"] == "ProcessingFailed"
-    assert track["failureReason"]
+    # What went wrong with the file, naming no bucket, key or service.
+    assert track["failureReason"].startswith("the file could not be read as video")
+    assert "s3://" not in track["failureReason"] and episode_id not in track["failureReason"]
 
 
 def test_a_transcript_uploaded_through_its_url_is_recorded(api: httpx.Client) -> None:
@@ -107,5 +114,6 @@ def test_a_transcript_uploaded_through_its_url_is_recorded(api: httpx.Client) ->
     assert put.status_code == 200
 
     episode = wait_for(lambda: (e := api.get(f"/episodes/{episode_id}").json()).get("transcriptKey") and e)
-    assert episode["transcriptKey"] == f"{episode_id}/transcript.srt"
+    assert episode["transcriptKey"] == upload["key"]
+    assert upload["key"].startswith(f"{episode_id}/transcripts/") and upload["key"].endswith(".srt")
     assert episode["status"] == "Transcript Uploaded"

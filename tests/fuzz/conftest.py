@@ -45,6 +45,8 @@ class Seeds:
     """An upload whose real parts some completions send: the first completes it, the rest repeat."""
     closing_upload_id: str
     closing_parts: tuple[dict[str, Any], ...]
+    doomed_track: str
+    """An upload only deletes name: the first deletes it (204), the rest find nothing (404)."""
     next_token: str
 
     def edits(self, method: str, path: str) -> list[Edit]:
@@ -67,6 +69,9 @@ class Seeds:
                     "path": {"episodeId": media, "trackName": self.closing_track},
                     "body": {"uploadId": self.closing_upload_id, "parts": [dict(p) for p in self.closing_parts]},
                 },
+            ],
+            ("DELETE", "/episodes/{episodeId}/tracks/{trackName}"): [
+                {"path": {"episodeId": media, "trackName": self.doomed_track}},
             ],
         }
         if (method.upper(), path) in by_operation:
@@ -179,6 +184,7 @@ def seeds(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Seeds:
         _upload_parts(api, media, opened, video.read_bytes())
         closing = _start_track(api, media, "Closing Camera", video.name)
         closing_parts = _upload_parts(api, media, closing, video.read_bytes())
+        doomed = _start_track(api, media, "Doomed Camera", video.name)
         page = api.get("/episodes", params={"limit": 1})
         assert page.status_code == 200 and page.json().get("nextToken"), page.text
     assert stack.wait_idle(120), "the seeded track was not processed in time"
@@ -192,6 +198,7 @@ def seeds(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Seeds:
         closing_track=closing["trackName"],
         closing_upload_id=closing["uploadId"],
         closing_parts=tuple(closing_parts),
+        doomed_track=doomed["trackName"],
         next_token=page.json()["nextToken"],
     )
 

@@ -46,7 +46,9 @@ def use_api(monkeypatch: pytest.MonkeyPatch) -> Callable[[Handler], list[httpx.R
     return install
 
 
-def episode(*tracks: dict[str, Any], transcript_key: str | None = None) -> dict[str, Any]:
+def episode(
+    *tracks: dict[str, Any], transcript_key: str | None = None, transcript_status: str = "ClipsProposed", **extra: Any
+) -> dict[str, Any]:
     """An episode answer as the API gives it."""
     body: dict[str, Any] = {
         "id": EPISODE_ID,
@@ -62,7 +64,7 @@ def episode(*tracks: dict[str, Any], transcript_key: str | None = None) -> dict[
         "tracks": list(tracks),
     }
     if transcript_key:
-        body["transcriptKey"] = transcript_key
+        body.update(transcriptKey=transcript_key, transcriptStatus=transcript_status, **extra)
     return body
 
 
@@ -158,13 +160,18 @@ def test_create_sends_every_option_and_prints_the_id(use_api: Callable[[Handler]
 def test_show_prints_tracks_transcript_state_and_clip_count(
     use_api: Callable[[Handler], list[httpx.Request]],
 ) -> None:
-    body = episode(track("ProcessingFailed", failureReason="codec not supported"), transcript_key="ep-1/transcript.srt")
+    body = episode(
+        track("ProcessingFailed", failureReason="codec not supported"),
+        transcript_key="ep-1/transcripts/t1.srt",
+        transcript_status="Invalid",
+        transcriptError="line 12: timestamp is not valid",
+    )
     use_api(lambda request: httpx.Response(200, json=body))
 
     result = runner.invoke(cli.app, ["episodes", "show", EPISODE_ID])
 
     assert result.exit_code == 0, result.output
-    for text in ("main-camera", "ProcessingFailed", "codec not supported", "uploaded (ep-1/transcript.srt)"):
+    for text in ("main-camera", "ProcessingFailed", "codec not supported", "Invalid", "line 12: timestamp is not"):
         assert text in result.output
     assert "clips" in result.output and "2" in result.output
 
@@ -200,14 +207,32 @@ def test_watch_exits_0_once_every_track_is_processed(use_api: Callable[[Handler]
     assert "All tracks processed" in result.output
 
 
-def test_watch_waits_for_the_transcript_when_asked(use_api: Callable[[Handler], list[httpx.Request]]) -> None:
-    answers = [episode(track("Processed")), episode(track("Processed"), transcript_key="ep-1/transcript.srt")]
-    received = use_api(lambda request: httpx.Response(200, json=answers[min(len(received) - 1, 1)]))
+def test_watch_waits_for_the_transcripts_outcome_when_asked(use_api: Callable[[Handler], list[httpx.Request]]) -> None:
+    answers = [
+        episode(track("Processed")),
+        episode(track("Processed"), transcript_key="ep-1/transcripts/t1.srt", transcript_status="Uploaded"),
+        episode(track("Processed"), transcript_key="ep-1/transcripts/t1.srt"),
+    ]
+    received = use_api(lambda request: httpx.Response(200, json=answers[min(len(received) - 1, 2)]))
 
     result = runner.invoke(cli.app, ["watch", EPISODE_ID, "--interval", "0", "--transcript"])
 
     assert result.exit_code == 0, result.output
-    assert len(received) == 2
+    assert len(received) == 3
+
+
+def test_watch_fails_with_the_reason_of_an_invalid_transcript(
+    use_api: Callable[[Handler], list[httpx.Request]],
+) -> None:
+    invalid = episode(
+        track("Processed"), transcript_key="k", transcript_status="Invalid", transcriptError="the file is empty"
+    )
+    use_api(lambda request: httpx.Response(200, json=invalid))
+
+    result = runner.invoke(cli.app, ["watch", EPISODE_ID, "--interval", "0", "--transcript"])
+
+    assert result.exit_code == 1
+    assert "the transcript is invalid: the file is empty" in result.output
 
 
 def test_watch_exits_1_when_a_track_failed(use_api: Callable[[Handler], list[httpx.Request]]) -> None:

@@ -8,7 +8,7 @@ from components.event_subscription import EventSubscription, EventSubscriptionAr
 from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from handlers.catalog import EventRule, function_for_module
-from tests.pulumi_mocks import deploy_function, resolve
+from tests.pulumi_mocks import deploy_function, registration, resolve
 
 BUCKET_ARN = "arn:aws:s3:::nullcheck-media"
 
@@ -103,3 +103,14 @@ def test_bucket_scoped_rules_name_this_stacks_bucket(mocks, build) -> None:
     assert pattern["source"] == ["aws.s3"] and pattern["detail-type"] == ["Object Created"]
     invoke_config = mocks.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
     assert invoke_config["maximumRetryAttempts"] == 0
+
+
+def test_a_protected_bucket_is_kept_by_pulumi_and_by_aws_and_only_the_bucket(mocks, build) -> None:
+    build(lambda: (MediaBucket("seed"), MediaBucket("kept", MediaBucketArgs(force_destroy=False, protect=True))))
+
+    seed, kept = (registration(mocks.named(name)) for name in ("seed-bucket", "kept-bucket"))
+    assert (seed.protect, seed.retain_on_delete) == (False, False)
+    assert (kept.protect, kept.retain_on_delete) == (True, True)
+    assert mocks.named("kept-bucket").inputs["forceDestroy"] is False
+    settings = [r for r in mocks.resources if r.name.startswith("kept-") and r.name != "kept-bucket"]
+    assert settings and not any(registration(r).protect for r in settings)

@@ -93,6 +93,7 @@ def api(bucket: str, handler: Callable[[str], ModuleType]) -> Any:
             "start_track_upload",
             "presign_track_parts",
             "complete_track_upload",
+            "delete_track",
         )
     }
 

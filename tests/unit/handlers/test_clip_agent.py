@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 
 from handlers.core import agent
 from handlers.core.clip_detection import AgentServices, detect_clips
-from handlers.core.clips import ClipProposal, ClipStore, clip_errors
+from handlers.core.clips import ClipProposal, ClipStore, TranscriptSource, clip_errors
 from handlers.core.memory import ConversationMemory
 from handlers.core.transcript import parse_srt
 from local.resources import create_agent_memory
@@ -20,6 +20,8 @@ from tests.lambda_events import FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 
 EPISODE = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+KEY = f"{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
+"""The transcript key of the sample S3 event."""
 SRT = "\n".join(
     f"{n}\n00:00:{2 * (n - 1):02d},000 --> 00:00:{2 * n:02d},000\n{'Alice' if n % 2 else 'Bob'}: line {n}\n"
     for n in range(1, 30)
@@ -70,7 +72,7 @@ def episode(table: Any, bucket: str) -> Any:
             "seriesName": "Null Check",
         }
     )
-    boto3.client("s3").put_object(Bucket=BUCKET, Key=f"{EPISODE}/transcript.srt", Body=SRT.encode())
+    boto3.client("s3").put_object(Bucket=BUCKET, Key=KEY, Body=SRT.encode())
     return table
 
 
@@ -130,9 +132,9 @@ def test_tool_errors_are_fed_back_and_the_corrected_clips_stored(services: Agent
         stubber.add_response("converse", tool_turn([clip(), clip("00:00:20,000", "00:00:10,000", "funny", "Bad")]))
         stubber.add_response("converse", tool_turn([clip("00:00:10,000", "00:00:20,000", "funny", "Fixed")], "use-2"))
         stubber.add_response("converse", final_turn("An episode about queues."))
-        result = detect_clips(services, f"{EPISODE}/transcript.srt")
+        result = detect_clips(services, KEY)
 
-    assert result == {"episodeId": EPISODE, "stored": 2, "turns": 3}
+    assert result == {"episodeId": EPISODE, "stored": 2, "replaced": 0, "turns": 3}
     feedback = requests[1]["messages"][-1]["content"][0]["toolResult"]
     assert feedback["status"] == "error" and feedback["toolUseId"] == "use-1"
     assert feedback["content"][0]["json"]["rejected"][0]["index"] == 1
@@ -152,7 +154,7 @@ def test_tool_errors_are_fed_back_and_the_corrected_clips_stored(services: Agent
 
 
 def test_the_same_clip_delivered_twice_is_stored_and_counted_once(services: AgentServices) -> None:
-    store = ClipStore(services.table, EPISODE, "Null Check", TRANSCRIPT)
+    store = ClipStore(services.table, EPISODE, "Null Check", TRANSCRIPT, TranscriptSource(KEY, "etag"))
 
     first = store.create_clips({"clips": [clip()]})
     second = store.create_clips({"clips": [clip()]})
@@ -163,7 +165,7 @@ def test_the_same_clip_delivered_twice_is_stored_and_counted_once(services: Agen
 
 
 def test_invalid_tool_input_is_reported_not_raised(services: AgentServices) -> None:
-    outcome = ClipStore(services.table, EPISODE, "s", TRANSCRIPT).create_clips(
+    outcome = ClipStore(services.table, EPISODE, "s", TRANSCRIPT, TranscriptSource(KEY, "etag")).create_clips(
         {"clips": [{**clip(), "clipType": "meme"}]}
     )
 
@@ -175,7 +177,7 @@ def test_the_loop_stops_at_ten_turns(services: AgentServices) -> None:
     with Stubber(services.bedrock) as stubber:
         for turn in range(agent.MAX_TURNS):
             stubber.add_response("converse", tool_turn([clip()], f"use-{turn}"))
-        result = detect_clips(services, f"{EPISODE}/transcript.srt")
+        result = detect_clips(services, KEY)
         stubber.assert_no_pending_responses()
 
     assert result["turns"] == 10 and result["stored"] == 1
@@ -187,7 +189,7 @@ def test_memory_is_loaded_before_and_saved_after(services: AgentServices) -> Non
     requests = sent_requests(services.bedrock)
     with Stubber(services.bedrock) as stubber:
         stubber.add_response("converse", final_turn("Summary two."))
-        detect_clips(services, f"{EPISODE}/transcript.srt")
+        detect_clips(services, KEY)
 
     assert [m["role"] for m in requests[0]["messages"]] == ["user", "assistant", "user"]
     assert requests[0]["messages"][1]["content"] == [{"text": "Earlier answer"}]

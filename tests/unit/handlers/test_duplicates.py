@@ -19,7 +19,7 @@ from local.resources import create_agent_memory
 from tests.lambda_events import FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 from tests.unit.handlers.test_clip_agent import SRT, clip, final_turn, stored_clips, tool_turn
-from tests.unit.handlers.test_preprocessing import EPISODE, JOB, MASTER_PLAYLIST, MEDIA_PLAYLIST
+from tests.unit.handlers.test_preprocessing import ATTEMPT, CHUNKS, EPISODE, JOB, MASTER_PLAYLIST, MEDIA_PLAYLIST
 from tests.unit.handlers.test_uploads_api import complete, start, upload_parts
 
 
@@ -54,7 +54,15 @@ class SlowMediaConvert:
 def track(table: Any, bucket: str) -> Any:
     table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
     table.put_item(
-        Item={"pk": EPISODE, "sk": "track#main", "trackName": "main", "status": "Unprocessed", "uploadKey": "k"}
+        Item={
+            "pk": EPISODE,
+            "sk": "track#main",
+            "trackName": "main",
+            "status": "Unprocessed",
+            "attemptId": ATTEMPT,
+            "uploadId": "u",
+            "uploadKey": "k",
+        }
     )
     return lambda: table.get_item(Key={"pk": EPISODE, "sk": "track#main"})["Item"]
 
@@ -79,8 +87,8 @@ def test_concurrent_completions_index_the_track_once(handler: Any, track: Any, t
         ExpressionAttributeValues={":p": "Processing", ":j": JOB},
     )
     s3 = boto3.client("s3")
-    s3.put_object(Bucket=BUCKET, Key=f"{EPISODE}/videos/main/chunks/main.m3u8", Body=MASTER_PLAYLIST.encode())
-    s3.put_object(Bucket=BUCKET, Key=f"{EPISODE}/videos/main/chunks/main_chunk.m3u8", Body=MEDIA_PLAYLIST.encode())
+    s3.put_object(Bucket=BUCKET, Key=f"{CHUNKS}main.m3u8", Body=MASTER_PLAYLIST.encode())
+    s3.put_object(Bucket=BUCKET, Key=f"{CHUNKS}main_chunk.m3u8", Body=MEDIA_PLAYLIST.encode())
     change = JobStateChangeEvent.model_validate(
         load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET)
     ).detail
@@ -113,7 +121,9 @@ def test_concurrent_transcript_events_run_the_agent_once(
     handler: Any, table: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
-    boto3.client("s3").put_object(Bucket=BUCKET, Key=f"{EPISODE}/transcript.srt", Body=SRT.encode())
+    boto3.client("s3").put_object(
+        Bucket=BUCKET, Key=f"{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt", Body=SRT.encode()
+    )
     module = handler("handlers.agents.detect_clips")
     model = SlowBedrock()
     services = AgentServices(

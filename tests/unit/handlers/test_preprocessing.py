@@ -8,12 +8,16 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from handlers.core import media
 from tests.lambda_events import FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 
 EPISODE = "4f6c3f8e-5b1e-4a8e-9a57-0d2f7f3d9c11"
 ROLE = "arn:aws:iam::123456789012:role/nullcheck-mediaconvert"
 JOB = "1732474201234-abc123"
+ATTEMPT = "20261124T184348123456Z-0a1b2c3d"
+"""The attempt the sample events (tests/events) name."""
+CHUNKS = f"{EPISODE}/videos/main/{ATTEMPT}/chunks/"
 MEDIA_PLAYLIST = """#EXTM3U
 #EXT-X-VERSION:3
 #EXT-X-TARGETDURATION:121
@@ -43,6 +47,8 @@ def track(table: Any, bucket: str) -> Any:
             "sk": "track#main",
             "trackName": "main",
             "status": "Unprocessed",
+            "attemptId": ATTEMPT,
+            "uploadId": "upload-1",
             "uploadKey": f"{EPISODE}/tracks/main.mp4",
         }
     )
@@ -61,7 +67,7 @@ def expect_job(stubber: Stubber) -> None:
         {
             "Role": ROLE,
             "Settings": ANY,
-            "UserMetadata": {"episodeId": EPISODE, "trackName": "main"},
+            "UserMetadata": {"episodeId": EPISODE, "trackName": "main", "attemptId": ATTEMPT},
             "ClientRequestToken": ANY,
             "StatusUpdateInterval": "SECONDS_60",
         },
@@ -95,7 +101,7 @@ def test_job_settings_chunk_to_hls_at_chunk_seconds(start: Any, track: Any) -> N
     [group] = settings["OutputGroups"]
     hls = group["OutputGroupSettings"]["HlsGroupSettings"]
     assert group["OutputGroupSettings"]["Type"] == "HLS_GROUP_SETTINGS"
-    assert hls["Destination"] == f"s3://{BUCKET}/{EPISODE}/videos/main/chunks/"
+    assert hls["Destination"] == f"s3://{BUCKET}/{CHUNKS}"
     assert hls["SegmentLength"] == 120
     [output] = group["Outputs"]
     assert output["VideoDescription"]["CodecSettings"]["H264Settings"]["RateControlMode"] == "QVBR"
@@ -133,9 +139,8 @@ def processing(track: Any, table: Any) -> Any:
         ExpressionAttributeValues={":p": "Processing", ":j": JOB},
     )
     s3 = boto3.client("s3")
-    prefix = f"{EPISODE}/videos/main/chunks/"
-    s3.put_object(Bucket=BUCKET, Key=f"{prefix}main.m3u8", Body=MASTER_PLAYLIST.encode())
-    s3.put_object(Bucket=BUCKET, Key=f"{prefix}main_chunk.m3u8", Body=MEDIA_PLAYLIST.encode())
+    s3.put_object(Bucket=BUCKET, Key=f"{CHUNKS}main.m3u8", Body=MASTER_PLAYLIST.encode())
+    s3.put_object(Bucket=BUCKET, Key=f"{CHUNKS}main_chunk.m3u8", Body=MEDIA_PLAYLIST.encode())
     return track
 
 
@@ -149,7 +154,7 @@ def test_complete_indexes_the_segments_once(handler: Any, processing: Any) -> No
 
     assert first["status"] == "Processed"
     assert first["segmentCount"] == 3 and float(first["totalDurationSeconds"]) == 300.5
-    assert first["manifestKey"] == f"{EPISODE}/videos/main/chunks/main_chunk.m3u8"
+    assert first["manifestKey"] == f"{CHUNKS}main_chunk.m3u8"
     assert [(s["key"].rsplit("/", 1)[1], float(s["start"]), float(s["end"])) for s in first["segmentIndex"]] == [
         ("main_chunk_00001.ts", 0.0, 120.0),
         ("main_chunk_00002.ts", 120.0, 240.0),
@@ -169,14 +174,46 @@ def test_complete_finds_the_manifest_by_listing_when_the_event_names_none(handle
     assert processing()["segmentCount"] == 3
 
 
-def test_error_marks_the_track_failed_with_the_message(handler: Any, processing: Any) -> None:
+def test_error_marks_the_track_failed_with_what_went_wrong_with_the_file(
+    handler: Any, processing: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     failed = handler("handlers.events.preprocessing_failed")
 
     failed.lambda_handler(load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext())
 
     stored = processing()
     assert stored["status"] == "ProcessingFailed"
-    assert stored["failureReason"].startswith("Unable to open input file")
+    assert stored["failureReason"].startswith("the file could not be read as video")
+    # MediaConvert's own message names the bucket and key: logged for operators, never stored.
+    assert BUCKET not in str(stored) and "s3://" not in str(stored)
+    logged = [getattr(record, "error_message", "") for record in caplog.records]
+    assert any(f"s3://{BUCKET}/{EPISODE}/tracks/main.mp4" in message for message in logged)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "reason"),
+    [
+        ("ERROR", 1010, "the file could not be read as video: it may be damaged, empty or in a format"),
+        ("ERROR", 1020, "the file's video or audio could not be decoded"),
+        ("ERROR", 1404, "the uploaded file was gone when processing started"),
+        ("ERROR", 1401, "the video could not be processed (error 1401): upload the track again"),
+        ("ERROR", None, "the video could not be processed: upload the track again"),
+        ("CANCELED", None, "processing was canceled"),
+    ],
+)
+def test_failure_reasons_say_what_went_wrong_and_name_no_resource(
+    handler: Any, processing: Any, status: str, code: int | None, reason: str
+) -> None:
+    event = load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"].update(status=status, errorCode=code)
+    if code is None:
+        del event["detail"]["errorCode"]
+
+    handler("handlers.events.preprocessing_failed").lambda_handler(event, FakeContext())
+
+    stored = processing()["failureReason"]
+    assert stored.startswith(reason)
+    assert BUCKET not in stored and EPISODE not in stored and "s3://" not in stored and "MediaConvert" not in stored
 
 
 def test_canceled_without_message_gets_a_reason(handler: Any, processing: Any) -> None:
@@ -187,7 +224,7 @@ def test_canceled_without_message_gets_a_reason(handler: Any, processing: Any) -
 
     failed.lambda_handler(event, FakeContext())
 
-    assert processing()["failureReason"] == "MediaConvert job canceled"
+    assert processing()["failureReason"] == "processing was canceled: upload the track again"
 
 
 def test_a_late_error_never_moves_a_processed_track_backwards(handler: Any, processing: Any) -> None:
@@ -209,3 +246,85 @@ def test_events_of_another_job_are_ignored(handler: Any, processing: Any) -> Non
     handler("handlers.events.preprocessing_failed").lambda_handler(event, FakeContext())
 
     assert processing()["status"] == "Processing"
+
+
+def test_a_job_without_an_attempt_in_its_metadata_changes_nothing(handler: Any, processing: Any) -> None:
+    for name, module in (("mediaconvert_error", "failed"), ("mediaconvert_complete", "completed")):
+        event = load_event(name, EPISODE=EPISODE, BUCKET=BUCKET)
+        del event["detail"]["userMetadata"]["attemptId"]
+        handler(f"handlers.events.preprocessing_{module}").lambda_handler(event, FakeContext())
+
+    assert processing()["status"] == "Processing"
+
+
+NEW_ATTEMPT = "20261125T090000000000Z-feedbeef"
+
+
+@pytest.fixture
+def retried(processing: Any, table: Any) -> Any:
+    """The track failed and was uploaded again: a new attempt, Unprocessed, no job yet."""
+    table.put_item(
+        Item={
+            "pk": EPISODE,
+            "sk": "track#main",
+            "trackName": "main",
+            "status": "Unprocessed",
+            "attemptId": NEW_ATTEMPT,
+            "uploadId": "upload-2",
+            "uploadKey": f"{EPISODE}/tracks/main.mp4",
+        }
+    )
+    return processing
+
+
+def test_late_events_of_a_replaced_attempt_change_nothing(handler: Any, retried: Any, start: Any) -> None:
+    """The old attempt's upload event, COMPLETE and ERROR arrive after the retry: none touches it."""
+    with Stubber(start.mediaconvert) as stubber:
+        start.lambda_handler(load_event("video_upload_completed", EPISODE=EPISODE), FakeContext())
+        stubber.assert_no_pending_responses()  # no job for the old attempt
+    handler("handlers.events.preprocessing_completed").lambda_handler(
+        load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext()
+    )
+    handler("handlers.events.preprocessing_failed").lambda_handler(
+        load_event("mediaconvert_error", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext()
+    )
+
+    stored = retried()
+    assert stored["status"] == "Unprocessed" and stored["attemptId"] == NEW_ATTEMPT
+    assert "mediaConvertJobId" not in stored and "failureReason" not in stored and "segmentIndex" not in stored
+
+
+def test_the_new_attempt_gets_its_own_job_chunk_folder_and_request_token(
+    handler: Any, retried: Any, start: Any
+) -> None:
+    event = load_event("video_upload_completed", EPISODE=EPISODE)
+    event["detail"]["attemptId"] = NEW_ATTEMPT
+    captured: dict[str, Any] = {}
+    start.mediaconvert.meta.events.register(
+        "provide-client-params.mediaconvert.CreateJob", lambda params, **_: captured.update(params)
+    )
+    with Stubber(start.mediaconvert) as stubber:
+        stubber.add_response("create_job", {"Job": {"Id": "new-job", "Role": ROLE, "Settings": {}}})
+        start.lambda_handler(event, FakeContext())
+
+    hls = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
+    assert hls["Destination"] == f"s3://{BUCKET}/{EPISODE}/videos/main/{NEW_ATTEMPT}/chunks/"
+    assert captured["UserMetadata"] == {"episodeId": EPISODE, "trackName": "main", "attemptId": NEW_ATTEMPT}
+    old = media.request_token(EPISODE, "main", ATTEMPT, f"{EPISODE}/tracks/main.mp4")
+    assert captured["ClientRequestToken"] != old  # same key, new attempt: MediaConvert must not return the old job
+    assert retried()["mediaConvertJobId"] == "new-job"
+
+
+def test_a_late_complete_of_a_deleted_track_reads_nothing_and_fails_nothing(
+    handler: Any, processing: Any, table: Any
+) -> None:
+    table.delete_item(Key={"pk": EPISODE, "sk": "track#main"})
+    s3 = boto3.client("s3")
+    for item in s3.list_objects_v2(Bucket=BUCKET, Prefix=CHUNKS)["Contents"]:
+        s3.delete_object(Bucket=BUCKET, Key=item["Key"])
+
+    handler("handlers.events.preprocessing_completed").lambda_handler(
+        load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext()
+    )
+
+    assert "Item" not in table.get_item(Key={"pk": EPISODE, "sk": "track#main"})

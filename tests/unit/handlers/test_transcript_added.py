@@ -21,7 +21,14 @@ def ingest(handler: Any) -> Any:
 @pytest.fixture
 def episode(table: Any) -> Any:
     table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
-    table.put_item(Item={"pk": EPISODE, "sk": "transcript-upload-url", "uploadUrl": "https://example"})
+    table.put_item(
+        Item={
+            "pk": EPISODE,
+            "sk": "transcript-upload-url",
+            "key": f"{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt",
+            "uploadUrl": "https://example",
+        }
+    )
     return lambda: table.get_item(Key={"pk": EPISODE, "sk": "metadata"})["Item"]
 
 
@@ -30,12 +37,15 @@ def test_transcript_is_recorded_and_its_upload_url_forgotten(ingest: Any, episod
     ingest(load_event("s3_object_created", EPISODE=EPISODE, BUCKET=BUCKET))
 
     stored = episode()
-    assert stored["transcriptKey"] == f"{EPISODE}/transcript.srt"
+    assert stored["transcriptKey"] == f"{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
+    assert stored["transcriptStatus"] == "Uploaded"
     assert stored["status"] == "Transcript Uploaded"
     assert "Item" not in table.get_item(Key={"pk": EPISODE, "sk": "transcript-upload-url"})
 
 
-@pytest.mark.parametrize("key", [f"{EPISODE}/notes/other.srt", "transcript.srt", f"{EPISODE}/transcript.srt/x.srt"])
+@pytest.mark.parametrize(
+    "key", [f"{EPISODE}/notes/other.srt", "transcript.srt", f"{EPISODE}/transcript.srt", f"{EPISODE}/transcripts/x.srt"]
+)
 def test_other_srt_keys_are_ignored(ingest: Any, episode: Any, key: str) -> None:
     event = load_event("s3_object_created", EPISODE=EPISODE, BUCKET=BUCKET)
     event["detail"]["object"]["key"] = key

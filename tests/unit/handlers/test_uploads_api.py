@@ -10,7 +10,11 @@ import boto3
 import pytest
 import requests
 
-from tests.unit.handlers.conftest import BUCKET
+from components.media_bucket import MediaBucketArgs
+from handlers import catalog, openapi
+from handlers.core import uploads
+from tests.unit.handlers.conftest import BUCKET, TABLE
+from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
 
 MIB = 1024 * 1024
 
@@ -61,12 +65,25 @@ def upload_parts(api: Any, episode_id: str, session: dict[str, Any], chunks: lis
     return etags
 
 
+def track(episode_id: str, name: str) -> dict[str, Any]:
+    """The stored track record."""
+    table = boto3.resource("dynamodb").Table(TABLE)
+    item: dict[str, Any] = table.get_item(Key={"pk": episode_id, "sk": f"track#{name}"})["Item"]
+    return item
+
+
+def session_record(episode_id: str, name: str) -> dict[str, Any] | None:
+    table = boto3.resource("dynamodb").Table(TABLE)
+    item: dict[str, Any] | None = table.get_item(Key={"pk": episode_id, "sk": f"track-upload:{name}"}).get("Item")
+    return item
+
+
 def test_transcript_url_uploads_to_the_episode_key_and_is_reused(api: Any, episode_id: str) -> None:
     status, first = transcript(api, episode_id, {"filename": "ep7.srt"})
     _, again = transcript(api, episode_id, {"filename": "ep7.srt"})
 
     assert status == 201
-    assert first["key"] == f"{episode_id}/transcript.srt"
+    assert first["key"].startswith(f"{episode_id}/transcripts/") and first["key"].endswith(".srt")
     assert again["uploadUrl"] == first["uploadUrl"]
     assert first["requiredHeaders"] == {"x-amz-meta-filename": "ep7.srt"}
     query = parse_qs(urlsplit(first["uploadUrl"]).query)
@@ -109,7 +126,12 @@ def test_multipart_track_upload_records_counts_and_announces_the_track(
     assert episode["tracks"] == [{"trackName": "main-cam", "status": "Unprocessed"}]
     [event] = published()
     assert event["detail-type"] == "Video Upload Completed" and event["source"] == "nullcheck"
-    assert event["detail"] == {"episodeId": episode_id, "trackName": "main-cam", "key": session["key"]}
+    assert event["detail"] == {
+        "episodeId": episode_id,
+        "trackName": "main-cam",
+        "attemptId": track(episode_id, "main-cam")["attemptId"],
+        "key": session["key"],
+    }
 
 
 def test_repeated_complete_answers_the_same_and_counts_once(api: Any, episode_id: str, published: Any) -> None:
@@ -167,3 +189,252 @@ def test_a_track_is_reached_by_its_raw_encoded_or_sanitised_name(api: Any, episo
     status, done = complete(api, episode_id, as_sent, session["uploadId"], etags)
 
     assert status == 200 and done["trackName"] == "browser-cam"
+
+
+def fail(episode_id: str, name: str, chunks: tuple[str, ...] = ("main_chunk.m3u8", "main_chunk_00001.ts")) -> None:
+    """What a failed chunking job leaves: the track ProcessingFailed, some chunks of its attempt."""
+    stored = track(episode_id, name)
+    boto3.resource("dynamodb").Table(TABLE).update_item(
+        Key={"pk": episode_id, "sk": f"track#{name}"},
+        UpdateExpression="SET #s = :failed, mediaConvertJobId = :job, failureReason = :reason",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":failed": "ProcessingFailed", ":job": "job-1", ":reason": "the file could not…"},
+    )
+    for chunk in chunks:
+        boto3.client("s3").put_object(
+            Bucket=BUCKET, Key=f"{episode_id}/videos/{name}/{stored['attemptId']}/chunks/{chunk}", Body=b"x"
+        )
+
+
+def keys_under(prefix: str) -> list[str]:
+    return [
+        item["Key"] for item in boto3.client("s3").list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])
+    ]
+
+
+def test_a_failed_track_is_uploaded_again_as_a_new_attempt_that_replaces_it(
+    api: Any, episode_id: str, published: Any
+) -> None:
+    _, first = start(api, episode_id, filename="take1.mov", track="main")
+    complete(api, episode_id, "main", first["uploadId"], upload_parts(api, episode_id, first, [b"corrupt"]))
+    failed = track(episode_id, "main")
+    fail(episode_id, "main")
+    published()  # the first attempt's event
+
+    status, second = start(api, episode_id, filename="take2.mp4", track="main")
+    assert status == 200 and second["uploadId"] != first["uploadId"]
+    assert session_record(episode_id, "main")["attemptId"] != failed["attemptId"]
+    # Until the new upload completes, the failed track stays as it was.
+    assert track(episode_id, "main")["status"] == "ProcessingFailed"
+    status, done = complete(
+        api, episode_id, "main", second["uploadId"], upload_parts(api, episode_id, second, [b"good video"])
+    )
+
+    assert status == 200 and done == {"key": f"{episode_id}/tracks/main.mp4", "trackName": "main"}
+    replaced = track(episode_id, "main")
+    assert replaced["status"] == "Unprocessed" and replaced["uploadId"] == second["uploadId"]
+    assert replaced["attemptId"] != failed["attemptId"]
+    assert not {"failureReason", "mediaConvertJobId"} & set(replaced)
+    _, episode = api("get_episode", "GET", "/episodes/{episodeId}", episodeId=episode_id)
+    assert episode["numTracks"] == 1 and [t["trackName"] for t in episode["tracks"]] == ["main"]
+    # The failed attempt's upload (another extension, so another key) and chunks are gone.
+    assert keys_under(f"{episode_id}/tracks/") == [f"{episode_id}/tracks/main.mp4"]
+    assert keys_under(f"{episode_id}/videos/main/") == []
+    [event] = published()
+    assert event["detail"]["attemptId"] == replaced["attemptId"]
+
+
+def test_a_retry_to_the_same_key_keeps_the_new_object(api: Any, episode_id: str) -> None:
+    _, first = start(api, episode_id, filename="cam.mp4", track="cam")
+    complete(api, episode_id, "cam", first["uploadId"], upload_parts(api, episode_id, first, [b"bad"]))
+    fail(episode_id, "cam")
+
+    _, second = start(api, episode_id, filename="cam.mp4", track="cam")
+    complete(api, episode_id, "cam", second["uploadId"], upload_parts(api, episode_id, second, [b"good"]))
+
+    assert second["key"] == first["key"]
+    assert boto3.client("s3").get_object(Bucket=BUCKET, Key=second["key"])["Body"].read() == b"good"
+    assert keys_under(f"{episode_id}/videos/cam/") == []
+
+
+def test_a_track_that_is_not_failed_cannot_be_started_again(api: Any, episode_id: str) -> None:
+    _, session = start(api, episode_id, track="main")
+    complete(api, episode_id, "main", session["uploadId"], upload_parts(api, episode_id, session, [b"z"]))
+    boto3.resource("dynamodb").Table(TABLE).update_item(
+        Key={"pk": episode_id, "sk": "track#main"},
+        UpdateExpression="SET #s = :processed",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":processed": "Processed"},
+    )
+
+    status, answer = start(api, episode_id, track="main")
+
+    assert status == 409 and "delete it to upload it again" in answer["message"]
+
+
+def test_completing_another_upload_over_a_track_that_is_not_failed_is_refused(api: Any, episode_id: str) -> None:
+    _, session = start(api, episode_id, track="main")
+    etags = upload_parts(api, episode_id, session, [b"z"])
+    complete(api, episode_id, "main", session["uploadId"], etags)
+
+    status, answer = complete(api, episode_id, "main", "another-upload", etags)
+
+    assert status == 409 and "another upload" in answer["message"]
+
+
+def test_signing_parts_keeps_a_long_upload_open_until_complete(
+    api: Any, episode_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = datetime.now(UTC)
+    _, session = start(api, episode_id, track="long")
+    assert datetime.fromisoformat(session["expiresAt"]) - started <= uploads.SESSION_IDLE
+    etags = []
+    # Two hours of uploading, a batch of part URLs every 20 minutes: the session follows.
+    for number, minutes in enumerate(range(20, 121, 20), start=1):
+        now = started + timedelta(minutes=minutes)
+        monkeypatch.setattr(uploads, "_now", lambda now=now: now)
+        status, answer = parts(api, episode_id, "long", session["uploadId"], [number])
+        assert status == 200, answer
+        assert datetime.fromisoformat(answer["expiresAt"]) == (now + uploads.SESSION_IDLE).replace(microsecond=0)
+        put = requests.put(answer["urls"][0]["url"], data=b"p" * (5 * MIB if number < 6 else 10), timeout=30)
+        etags.append({"ETag": put.headers["ETag"], "PartNumber": number})
+    stored = session_record(episode_id, "long")
+    assert stored and stored["ttl"] == int(datetime.fromisoformat(stored["expiresAt"]).timestamp())
+
+    monkeypatch.setattr(uploads, "_now", lambda: started + timedelta(minutes=145))
+    status, done = complete(api, episode_id, "long", session["uploadId"], etags)
+
+    assert status == 200, done
+
+
+def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_window(
+    api: Any, episode_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = datetime.now(UTC)
+    _, session = start(api, episode_id, track="idle")
+
+    monkeypatch.setattr(uploads, "_now", lambda: started + uploads.SESSION_IDLE + timedelta(seconds=5))
+    assert parts(api, episode_id, "idle", session["uploadId"], [1])[0] == 404
+
+    monkeypatch.undo()
+    _, session = start(api, episode_id, track="window")
+    window_end = datetime.fromisoformat(session_record(episode_id, "window")["startedAt"]) + catalog.UPLOAD_WINDOW
+    late = window_end - timedelta(minutes=5)
+    boto3.resource("dynamodb").Table(TABLE).update_item(  # kept alive by signing until near the window's end
+        Key={"pk": episode_id, "sk": "track-upload:window"},
+        UpdateExpression="SET expiresAt = :soon",
+        ExpressionAttributeValues={":soon": (late + timedelta(minutes=2)).isoformat(timespec="seconds")},
+    )
+    monkeypatch.setattr(uploads, "_now", lambda: late)
+    status, answer = parts(api, episode_id, "window", session["uploadId"], [1])
+    assert status == 200
+    assert datetime.fromisoformat(answer["expiresAt"]) == window_end
+    monkeypatch.setattr(uploads, "_now", lambda: window_end + timedelta(seconds=1))
+    assert parts(api, episode_id, "window", session["uploadId"], [1])[0] == 404
+
+
+def test_the_upload_window_is_the_buckets_abort_incomplete_upload_window() -> None:
+    assert MediaBucketArgs().abort_incomplete_multipart_days == catalog.INCOMPLETE_UPLOAD_DAYS
+    assert timedelta(days=catalog.INCOMPLETE_UPLOAD_DAYS) == catalog.UPLOAD_WINDOW
+    with pytest.raises(ValueError, match="at least"):
+        MediaBucketArgs(abort_incomplete_multipart_days=catalog.INCOMPLETE_UPLOAD_DAYS - 1)
+
+
+def test_starting_an_open_upload_with_another_file_is_refused_naming_the_open_one(
+    api: Any, episode_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, first = start(api, episode_id, filename="first take.mp4", track="main")
+
+    status, answer = start(api, episode_id, filename="second take.mp4", track="main")
+
+    assert status == 409
+    assert "'first take.mp4'" in answer["message"] and first["expiresAt"] in answer["message"]
+    assert start(api, episode_id, filename="first take.mp4", track="main")[1]["uploadId"] == first["uploadId"]
+
+    # Once the first session has ended, the other file starts a new upload and the old one is aborted.
+    later = datetime.fromisoformat(first["expiresAt"]) + timedelta(seconds=1)
+    monkeypatch.setattr(uploads, "_now", lambda: later)
+    status, second = start(api, episode_id, filename="second take.mp4", track="main")
+    assert status == 200 and second["uploadId"] != first["uploadId"]
+    open_uploads = boto3.client("s3").list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])
+    assert [u["UploadId"] for u in open_uploads] == [second["uploadId"]]
+
+
+@pytest.mark.parametrize(
+    ("numbers", "problem"),
+    [([1, 1, 2], "part 1 is listed more than once"), ([1, 3], "part 2 is missing"), ([2], "part 1 is missing")],
+)
+def test_complete_refuses_duplicate_and_missing_parts(
+    api: Any, episode_id: str, numbers: list[int], problem: str
+) -> None:
+    _, session = start(api, episode_id, track="parts")
+    etags = upload_parts(api, episode_id, session, [b"a" * (5 * MIB), b"b" * (5 * MIB), b"c"])
+    by_number = {etag["PartNumber"]: etag for etag in etags}
+    sent = [{**by_number[n], "ETag": f'"{i}"' if i else by_number[n]["ETag"]} for i, n in enumerate(numbers)]
+
+    status, answer = complete(api, episode_id, "parts", session["uploadId"], sent)
+
+    assert status == 400 and problem in answer["message"], answer
+    assert complete(api, episode_id, "parts", session["uploadId"], etags[::-1])[0] == 200  # any order is fine
+
+
+def test_the_openapi_schema_says_parts_are_unique() -> None:
+    schema = openapi.document()["components"]["schemas"]["CompleteTrackUploadRequest"]
+    assert schema["properties"]["parts"]["uniqueItems"] is True
+
+
+def test_the_catalog_grants_exactly_what_completing_a_retry_calls(api: Any, episode_id: str, handler: Any) -> None:
+    _, first = start(api, episode_id, filename="take1.mov", track="main")
+    complete(api, episode_id, "main", first["uploadId"], upload_parts(api, episode_id, first, [b"corrupt"]))
+    fail(episode_id, "main")
+    _, second = start(api, episode_id, filename="take2.mp4", track="main")
+    etags = upload_parts(api, episode_id, second, [b"video"])
+    module = handler("handlers.api.complete_track_upload")
+
+    with recorded_actions(dynamodb=module.storage.table.meta.client, s3=module.storage.s3, events=module.bus) as used:
+        assert complete(api, episode_id, "main", second["uploadId"], etags)[0] == 200
+
+    assert used == granted_actions(catalog.function_for_module(module.__name__))
+
+
+def test_the_catalog_grants_exactly_what_signing_parts_calls(
+    api: Any, episode_id: str, handler: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, session = start(api, episode_id, track="main")
+    module = handler("handlers.api.presign_track_parts")
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    monkeypatch.setattr(uploads, "_now", lambda: later)  # so signing extends the session
+
+    with recorded_actions(dynamodb=module.storage.table.meta.client, s3=module.storage.s3) as used:
+        assert parts(api, episode_id, "main", session["uploadId"], [1])[0] == 200
+
+    # The URLs sign UploadPart, which S3 authorises against the function's role when they are used.
+    assert used | {"s3:PutObject"} == granted_actions(catalog.function_for_module(module.__name__))
+
+
+def test_a_retry_whose_failed_track_changed_meanwhile_is_refused_and_closed(
+    api: Any, episode_id: str, handler: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, first = start(api, episode_id, filename="take1.mp4", track="main")
+    complete(api, episode_id, "main", first["uploadId"], upload_parts(api, episode_id, first, [b"corrupt"]))
+    fail(episode_id, "main")
+    _, second = start(api, episode_id, filename="take2.mp4", track="main")
+    etags = upload_parts(api, episode_id, second, [b"video"])
+    module = handler("handlers.api.complete_track_upload")
+    s3_complete = module.storage.s3.complete_multipart_upload
+    table = boto3.resource("dynamodb").Table(TABLE)
+
+    def deleted_meanwhile(**request: Any) -> Any:
+        """Another client deletes the failed track while this upload completes."""
+        failed = track(episode_id, "main")
+        assert uploads.tracks.remove(table, episode_id, failed)
+        return s3_complete(**request)
+
+    monkeypatch.setattr(module.storage.s3, "complete_multipart_upload", deleted_meanwhile)
+
+    status, answer = complete(api, episode_id, "main", second["uploadId"], etags)
+
+    assert status == 409 and "start the upload again" in answer["message"]
+    assert session_record(episode_id, "main") is None
+    _, detail = api("get_episode", "GET", "/episodes/{episodeId}", episodeId=episode_id)
+    assert detail["numTracks"] == 0 and detail["tracks"] == []

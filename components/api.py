@@ -37,6 +37,8 @@ class RestApiArgs:
 
     functions: Mapping[str, CatalogFunction]
     """The deployed API functions by catalog name (every catalog route needs one)."""
+    user_pool_arn: pulumi.Input[str]
+    """The user pool whose ID tokens the Cognito authorizer accepts on every operation."""
     cors_origin: pulumi.Input[str] = "*"
     """Seed parameter `CORSOrigin`."""
     stage_name: str = "api"
@@ -73,9 +75,11 @@ class RestApi(pulumi.ComponentResource):
             raise ValueError(f"no deployed function for routes of: {', '.join(missing)}")
 
         arns = {function.name: args.functions[function.name].invoke_arn for function, _ in routes}
-        body = pulumi.Output.all(pulumi.Output.from_input(args.cors_origin), pulumi.Output.all(**arns)).apply(
-            lambda values: json.dumps(api_gateway_document(values[0], values[1]), sort_keys=True)
-        )
+        body = pulumi.Output.all(
+            pulumi.Output.from_input(args.cors_origin),
+            pulumi.Output.all(**arns),
+            pulumi.Output.from_input(args.user_pool_arn),
+        ).apply(lambda values: json.dumps(api_gateway_document(values[0], values[1], values[2]), sort_keys=True))
         self.rest_api = aws.apigateway.RestApi(
             f"{name}-rest-api",
             body=body,

@@ -1,8 +1,9 @@
 """API Gateway's additions to the generated OpenAPI document (pure functions, no resources).
 
-Integrations (Lambda proxy), the "Validate All" request validator, CORS preflight methods and
-gateway responses that carry CORS headers on errors API Gateway answers itself (validation,
-throttling, 5xx), so a browser can read those too.
+Integrations (Lambda proxy), the Cognito user pools authorizer, the "Validate All" request
+validator, CORS preflight methods and gateway responses that carry CORS headers on errors API
+Gateway answers itself (no or bad token, validation, throttling, 5xx), so a browser can read
+those too.
 """
 
 from __future__ import annotations
@@ -17,9 +18,25 @@ from handlers.core.cors import cors_headers
 VALIDATOR = "all"
 
 
-def api_gateway_document(origin: str, invoke_arns: Mapping[str, str], title: str = "NullCheck API") -> dict[str, Any]:
-    """The document API Gateway imports: `invoke_arns` maps catalog function names to invoke ARNs."""
+def api_gateway_document(
+    origin: str, invoke_arns: Mapping[str, str], user_pool_arn: str, title: str = "NullCheck API"
+) -> dict[str, Any]:
+    """The document API Gateway imports: `invoke_arns` maps catalog function names to invoke ARNs.
+
+    Every operation is behind the Cognito user pools authorizer of `user_pool_arn` (the generated
+    document's security scheme); only the CORS preflight is open.
+    """
     document = copy.deepcopy(openapi.document(title=title))
+    document["components"]["securitySchemes"][openapi.SECURITY_SCHEME].update(
+        {
+            "x-amazon-apigateway-authtype": "cognito_user_pools",
+            "x-amazon-apigateway-authorizer": {
+                "type": "cognito_user_pools",
+                "providerARNs": [user_pool_arn],
+                "identitySource": "method.request.header.Authorization",
+            },
+        }
+    )
     for methods in document["paths"].values():
         for operation in methods.values():
             operation["x-amazon-apigateway-integration"] = {
@@ -75,6 +92,9 @@ def gateway_responses(origin: str) -> dict[str, Any]:
     message = {"application/json": '{"message":$context.error.messageString}'}
     return {
         "DEFAULT_4XX": {"responseParameters": parameters, "responseTemplates": message},
+        # No token or a bad one (401), and a token the authorizer refuses (403): readable in browsers.
+        "UNAUTHORIZED": {"statusCode": 401, "responseParameters": parameters, "responseTemplates": message},
+        "ACCESS_DENIED": {"statusCode": 403, "responseParameters": parameters, "responseTemplates": message},
         "DEFAULT_5XX": {"responseParameters": parameters, "responseTemplates": message},
         "BAD_REQUEST_BODY": {
             "statusCode": 400,

@@ -37,6 +37,9 @@ class Resource(StrEnum):
     MEDIACONVERT = "mediaconvert"
     MEDIACONVERT_ROLE = "mediaconvert-role"
     FOUNDATION_MODELS = "foundation-models"
+    USER_POOLS = "user-pools"
+    """The account's user pools in this region, narrowed by a tag condition: a trigger's own pool
+    cannot be named (the pool needs the function's ARN first, the function's role the pool's)."""
     INFERENCE_PROFILES = "inference-profiles"
 
 
@@ -98,11 +101,23 @@ class EventRule:
 
 
 @dataclass(frozen=True)
+class CognitoTrigger:
+    """A user pool Lambda trigger (invoked synchronously by Cognito); deployed with self sign-up."""
+
+    source: str
+    """The `lambda_config` slot, e.g. `post_confirmation`."""
+
+
+USER_POOL_TAG = ("nullcheck:user-pool", "tenants")
+"""The tag on NullCheck's user pools; trigger grants are conditioned on it."""
+
+
+@dataclass(frozen=True)
 class Function:
     name: str
     handler: str
     description: str
-    trigger: Route | EventRule
+    trigger: Route | EventRule | CognitoTrigger
     grants: tuple[Grant, ...] = ()
     env: tuple[Env, ...] = ()
     timeout_seconds: int | None = None
@@ -374,6 +389,19 @@ FUNCTIONS: tuple[Function, ...] = (
         # The runtime's botocore may predate bedrock-agentcore: its model ships with the code.
         fixed_env=(("AWS_DATA_PATH", "/var/task/handlers/botocore_data"),),
     ),
+    Function(
+        name="post-confirmation",
+        handler="handlers.triggers.post_confirmation.lambda_handler",
+        description="Cognito post confirmation (self sign-up): a new user gets a tenant of their own",
+        trigger=CognitoTrigger("post_confirmation"),
+        grants=(
+            Grant(
+                Resource.USER_POOLS,
+                ("cognito-idp:AdminUpdateUserAttributes",),
+                condition={"StringEquals": {f"aws:ResourceTag/{USER_POOL_TAG[0]}": USER_POOL_TAG[1]}},
+            ),
+        ),
+    ),
 )
 
 
@@ -398,3 +426,7 @@ def api_functions() -> tuple[tuple[Function, Route], ...]:
 
 def event_functions() -> tuple[tuple[Function, EventRule], ...]:
     return tuple((f, f.trigger) for f in FUNCTIONS if isinstance(f.trigger, EventRule))
+
+
+def cognito_triggers() -> tuple[tuple[Function, CognitoTrigger], ...]:
+    return tuple((f, f.trigger) for f in FUNCTIONS if isinstance(f.trigger, CognitoTrigger))

@@ -15,11 +15,15 @@ from handlers.catalog import Function, Route, api_functions
 from handlers.core.models import ErrorResponse
 
 REF_TEMPLATE = "#/components/schemas/{model}"
+SECURITY_SCHEME = "CognitoUserPool"
+"""Every operation needs a Cognito ID token in `Authorization` (raw or `Bearer <token>`)."""
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
     204: "No content",
     400: "Bad request",
+    401: "No valid token",
+    403: "Signed in without a tenant",
     404: "Not found",
     409: "Conflict",
     413: "Too large",
@@ -36,7 +40,17 @@ def document(title: str = "NullCheck API", version: str = "1.0") -> dict[str, An
         "openapi": "3.0.1",
         "info": {"title": title, "version": version},
         "paths": paths,
-        "components": {"schemas": dict(sorted(schemas.items()))},
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": {
+                SECURITY_SCHEME: {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "description": "A Cognito ID token of the stack's user pool, raw or as `Bearer <token>`",
+                }
+            },
+        },
     }
 
 
@@ -47,13 +61,14 @@ def operation(function: Function, route: Route, schemas: dict[str, Any]) -> dict
     if route.query_model:
         parameters.extend(query_parameters(route.query_model, schemas))
     responses = {str(route.success_status): response(route.success_status, route.response_model, schemas)}
-    for status in sorted({400, *route.error_statuses}):
+    for status in sorted({400, 401, 403, *route.error_statuses}):
         responses[str(status)] = response(status, ErrorResponse, schemas)
     op: dict[str, Any] = {
         "operationId": function.name,
         "summary": route.summary,
         "parameters": parameters,
         "responses": responses,
+        "security": [{SECURITY_SCHEME: []}],
     }
     if route.request_model:
         op["requestBody"] = {

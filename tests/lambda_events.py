@@ -21,6 +21,29 @@ class FakeContext:
         return 25_000
 
 
+TENANT = "studio-a"
+"""The tenant of the signed-in caller in API events, unless a test names another."""
+
+
+def id_token_claims(tenant: str | None, email: str = "producer@example.com") -> dict[str, str]:
+    """What the Cognito user pools authorizer puts in `requestContext.authorizer.claims`: strings only."""
+    claims = {
+        "sub": "6f1b2c3d-0000-4000-8000-000000000001",
+        "email": email,
+        "email_verified": "true",
+        "token_use": "id",
+        "aud": "example-client-id",
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example",
+        "cognito:username": "6f1b2c3d-0000-4000-8000-000000000001",
+        "auth_time": "1764028800",
+        "exp": "Tue Nov 25 01:00:00 UTC 2026",
+        "iat": "Tue Nov 25 00:00:00 UTC 2026",
+    }
+    if tenant is not None:
+        claims["custom:tenantId"] = tenant
+    return claims
+
+
 def api_event(
     method: str,
     resource: str,
@@ -29,8 +52,12 @@ def api_event(
     query: dict[str, str] | None = None,
     body: Any = None,
     raw_body: str | None = None,
+    tenant: str | None = TENANT,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event, as the integration delivers it."""
+    """An API Gateway REST proxy event, as the integration delivers it behind the Cognito authorizer.
+
+    `tenant=None` is a signed-in user whose token carries no tenant.
+    """
     path = resource
     for name, value in (path_parameters or {}).items():
         path = path.replace("{" + name + "}", value)
@@ -52,6 +79,7 @@ def api_event(
             "requestId": str(uuid.uuid4()),
             "path": f"/api{path}",
             "identity": {"sourceIp": "127.0.0.1"},
+            "authorizer": {"claims": id_token_claims(tenant)},
         },
         "body": text,
         "isBase64Encoded": False,
@@ -70,7 +98,7 @@ def load_event(name: str, **placeholders: str) -> dict[str, Any]:
     `load_event("mediaconvert_complete", EPISODE=id, BUCKET=name)` replaces those words everywhere.
     """
     text = (EVENTS / f"{name}.json").read_text()
-    for word, value in placeholders.items():
+    for word, value in {"TENANT": TENANT, **placeholders}.items():
         text = text.replace(word, value)
     loaded: dict[str, Any] = json.loads(text)
     return loaded

@@ -19,7 +19,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def complete_track_upload(episodeId: str, trackName: str, body: CompleteTrackUploadRequest) -> Response[Any]:
-    completed = uploads.complete_track_upload(storage, bus, episodeId, trackName, body)
+    completed = uploads.complete_track_upload(storage, bus, http.caller_episode(app, episodeId), trackName, body)
     logger.info("track upload completed", extra={"episode_id": episodeId, "track": completed.trackName})
     return http.json_response(route.success_status, completed.model_dump(mode="json"))
 

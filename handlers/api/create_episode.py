@@ -19,7 +19,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def create_episode(body: CreateEpisodeRequest) -> Response[Any]:
-    episode_id = episodes.create_episode(table, body)
+    episode_id = episodes.create_episode(table, http.caller_tenant(app), body)
     logger.info("episode created", extra={"episode_id": episode_id})
     return http.json_response(route.success_status, CreateEpisodeResponse(id=episode_id).model_dump())
 

@@ -17,7 +17,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def delete_track(episodeId: str, trackName: str) -> Response[Any]:
-    uploads.delete_track(storage, episodeId, trackName)
+    uploads.delete_track(storage, http.caller_episode(app, episodeId), trackName)
     logger.info("track deleted", extra={"episode_id": episodeId, "track": trackName})
     return http.no_content()
 

@@ -18,7 +18,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def get_episode(episodeId: str) -> Response[Any]:
-    episode = episodes.get_episode(table, episodeId)
+    episode = episodes.get_episode(table, http.caller_episode(app, episodeId))
     return http.json_response(route.success_status, episode.model_dump(mode="json", exclude_none=True))
 
 

@@ -18,7 +18,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def list_clips(episodeId: str) -> Response[Any]:
-    clips = episodes.list_clips(table, episodeId)
+    clips = episodes.list_clips(table, http.caller_episode(app, episodeId))
     return http.json_response(route.success_status, clips.model_dump(mode="json", exclude_none=True))
 
 

@@ -8,21 +8,22 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from handlers import catalog
 from handlers.core import clients, episodes, http
-from handlers.core.cursor import CursorCodec
 from handlers.core.models import ListEpisodesQuery
 from handlers.core.settings import settings
 
 logger = Logger()
 tracer = Tracer()
 table = clients.table(settings().require("table_name"))
-codec = CursorCodec(settings().require("encryption_key"), listing="episodes")
+cursor_secret = settings().require("encryption_key")
 app = http.create_resolver()
 route = catalog.route_of(__name__)
 
 
 @http.bind(app, route)
 def list_episodes(query: Annotated[ListEpisodesQuery, Query()]) -> Response[Any]:
-    page = episodes.list_episodes(table, codec, query.limit, query.nextToken)
+    tenant = http.caller_tenant(app)
+    codec = episodes.cursor_codec(cursor_secret, tenant)  # a token replayed by another tenant is refused
+    page = episodes.list_episodes(table, codec, tenant, query.limit, query.nextToken)
     return http.json_response(route.success_status, page.model_dump(mode="json", exclude_none=True))
 
 

@@ -18,7 +18,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def presign_track_parts(episodeId: str, trackName: str, body: PresignPartsRequest) -> Response[Any]:
-    urls = uploads.presign_parts(storage, episodeId, trackName, body)
+    urls = uploads.presign_parts(storage, http.caller_episode(app, episodeId), trackName, body)
     return http.json_response(route.success_status, urls.model_dump(mode="json"))
 
 

@@ -18,7 +18,9 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def request_transcript_upload(episodeId: str, body: TranscriptUploadRequest | None = None) -> Response[Any]:
-    upload = uploads.request_transcript_upload(storage, episodeId, body.filename if body else None)
+    upload = uploads.request_transcript_upload(
+        storage, http.caller_episode(app, episodeId), body.filename if body else None
+    )
     return http.json_response(route.success_status, upload.model_dump(mode="json", exclude_none=True))
 
 

@@ -18,7 +18,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def start_track_upload(episodeId: str, body: StartTrackUploadRequest) -> Response[Any]:
-    session = uploads.start_track_upload(storage, episodeId, body)
+    session = uploads.start_track_upload(storage, http.caller_episode(app, episodeId), body)
     return http.json_response(route.success_status, session.model_dump(mode="json"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +15,12 @@ from handlers.core.clip_replacement import from_source, remove_proposals
 from handlers.core.clips import ClipStore, TranscriptSource
 from handlers.core.memory import ConversationMemory
 from handlers.core.models import TranscriptStatus
+from handlers.core.tenancy import EpisodeRef
 from handlers.core.transcript import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
 
 logger = Logger(child=True)
 DEFAULT_SERIES = "unassigned"
+_ACTOR_INVALID = re.compile(r"[^A-Za-z0-9_-]+")
 PERMANENT_MODEL_ERRORS = {"ValidationException"}
 """Bedrock's answer to a request it will never accept (e.g. input too long for the model)."""
 
@@ -33,6 +36,11 @@ class AgentServices:
     model_id: str
 
 
+def memory_actor(tenant: str, series: str) -> str:
+    """The agent memory's actor: one per series of a tenant (AgentCore actor ids allow `/`, not spaces)."""
+    return f"{tenant}/{_ACTOR_INVALID.sub('-', series).strip('-') or DEFAULT_SERIES}"
+
+
 def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     """Run the clip agent over a transcript upload; record on the episode what came of it.
 
@@ -43,32 +51,32 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     located = keys.transcript_of_key(key)
     if located is None:
         return {"skipped": f"{key[:300]} is not an episode transcript"}
-    episode_id = located[0]
-    episode = services.table.get_item(Key=records.episode_key(episode_id)).get("Item")
-    if episode is None or transcripts.is_superseded(episode, key):
+    episode = located[0]
+    record = services.table.get_item(Key=records.episode_key(episode)).get("Item")
+    if record is None or transcripts.is_superseded(record, key):
         logger.info("transcript of an unknown episode, or superseded by a newer one", extra={"key": key})
         return {"skipped": "unknown episode or superseded transcript"}
-    series = episode.get("seriesName") or DEFAULT_SERIES
+    series = record.get("seriesName") or DEFAULT_SERIES
     try:
         transcript, etag = _read(services, key)
-        store = ClipStore(services.table, episode_id, series, transcript, TranscriptSource(key, etag))
-        context = agent.EpisodeContext(episode_id=episode_id, title=episode["title"], series=series)
-        memory = ConversationMemory(services.agentcore, services.memory_id, actor_id=series, session_id=episode_id)
+        store = ClipStore(services.table, episode, series, transcript, TranscriptSource(key, etag))
+        context = agent.EpisodeContext(episode_id=episode.id, title=record["title"], series=series)
+        memory = ConversationMemory(
+            services.agentcore, services.memory_id, actor_id=memory_actor(episode.tenant, series), session_id=episode.id
+        )
         result = _ask_model(services, context, transcript, memory, store)
     except InvalidTranscript as problem:
-        return _refuse(services, episode_id, key, problem.reason)
+        return _refuse(services, episode, key, problem.reason)
     # Proposals first, then the status: whoever sees ClipsProposed sees the final clips.
-    if not transcripts.record_clips_source(services.table, episode_id, key, result.summary):
+    if not transcripts.record_clips_source(services.table, episode, key, result.summary):
         # A newer transcript's clips landed while the model worked: these proposals are stale.
-        removed = remove_proposals(
-            services.table, episode_id, series, keep=lambda clip: clip.get("transcriptKey") != key
-        )
+        removed = remove_proposals(services.table, episode, series, keep=lambda clip: clip.get("transcriptKey") != key)
         logger.info("proposals of a superseded transcript removed", extra={"key": key, "removed": removed})
-        return {"episodeId": episode_id, "superseded": True}
-    replaced = remove_proposals(services.table, episode_id, series, keep=from_source(key, etag))
-    transcripts.record_outcome(services.table, episode_id, key, TranscriptStatus.CLIPS_PROPOSED)
-    logger.info("clip agent finished", extra={"episode_id": episode_id, "replaced": replaced, **vars(result)})
-    return {"episodeId": episode_id, "stored": result.stored, "replaced": replaced, "turns": result.turns}
+        return {"episodeId": episode.id, "superseded": True}
+    replaced = remove_proposals(services.table, episode, series, keep=from_source(key, etag))
+    transcripts.record_outcome(services.table, episode, key, TranscriptStatus.CLIPS_PROPOSED)
+    logger.info("clip agent finished", extra={"episode_id": episode.id, "replaced": replaced, **vars(result)})
+    return {"episodeId": episode.id, "stored": result.stored, "replaced": replaced, "turns": result.turns}
 
 
 def _read(services: AgentServices, key: str) -> tuple[Transcript, str]:
@@ -97,13 +105,13 @@ def _ask_model(
         raise InvalidTranscript(f"the model refused the transcript: {quote(message, 160)}") from error
 
 
-def _refuse(services: AgentServices, episode_id: str, key: str, reason: str) -> dict[str, Any]:
+def _refuse(services: AgentServices, episode: EpisodeRef, key: str, reason: str) -> dict[str, Any]:
     earlier = sum(
         1
-        for item in records.episode_items(services.table, episode_id)
+        for item in records.episode_items(services.table, episode)
         if item["sk"].startswith(records.CLIP_PREFIX) and item.get("transcriptKey") != key
     )
     error = reason + (f"; the {earlier} clips of the previous transcript are kept" if earlier else "")
-    recorded = transcripts.record_outcome(services.table, episode_id, key, TranscriptStatus.INVALID, error=error)
+    recorded = transcripts.record_outcome(services.table, episode, key, TranscriptStatus.INVALID, error=error)
     logger.warning("transcript refused", extra={"key": key, "reason": reason, "recorded": recorded})
-    return {"episodeId": episode_id, "invalid": reason}
+    return {"episodeId": episode.id, "invalid": reason}

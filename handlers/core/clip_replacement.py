@@ -13,17 +13,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.core import table as records
+from handlers.core.tenancy import EpisodeRef
 
 APPROVED = "approved"
 
 
-def remove_proposals(table: Any, episode_id: str, series: str, keep: Callable[[dict[str, Any]], bool]) -> int:
+def remove_proposals(table: Any, episode: EpisodeRef, series: str, keep: Callable[[dict[str, Any]], bool]) -> int:
     """Delete the episode's clips that are not approved and not kept; the number removed."""
     removed = 0
-    for clip in records.episode_items(table, episode_id):
+    for clip in records.episode_items(table, episode):
         if not clip["sk"].startswith(records.CLIP_PREFIX) or clip.get("status") == APPROVED or keep(clip):
             continue
-        if _remove(table, clip, clip.get("series") or series):
+        if _remove(table, episode.tenant, clip, clip.get("series") or series):
             removed += 1
     return removed
 
@@ -33,7 +34,7 @@ def from_source(key: str, etag: str) -> Callable[[dict[str, Any]], bool]:
     return lambda clip: clip.get("transcriptKey") == key and clip.get("transcriptEtag") == etag
 
 
-def _remove(table: Any, clip: dict[str, Any], series: str) -> bool:
+def _remove(table: Any, tenant: str, clip: dict[str, Any], series: str) -> bool:
     now = records.now_iso()
     try:
         table.meta.client.transact_write_items(
@@ -50,7 +51,7 @@ def _remove(table: Any, clip: dict[str, Any], series: str) -> bool:
                 {
                     "Update": {
                         "TableName": table.name,
-                        "Key": records.stats_key(series),
+                        "Key": records.stats_key(tenant, series),
                         "UpdateExpression": "SET totalClips = totalClips - :one, clipsByType.#type ="
                         " clipsByType.#type - :one, updatedAt = :now",
                         "ExpressionAttributeNames": {"#type": clip["clipType"]},

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field, ValidationError
 
 from handlers.core import table as records
+from handlers.core.tenancy import EpisodeRef
 from handlers.core.transcript import Transcript, parse_timestamp
 
 ClipType = Literal["educational", "funny", "demo", "hot_take", "insight"]
@@ -114,9 +115,9 @@ class ClipStore:
     """Executes `createClip` for one episode: the handler, never the model, names the episode."""
 
     def __init__(
-        self, table: Any, episode_id: str, series: str, transcript: Transcript, source: TranscriptSource
+        self, table: Any, episode: EpisodeRef, series: str, transcript: Transcript, source: TranscriptSource
     ) -> None:
-        self.table, self.episode_id, self.series, self.transcript = table, episode_id, series, transcript
+        self.table, self.episode, self.series, self.transcript = table, episode, series, transcript
         self.source = source
 
     def create_clips(self, tool_input: Any) -> ToolOutcome:
@@ -143,9 +144,9 @@ class ClipStore:
         clip_id = hashlib.sha256(f"{self.source.key}#{self.source.etag}#{content_hash(clip)}".encode()).hexdigest()[:24]
         now = records.now_iso()
         item = {
-            **records.clip_key(self.episode_id, clip_id),
+            **records.clip_key(self.episode, clip_id),
             "clipId": clip_id,
-            "episodeId": self.episode_id,
+            "episodeId": self.episode.id,
             "status": PENDING_REVIEW,
             "clipType": clip.clipType,
             "hook": clip.hook,
@@ -169,7 +170,7 @@ class ClipStore:
                     {
                         "Update": {
                             "TableName": name,
-                            "Key": records.stats_key(self.series),
+                            "Key": records.stats_key(self.episode.tenant, self.series),
                             "UpdateExpression": "SET totalClips = totalClips + :one, clipsByType.#type = "
                             "clipsByType.#type + :one, updatedAt = :now",
                             "ExpressionAttributeNames": {"#type": clip.clipType},
@@ -189,7 +190,7 @@ class ClipStore:
         try:
             self.table.put_item(
                 Item={
-                    **records.stats_key(self.series),
+                    **records.stats_key(self.episode.tenant, self.series),
                     "series": self.series,
                     "totalClips": 0,
                     "clipsByType": dict.fromkeys(CLIP_TYPES, 0),

@@ -20,19 +20,21 @@ from handlers.core.models import (
     EpisodeSummary,
     TrackView,
 )
+from handlers.core.tenancy import EpisodeRef
 
 _EPISODE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _CURSOR_KEYS = {"pk", "sk", "GSI1PK", "GSI1SK"}
 
 
-def create_episode(table: Any, request: CreateEpisodeRequest) -> str:
-    """Store a new Draft episode and return its id."""
+def create_episode(table: Any, tenant: str, request: CreateEpisodeRequest) -> str:
+    """Store a new Draft episode of the tenant and return its id."""
     episode_id = str(uuid.uuid4())
     now = records.now_iso()
     item: dict[str, Any] = {
-        **records.episode_key(episode_id),
-        **records.episode_index_keys(now),
+        **records.episode_key(EpisodeRef(tenant, episode_id)),
+        **records.episode_index_keys(tenant, now),
         "id": episode_id,
+        "tenantId": tenant,
         "title": request.title,
         "episodeNumber": request.episodeNumber,
         "status": EpisodeStatus.DRAFT.value,
@@ -52,19 +54,23 @@ def create_episode(table: Any, request: CreateEpisodeRequest) -> str:
     return episode_id
 
 
-def list_episodes(table: Any, codec: CursorCodec, limit: int, next_token: str | None) -> EpisodeList:
-    """One page of episodes, newest first; `nextToken` only when more remain."""
+def list_episodes(table: Any, codec: CursorCodec, tenant: str, limit: int, next_token: str | None) -> EpisodeList:
+    """One page of the tenant's episodes, newest first; `nextToken` only when more remain.
+
+    `codec` must be bound to the tenant (`cursor_codec`), so another tenant cannot replay a token.
+    """
+    partition = records.episodes_index_partition(tenant)
     query: dict[str, Any] = {
         "IndexName": records.GSI1,
         "KeyConditionExpression": "GSI1PK = :pk",
-        "ExpressionAttributeValues": {":pk": records.EPISODES_GSI1PK},
+        "ExpressionAttributeValues": {":pk": partition},
         "ScanIndexForward": False,
         # One extra item tells whether another page exists, so the last page has no token.
         "Limit": limit + 1,
     }
     if next_token:
         start = codec.decode(next_token)
-        if set(start) != _CURSOR_KEYS or start["GSI1PK"] != records.EPISODES_GSI1PK:
+        if set(start) != _CURSOR_KEYS or start["GSI1PK"] != partition:
             raise BadRequest("nextToken is not a valid pagination token")
         query["ExclusiveStartKey"] = start
     items = table.query(**query)["Items"]
@@ -83,14 +89,19 @@ def list_episodes(table: Any, codec: CursorCodec, limit: int, next_token: str | 
     return EpisodeList(items=summaries, count=len(summaries), nextToken=token)
 
 
-def get_episode(table: Any, episode_id: str) -> EpisodeDetail:
-    """The episode with its tracks and clip count; `NotFound` when it does not exist."""
-    if not _EPISODE_ID.match(episode_id):
-        raise NotFound(f"episode {episode_id} not found")
-    items = records.episode_items(table, episode_id)
+def cursor_codec(secret: str, tenant: str) -> CursorCodec:
+    """The cursor codec of one tenant's episode listing."""
+    return CursorCodec(secret, listing=f"episodes/{tenant}")
+
+
+def get_episode(table: Any, episode: EpisodeRef) -> EpisodeDetail:
+    """The episode with its tracks and clip count; `NotFound` when it does not exist (in this tenant)."""
+    if not _EPISODE_ID.match(episode.id):
+        raise NotFound(f"episode {episode.id} not found")
+    items = records.episode_items(table, episode)
     metadata = next((item for item in items if item["sk"] == records.EPISODE_SK), None)
     if metadata is None:
-        raise NotFound(f"episode {episode_id} not found")
+        raise NotFound(f"episode {episode.id} not found")
     tracks = [_track_view(item) for item in items if item["sk"].startswith(records.TRACK_PREFIX)]
     clip_count = sum(1 for item in items if item["sk"].startswith(records.CLIP_PREFIX))
     return EpisodeDetail.model_validate({**_plain(metadata), "tracks": tracks, "clipCount": clip_count})
@@ -113,24 +124,23 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_clips(table: Any, episode_id: str) -> ClipList:
+def list_clips(table: Any, episode: EpisodeRef) -> ClipList:
     """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
-    episode = require_episode(table, episode_id)
-    current = episode.get("clipsTranscriptKey")
+    current = require_episode(table, episode).get("clipsTranscriptKey")
     items = [
         {**_plain(item), "fromEarlierTranscript": bool(current) and item.get("transcriptKey") not in (None, current)}
-        for item in records.episode_items(table, episode_id)
+        for item in records.episode_items(table, episode)
         if item["sk"].startswith(records.CLIP_PREFIX)
     ]
     items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
     return ClipList(items=[ClipView.model_validate(item) for item in items])
 
 
-def require_episode(table: Any, episode_id: str) -> dict[str, Any]:
-    """The episode's metadata record; `NotFound` when there is none."""
-    if not _EPISODE_ID.match(episode_id):
-        raise NotFound(f"episode {episode_id} not found")
-    item: dict[str, Any] | None = table.get_item(Key=records.episode_key(episode_id)).get("Item")
+def require_episode(table: Any, episode: EpisodeRef) -> dict[str, Any]:
+    """The episode's metadata record; `NotFound` when there is none (in this tenant)."""
+    if not _EPISODE_ID.match(episode.id):
+        raise NotFound(f"episode {episode.id} not found")
+    item: dict[str, Any] | None = table.get_item(Key=records.episode_key(episode)).get("Item")
     if item is None:
-        raise NotFound(f"episode {episode_id} not found")
+        raise NotFound(f"episode {episode.id} not found")
     return item

@@ -18,15 +18,18 @@ S3_OBJECT_CREATED = "Object Created"
 
 
 AttemptId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
+TenantId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
 
 
 class VideoUploadCompleted(BaseModel):
     """Detail of `Video Upload Completed`: a track's object is complete in the bucket.
 
     `attemptId` names this upload of the track: a retried track is a new attempt, so an event
-    (or a job) of an earlier attempt never touches the new one.
+    (or a job) of an earlier attempt never touches the new one. `tenantId` scopes it: the
+    episode is looked up in that tenant only.
     """
 
+    tenantId: TenantId
     episodeId: str
     trackName: str
     attemptId: AttemptId

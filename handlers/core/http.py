@@ -24,6 +24,7 @@ from handlers.catalog import Route
 from handlers.core.cors import cors_headers
 from handlers.core.errors import DomainError
 from handlers.core.settings import settings
+from handlers.core.tenancy import EpisodeRef, tenant_of_claims
 
 logger = Logger()
 
@@ -67,6 +68,16 @@ class DecodingRestResolver(APIGatewayRestResolver):
 
     def _convert_matches_into_route_keys(self, match: Match[str]) -> dict[str, str]:
         return {name: unquote(value) for name, value in match.groupdict().items()}
+
+
+def caller_tenant(app: APIGatewayRestResolver) -> str:
+    """The signed-in caller's tenant, from the claims the Cognito authorizer verified (403 without one)."""
+    return tenant_of_claims(app.current_event.request_context.authorizer.claims)
+
+
+def caller_episode(app: APIGatewayRestResolver, episode_id: str) -> EpisodeRef:
+    """The episode `episode_id` of the caller's tenant: another tenant's id simply does not exist here."""
+    return EpisodeRef(caller_tenant(app), episode_id)
 
 
 def create_resolver() -> APIGatewayRestResolver:

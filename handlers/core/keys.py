@@ -1,7 +1,8 @@
 """Where things live in the media bucket, and the names users choose for them.
 
 Every S3 key the system writes or expects is built here, so the upload routes, the event
-handlers and the rule patterns agree.
+handlers and the rule patterns agree. Every key starts with `{tenant}/{episodeId}/`: presigned
+URLs only ever point inside the caller's prefix, and an event names its tenant in its key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from handlers.core.errors import BadRequest
+from handlers.core.tenancy import EpisodeRef, is_valid_tenant
 
 TRANSCRIPTS_FOLDER = "transcripts"
 _TRACK_NAME_INVALID = re.compile(r"[^a-z0-9_-]+")
@@ -27,18 +29,25 @@ def new_transcript_id(now: datetime) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
 
 
-def transcript_key(episode_id: str, transcript_id: str) -> str:
-    """`{episodeId}/transcripts/{transcriptId}.srt`: every upload its own object."""
-    return f"{episode_id}/{TRANSCRIPTS_FOLDER}/{transcript_id}.srt"
+def episode_prefix(episode: EpisodeRef) -> str:
+    """`{tenant}/{episodeId}/`: the folder of everything the episode stores."""
+    return f"{episode.tenant}/{episode.id}/"
 
 
-def transcript_of_key(key: str) -> tuple[str, str] | None:
-    """(episode id, transcript id) when `key` is a transcript key, else None."""
+def transcript_key(episode: EpisodeRef, transcript_id: str) -> str:
+    """`{tenant}/{episodeId}/transcripts/{transcriptId}.srt`: every upload its own object."""
+    return f"{episode_prefix(episode)}{TRANSCRIPTS_FOLDER}/{transcript_id}.srt"
+
+
+def transcript_of_key(key: str) -> tuple[EpisodeRef, str] | None:
+    """(episode, transcript id) when `key` is a transcript key, else None."""
     parts = key.split("/")
-    if len(parts) != 3 or not parts[0] or parts[1] != TRANSCRIPTS_FOLDER or not parts[2].endswith(".srt"):
+    if len(parts) != 4 or parts[2] != TRANSCRIPTS_FOLDER or not parts[3].endswith(".srt"):
         return None
-    transcript_id = parts[2].removesuffix(".srt")
-    return (parts[0], transcript_id) if _TRANSCRIPT_ID.match(transcript_id) else None
+    tenant, episode_id, transcript_id = parts[0], parts[1], parts[3].removesuffix(".srt")
+    if not is_valid_tenant(tenant) or not episode_id or not _TRANSCRIPT_ID.match(transcript_id):
+        return None
+    return EpisodeRef(tenant, episode_id), transcript_id
 
 
 def sanitize_track_name(raw: str) -> str:
@@ -49,10 +58,10 @@ def sanitize_track_name(raw: str) -> str:
     return name
 
 
-def track_key(episode_id: str, track_name: str, filename: str) -> str:
-    """`{episodeId}/tracks/{trackName}{.ext}`, the extension taken from the uploaded file's name."""
+def track_key(episode: EpisodeRef, track_name: str, filename: str) -> str:
+    """`{tenant}/{episodeId}/tracks/{trackName}{.ext}`, the extension taken from the uploaded file's name."""
     extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-    return f"{episode_id}/tracks/{track_name}{extension if _EXTENSION.match(extension) else ''}"
+    return f"{episode_prefix(episode)}tracks/{track_name}{extension if _EXTENSION.match(extension) else ''}"
 
 
 def new_attempt_id(now: datetime) -> str:
@@ -60,10 +69,10 @@ def new_attempt_id(now: datetime) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
 
 
-def chunk_prefix(episode_id: str, track_name: str, attempt_id: str) -> str:
+def chunk_prefix(episode: EpisodeRef, track_name: str, attempt_id: str) -> str:
     """Folder MediaConvert writes one attempt's HLS manifest and segments to.
 
     Each attempt (upload + chunking job) has its own folder, so a retried track never mixes its
     chunks with a failed attempt's, and removing an attempt removes exactly its chunks.
     """
-    return f"{episode_id}/videos/{track_name}/{attempt_id}/chunks/"
+    return f"{episode_prefix(episode)}videos/{track_name}/{attempt_id}/chunks/"

@@ -76,12 +76,12 @@ def job_settings(bucket: str, upload_key: str, chunk_prefix: str, chunk_seconds:
     }
 
 
-def request_token(episode_id: str, track_name: str, attempt_id: str, upload_key: str) -> str:
+def request_token(track_name: str, attempt_id: str, upload_key: str) -> str:
     """CreateJob's ClientRequestToken: a retried request for the same attempt returns the same job.
 
     The attempt is part of it: a re-upload to the same key is a new attempt and needs a new job.
     """
-    return hashlib.sha256(f"{episode_id}/{track_name}/{attempt_id}/{upload_key}".encode()).hexdigest()[:64]
+    return hashlib.sha256(f"{upload_key}/{track_name}/{attempt_id}".encode()).hexdigest()[:64]
 
 
 _UNREADABLE = "the file could not be read as video: it may be damaged, empty or in a format that is not supported"

@@ -9,6 +9,7 @@ from aws_lambda_powertools import Logger
 
 from handlers.core import keys, media, tracks
 from handlers.core.events import JobStateChange, VideoUploadCompleted
+from handlers.core.tenancy import EpisodeRef, is_valid_tenant
 
 logger = Logger(child=True)
 
@@ -24,8 +25,14 @@ class JobSpec:
 
 def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompleted) -> str | None:
     """Create the attempt's job unless another delivery already did; returns the new job id."""
-    where = {"episode_id": upload.episodeId, "track": upload.trackName, "attempt": upload.attemptId}
-    if not tracks.claim_for_processing(table, upload.episodeId, upload.trackName, upload.attemptId):
+    episode = EpisodeRef(upload.tenantId, upload.episodeId)
+    where = {
+        "tenant": upload.tenantId,
+        "episode_id": upload.episodeId,
+        "track": upload.trackName,
+        "attempt": upload.attemptId,
+    }
+    if not tracks.claim_for_processing(table, episode, upload.trackName, upload.attemptId):
         logger.info("track already claimed, processed, replaced or deleted", extra=where)
         return None
     try:
@@ -34,17 +41,23 @@ def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompl
             Settings=media.job_settings(
                 spec.bucket,
                 upload.key,
-                keys.chunk_prefix(upload.episodeId, upload.trackName, upload.attemptId),
+                keys.chunk_prefix(episode, upload.trackName, upload.attemptId),
                 spec.chunk_seconds,
             ),
-            UserMetadata={"episodeId": upload.episodeId, "trackName": upload.trackName, "attemptId": upload.attemptId},
-            ClientRequestToken=media.request_token(upload.episodeId, upload.trackName, upload.attemptId, upload.key),
+            UserMetadata={
+                "tenantId": upload.tenantId,
+                "episodeId": upload.episodeId,
+                "trackName": upload.trackName,
+                "attemptId": upload.attemptId,
+            },
+            # The key names the tenant and the episode: one token per attempt at one upload.
+            ClientRequestToken=media.request_token(upload.trackName, upload.attemptId, upload.key),
             StatusUpdateInterval="SECONDS_60",
         )["Job"]
     except Exception:
-        tracks.release_claim(table, upload.episodeId, upload.trackName, upload.attemptId)
+        tracks.release_claim(table, episode, upload.trackName, upload.attemptId)
         raise
-    if not tracks.record_job(table, upload.episodeId, upload.trackName, upload.attemptId, job["Id"]):
+    if not tracks.record_job(table, episode, upload.trackName, upload.attemptId, job["Id"]):
         # Cannot happen while the lock holds (Processing blocks deletion and replacement); if it does,
         # the job's events find no attempt to update, so it changes nothing.
         logger.warning("track left its attempt while the job was created", extra={"job_id": job["Id"], **where})
@@ -54,18 +67,28 @@ def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompl
 
 
 class _Attempt(NamedTuple):
-    episode_id: str
+    episode: EpisodeRef
     track_name: str
     attempt_id: str
 
+    def log_fields(self) -> dict[str, str]:
+        return {
+            "tenant": self.episode.tenant,
+            "episode_id": self.episode.id,
+            "track": self.track_name,
+            "attempt": self.attempt_id,
+        }
+
 
 def _attempt_of(change: JobStateChange) -> _Attempt | None:
+    """The attempt the job's UserMetadata names; None for a job that is not NullCheck's chunking."""
     metadata = change.userMetadata
-    episode_id, track_name, attempt_id = metadata.get("episodeId"), metadata.get("trackName"), metadata.get("attemptId")
-    if not episode_id or not track_name or not attempt_id:
+    tenant, episode_id = metadata.get("tenantId"), metadata.get("episodeId")
+    track_name, attempt_id = metadata.get("trackName"), metadata.get("attemptId")
+    if not tenant or not is_valid_tenant(tenant) or not episode_id or not track_name or not attempt_id:
         logger.warning("job without NullCheck metadata ignored", extra={"job_id": change.jobId})
         return None
-    return _Attempt(episode_id, track_name, attempt_id)
+    return _Attempt(EpisodeRef(tenant, episode_id), track_name, attempt_id)
 
 
 def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
@@ -74,7 +97,7 @@ def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
     if attempt is None:
         return False
     if not tracks.awaits_output(table, *attempt, change.jobId):
-        logger.info("completion already recorded, or of a replaced or deleted attempt", extra=attempt._asdict())
+        logger.info("completion already recorded, or of a replaced or deleted attempt", extra=attempt.log_fields())
         return False
     hinted = [
         path for group in change.outputGroupDetails for out in group.outputDetails for path in out.outputFilePaths
@@ -85,7 +108,7 @@ def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
     changed = tracks.mark_processed(table, *attempt, change.jobId, index)
     logger.info(
         "track processed" if changed else "completion already recorded, or of a replaced or deleted attempt",
-        extra={**attempt._asdict(), "job_id": change.jobId, "segments": len(index.segments)},
+        extra={**attempt.log_fields(), "job_id": change.jobId, "segments": len(index.segments)},
     )
     return changed
 
@@ -104,7 +127,7 @@ def failed(table: Any, change: JobStateChange) -> bool:
     logger.warning(
         "chunking job failed" if changed else "failure already recorded, or of a replaced attempt",
         extra={
-            **attempt._asdict(),
+            **attempt.log_fields(),
             "job_id": change.jobId,
             "status": change.status,
             "error_code": change.errorCode,

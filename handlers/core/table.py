@@ -1,6 +1,8 @@
 """The single table: key builders for every record and the few access patterns they serve.
 
 This is the only module that knows how `pk`/`sk`/`GSI1PK`/`GSI1SK` are composed (SPEC §4).
+Every partition starts with the tenant (`{tenant}#…`), so no query can reach another tenant's
+records: a caller's ids resolve only inside its own tenant, and answer 404 anywhere else.
 """
 
 from __future__ import annotations
@@ -8,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from handlers.core.tenancy import EpisodeRef
+
 HASH_KEY, RANGE_KEY = "pk", "sk"
 GSI1, GSI1_HASH_KEY, GSI1_RANGE_KEY = "GSI1", "GSI1PK", "GSI1SK"
 EPISODE_SK = "metadata"
-EPISODES_GSI1PK = "episode"
 TTL_ATTRIBUTE = "ttl"
 
 Key = dict[str, str]
@@ -22,45 +25,54 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def episode_key(episode_id: str) -> Key:
-    return {"pk": episode_id, "sk": EPISODE_SK}
+def episode_partition(episode: EpisodeRef) -> str:
+    return f"{episode.tenant}#{episode.id}"
 
 
-def episode_index_keys(created_at: str) -> Key:
-    """GSI1 attributes that list episodes newest first."""
-    return {"GSI1PK": EPISODES_GSI1PK, "GSI1SK": created_at}
+def episode_key(episode: EpisodeRef) -> Key:
+    return {"pk": episode_partition(episode), "sk": EPISODE_SK}
 
 
-def track_key(episode_id: str, track_name: str) -> Key:
-    return {"pk": episode_id, "sk": f"track#{track_name}"}
+def episodes_index_partition(tenant: str) -> str:
+    """GSI1 partition holding one tenant's episodes."""
+    return f"{tenant}#episode"
 
 
-def track_upload_key(episode_id: str, track_name: str) -> Key:
-    return {"pk": episode_id, "sk": f"track-upload:{track_name}"}
+def episode_index_keys(tenant: str, created_at: str) -> Key:
+    """GSI1 attributes that list a tenant's episodes newest first."""
+    return {"GSI1PK": episodes_index_partition(tenant), "GSI1SK": created_at}
 
 
-def transcript_upload_key(episode_id: str) -> Key:
-    return {"pk": episode_id, "sk": "transcript-upload-url"}
+def track_key(episode: EpisodeRef, track_name: str) -> Key:
+    return {"pk": episode_partition(episode), "sk": f"track#{track_name}"}
 
 
-def clip_key(episode_id: str, clip_id: str) -> Key:
-    return {"pk": episode_id, "sk": f"clip#{clip_id}"}
+def track_upload_key(episode: EpisodeRef, track_name: str) -> Key:
+    return {"pk": episode_partition(episode), "sk": f"track-upload:{track_name}"}
 
 
-def stats_key(series: str) -> Key:
-    return {"pk": f"stats#{series}", "sk": "stats"}
+def transcript_upload_key(episode: EpisodeRef) -> Key:
+    return {"pk": episode_partition(episode), "sk": "transcript-upload-url"}
+
+
+def clip_key(episode: EpisodeRef, clip_id: str) -> Key:
+    return {"pk": episode_partition(episode), "sk": f"clip#{clip_id}"}
+
+
+def stats_key(tenant: str, series: str) -> Key:
+    return {"pk": f"{tenant}#stats#{series}", "sk": "stats"}
 
 
 TRACK_PREFIX = "track#"
 CLIP_PREFIX = "clip#"
 
 
-def episode_items(table: Any, episode_id: str) -> list[dict[str, Any]]:
+def episode_items(table: Any, episode: EpisodeRef) -> list[dict[str, Any]]:
     """Every record under an episode's partition (metadata, tracks, sessions, clips)."""
     items: list[dict[str, Any]] = []
     query: dict[str, Any] = {
         "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": episode_id},
+        "ExpressionAttributeValues": {":pk": episode_partition(episode)},
     }
     while True:
         page = table.query(**query)

@@ -21,6 +21,7 @@ from handlers.core import keys
 from handlers.core import table as records
 from handlers.core.media import SegmentIndex
 from handlers.core.models import TrackStatus
+from handlers.core.tenancy import EpisodeRef
 
 logger = Logger(child=True)
 
@@ -40,13 +41,13 @@ def _conditional_update(table: Any, key: dict[str, str], **update: Any) -> dict[
     return attributes
 
 
-def claim_for_processing(table: Any, episode_id: str, track_name: str, attempt_id: str) -> dict[str, Any] | None:
+def claim_for_processing(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str) -> dict[str, Any] | None:
     """Take the attempt's processing lock; None if a job exists, another delivery holds the lock,
     or the track is no longer this attempt (replaced or deleted)."""
     now = datetime.now(UTC)
     return _conditional_update(
         table,
-        records.track_key(episode_id, track_name),
+        records.track_key(episode, track_name),
         UpdateExpression="SET #status = :processing, lockExpiresAt = :lease, updatedAt = :now",
         ConditionExpression=(
             "attemptId = :attempt AND attribute_not_exists(mediaConvertJobId)"
@@ -64,11 +65,11 @@ def claim_for_processing(table: Any, episode_id: str, track_name: str, attempt_i
     )
 
 
-def record_job(table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str) -> bool:
+def record_job(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str) -> bool:
     """Store the attempt's job id; False if the track is no longer this attempt."""
     updated = _conditional_update(
         table,
-        records.track_key(episode_id, track_name),
+        records.track_key(episode, track_name),
         UpdateExpression="SET mediaConvertJobId = :job, updatedAt = :now REMOVE lockExpiresAt",
         ConditionExpression="attemptId = :attempt",
         ExpressionAttributeValues={":job": job_id, ":attempt": attempt_id, ":now": records.now_iso()},
@@ -76,11 +77,11 @@ def record_job(table: Any, episode_id: str, track_name: str, attempt_id: str, jo
     return updated is not None
 
 
-def release_claim(table: Any, episode_id: str, track_name: str, attempt_id: str) -> None:
+def release_claim(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str) -> None:
     """Give the lock back after a failed CreateJob, so the retry can take it at once."""
     _conditional_update(
         table,
-        records.track_key(episode_id, track_name),
+        records.track_key(episode, track_name),
         UpdateExpression="SET #status = :unprocessed, updatedAt = :now REMOVE lockExpiresAt",
         ConditionExpression="attemptId = :attempt AND attribute_not_exists(mediaConvertJobId)",
         ExpressionAttributeNames={"#status": "status"},
@@ -92,13 +93,13 @@ def release_claim(table: Any, episode_id: str, track_name: str, attempt_id: str)
     )
 
 
-def awaits_output(table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str) -> bool:
+def awaits_output(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str) -> bool:
     """Whether the track is still this attempt, chunked by this job, and not yet Processed.
 
     Read before a job's output is fetched: a late or repeated COMPLETE of a deleted or replaced
     attempt (whose chunks may be gone) then changes nothing and fails nothing.
     """
-    track = table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    track = table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     return (
         track is not None
         and track.get("attemptId") == attempt_id
@@ -108,13 +109,13 @@ def awaits_output(table: Any, episode_id: str, track_name: str, attempt_id: str,
 
 
 def mark_processed(
-    table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str, index: SegmentIndex
+    table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, index: SegmentIndex
 ) -> bool:
     """Record the chunks of this job's output; False when the track was already processed, or is
     another attempt or job."""
     updated = _conditional_update(
         table,
-        records.track_key(episode_id, track_name),
+        records.track_key(episode, track_name),
         UpdateExpression=(
             "SET #status = :processed, manifestKey = :manifest, segmentIndex = :index, segmentCount = :count,"
             " totalDurationSeconds = :total, updatedAt = :now REMOVE failureReason"
@@ -135,12 +136,12 @@ def mark_processed(
     return updated is not None
 
 
-def mark_failed(table: Any, episode_id: str, track_name: str, attempt_id: str, job_id: str, reason: str) -> bool:
+def mark_failed(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, reason: str) -> bool:
     """Record why the job failed; False when the track had already moved on (e.g. Processed) or is
     another attempt or job."""
     updated = _conditional_update(
         table,
-        records.track_key(episode_id, track_name),
+        records.track_key(episode, track_name),
         UpdateExpression="SET #status = :failed, failureReason = :reason, updatedAt = :now",
         ConditionExpression="attemptId = :attempt AND mediaConvertJobId = :job AND #status = :processing",
         ExpressionAttributeNames={"#status": "status"},
@@ -156,7 +157,7 @@ def mark_failed(table: Any, episode_id: str, track_name: str, attempt_id: str, j
     return updated is not None
 
 
-def remove(table: Any, episode_id: str, track: dict[str, Any]) -> bool:
+def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
     """Delete the track record as read and uncount it on the episode, in one transaction.
 
     False (nothing written) when the track changed since it was read: another attempt replaced
@@ -169,7 +170,7 @@ def remove(table: Any, episode_id: str, track: dict[str, Any]) -> bool:
                 {
                     "Delete": {
                         "TableName": table.name,
-                        "Key": records.track_key(episode_id, track["trackName"]),
+                        "Key": records.track_key(episode, track["trackName"]),
                         "ConditionExpression": "uploadId = :upload AND #status <> :processing",
                         "ExpressionAttributeNames": {"#status": "status"},
                         "ExpressionAttributeValues": {
@@ -181,7 +182,7 @@ def remove(table: Any, episode_id: str, track: dict[str, Any]) -> bool:
                 {
                     "Update": {
                         "TableName": table.name,
-                        "Key": records.episode_key(episode_id),
+                        "Key": records.episode_key(episode),
                         "UpdateExpression": "ADD numTracks :minus_one SET updatedAt = :now",
                         "ConditionExpression": "attribute_exists(pk)",
                         "ExpressionAttributeValues": {":minus_one": -1, ":now": now},
@@ -199,7 +200,7 @@ def remove(table: Any, episode_id: str, track: dict[str, Any]) -> bool:
 _DELETE_BATCH = 1000  # DeleteObjects' limit per request
 
 
-def discard_media(s3: Any, bucket: str, episode_id: str, track: dict[str, Any], keep: str | None = None) -> None:
+def discard_media(s3: Any, bucket: str, episode: EpisodeRef, track: dict[str, Any], keep: str | None = None) -> None:
     """Delete an attempt's upload object (unless it is `keep`, the key a newer attempt wrote) and its chunks.
 
     Runs once the record is gone or replaced, so nothing reads these objects any more. Best effort:
@@ -208,7 +209,7 @@ def discard_media(s3: Any, bucket: str, episode_id: str, track: dict[str, Any], 
     doomed = [] if track["uploadKey"] == keep else [track["uploadKey"]]
     try:
         if attempt := track.get("attemptId"):  # records from before attempts keep their chunks until expiry
-            prefix = keys.chunk_prefix(episode_id, track["trackName"], attempt)
+            prefix = keys.chunk_prefix(episode, track["trackName"], attempt)
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
                 doomed += [item["Key"] for item in page.get("Contents", [])]
         for start in range(0, len(doomed), _DELETE_BATCH):
@@ -217,11 +218,11 @@ def discard_media(s3: Any, bucket: str, episode_id: str, track: dict[str, Any], 
                 Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
             )
             if answer.get("Errors"):
-                logger.error("media left behind", extra={"errors": answer["Errors"][:20], "episode_id": episode_id})
+                logger.error("media left behind", extra={"errors": answer["Errors"][:20], "episode_id": episode.id})
     except (ClientError, BotoCoreError):
-        logger.exception("media left behind", extra={"keys": doomed[:20], "episode_id": episode_id})
+        logger.exception("media left behind", extra={"keys": doomed[:20], "episode_id": episode.id})
         return
-    logger.info("media removed", extra={"episode_id": episode_id, "track": track["trackName"], "objects": len(doomed)})
+    logger.info("media removed", extra={"episode_id": episode.id, "track": track["trackName"], "objects": len(doomed)})
 
 
 def _dynamo(value: Any) -> Any:

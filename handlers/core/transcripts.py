@@ -18,15 +18,16 @@ from botocore.exceptions import ClientError
 from handlers.core import keys
 from handlers.core import table as records
 from handlers.core.models import EpisodeStatus, TranscriptStatus
+from handlers.core.tenancy import EpisodeRef
 
 logger = Logger(child=True)
 
 
-def _update(table: Any, episode_id: str, condition: str, update: str, values: dict[str, Any]) -> bool:
+def _update(table: Any, episode: EpisodeRef, condition: str, update: str, values: dict[str, Any]) -> bool:
     """One conditional update of the episode; False when the condition did not hold."""
     try:
         table.update_item(
-            Key=records.episode_key(episode_id),
+            Key=records.episode_key(episode),
             UpdateExpression=update,
             ConditionExpression=f"attribute_exists(pk) AND ({condition})",
             ExpressionAttributeValues=values,
@@ -45,10 +46,10 @@ def record_uploaded(table: Any, key: str) -> bool:
     if located is None:
         logger.info("ignoring an .srt outside the transcript layout", extra={"key": key[:300]})
         return False
-    episode_id, transcript_id = located
+    episode, transcript_id = located
     moved = _update(
         table,
-        episode_id,
+        episode,
         "attribute_not_exists(transcriptId) OR transcriptId < :id",
         "SET transcriptKey = :key, transcriptId = :id, transcriptStatus = :uploaded, #status = :status,"
         " updatedAt = :now REMOVE transcriptError",
@@ -62,14 +63,16 @@ def record_uploaded(table: Any, key: str) -> bool:
     )
     if not moved:
         logger.info("transcript already recorded, or a newer one is", extra={"key": key})
-    _forget_upload_url(table, episode_id, key)
+    _forget_upload_url(table, episode, key)
     return moved
 
 
-def record_outcome(table: Any, episode_id: str, key: str, status: TranscriptStatus, error: str | None = None) -> bool:
+def record_outcome(
+    table: Any, episode: EpisodeRef, key: str, status: TranscriptStatus, error: str | None = None
+) -> bool:
     """What came of the transcript (clips, or why it is invalid); False when a newer one is current."""
     located = keys.transcript_of_key(key)
-    assert located is not None and located[0] == episode_id
+    assert located is not None and located[0] == episode
     values: dict[str, Any] = {
         ":key": key,
         ":id": located[1],
@@ -85,15 +88,15 @@ def record_outcome(table: Any, episode_id: str, key: str, status: TranscriptStat
         values[":error"] = error
     else:
         update += " REMOVE transcriptError"
-    return _update(table, episode_id, "attribute_not_exists(transcriptId) OR transcriptId <= :id", update, values)
+    return _update(table, episode, "attribute_not_exists(transcriptId) OR transcriptId <= :id", update, values)
 
 
-def record_clips_source(table: Any, episode_id: str, key: str, summary: str) -> bool:
+def record_clips_source(table: Any, episode: EpisodeRef, key: str, summary: str) -> bool:
     """The episode's proposals now come from `key` (unless from a newer transcript already)."""
     # Transcript keys of one episode differ only in their id, so they sort as their ids do.
     return _update(
         table,
-        episode_id,
+        episode,
         "attribute_not_exists(clipsTranscriptKey) OR clipsTranscriptKey <= :key",
         "SET clipsTranscriptKey = :key, agentSummary = :summary, updatedAt = :now",
         {":key": key, ":summary": summary, ":now": records.now_iso()},
@@ -107,11 +110,11 @@ def is_superseded(episode: dict[str, Any], key: str) -> bool:
     return located is not None and current is not None and current > located[1]
 
 
-def _forget_upload_url(table: Any, episode_id: str, key: str) -> None:
+def _forget_upload_url(table: Any, episode: EpisodeRef, key: str) -> None:
     """The URL was used: the next request gets a new transcript object."""
     try:
         table.delete_item(
-            Key=records.transcript_upload_key(episode_id),
+            Key=records.transcript_upload_key(episode),
             ConditionExpression="#key = :key",
             ExpressionAttributeNames={"#key": "key"},
             ExpressionAttributeValues={":key": key},

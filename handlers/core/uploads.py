@@ -32,6 +32,7 @@ from handlers.core.models import (
     TrackUploadSession,
     TranscriptUpload,
 )
+from handlers.core.tenancy import EpisodeRef
 
 URL_LIFETIME = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)
@@ -64,15 +65,15 @@ def _expiry(now: datetime) -> tuple[str, int]:
     return expires.isoformat(timespec="seconds"), int(expires.timestamp())
 
 
-def request_transcript_upload(storage: Storage, episode_id: str, filename: str | None) -> TranscriptUpload:
+def request_transcript_upload(storage: Storage, episode: EpisodeRef, filename: str | None) -> TranscriptUpload:
     """A presigned PUT for a new transcript object of the episode; the same one while it stays valid."""
-    require_episode(storage.table, episode_id)
+    require_episode(storage.table, episode)
     now = _now()
-    record_key = records.transcript_upload_key(episode_id)
+    record_key = records.transcript_upload_key(episode)
     existing = storage.table.get_item(Key=record_key).get("Item")
     if existing and _still_valid(existing, now) and existing.get("filename") == filename:
         return TranscriptUpload.model_validate(existing)
-    key = keys.transcript_key(episode_id, keys.new_transcript_id(now))
+    key = keys.transcript_key(episode, keys.new_transcript_id(now))
     params: dict[str, Any] = {"Bucket": storage.bucket, "Key": key}
     required_headers = None
     if filename:
@@ -92,24 +93,24 @@ def request_transcript_upload(storage: Storage, episode_id: str, filename: str |
     return upload
 
 
-def start_track_upload(storage: Storage, episode_id: str, request: StartTrackUploadRequest) -> TrackUploadSession:
+def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrackUploadRequest) -> TrackUploadSession:
     """Open (or return the open) multipart upload for a track: a new one, or a new attempt at a failed one.
 
     A track that is uploaded and not `ProcessingFailed` is refused (409): a processed track is
     deleted first. While an upload of the track is open, starting it again with the same filename
     returns that upload; with another filename it is refused (409), never silently replaced.
     """
-    require_episode(storage.table, episode_id)
+    require_episode(storage.table, episode)
     track_name = keys.sanitize_track_name(request.trackName)
-    track = storage.table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    track = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     if track and track["status"] != TrackStatus.PROCESSING_FAILED.value:
         raise Conflict(_uploaded(track))
     now = _now()
-    session_key = records.track_upload_key(episode_id, track_name)
+    session_key = records.track_upload_key(episode, track_name)
     existing = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")
     if existing and _is_open(existing, now):
         return _resume(existing, request.filename)
-    key = keys.track_key(episode_id, track_name, request.filename)
+    key = keys.track_key(episode, track_name, request.filename)
     upload_id = storage.s3.create_multipart_upload(
         Bucket=storage.bucket, Key=key, Metadata={"filename": request.filename}
     )["UploadId"]
@@ -199,25 +200,23 @@ def _session(item: dict[str, Any]) -> TrackUploadSession:
     )
 
 
-def _open_session(storage: Storage, episode_id: str, track_name: str, upload_id: str) -> dict[str, Any]:
-    session = storage.table.get_item(Key=records.track_upload_key(episode_id, track_name), ConsistentRead=True).get(
-        "Item"
-    )
+def _open_session(storage: Storage, episode: EpisodeRef, track_name: str, upload_id: str) -> dict[str, Any]:
+    session = storage.table.get_item(Key=records.track_upload_key(episode, track_name), ConsistentRead=True).get("Item")
     if not session or not _is_open(session, _now()):
-        raise NotFound(f"no open upload for track {track_name} of episode {episode_id}")
+        raise NotFound(f"no open upload for track {track_name} of episode {episode.id}")
     if session["uploadId"] != upload_id:
         raise BadRequest("uploadId does not match the open upload of this track")
     return session
 
 
-def _extend(storage: Storage, episode_id: str, session: dict[str, Any]) -> datetime:
+def _extend(storage: Storage, episode: EpisodeRef, session: dict[str, Any]) -> datetime:
     """Signing parts is progress: the session lives `SESSION_IDLE` from now, within the upload window."""
     extended = _session_expiry(datetime.fromisoformat(session["startedAt"]), _now())
     if extended["expiresAt"] <= session["expiresAt"]:
         return datetime.fromisoformat(session["expiresAt"])
     try:
         storage.table.update_item(
-            Key=records.track_upload_key(episode_id, session["trackName"]),
+            Key=records.track_upload_key(episode, session["trackName"]),
             UpdateExpression="SET expiresAt = :expires, #ttl = :ttl",
             # Never backwards (a concurrent call may have extended it further), never another upload's.
             ConditionExpression="uploadId = :upload AND expiresAt < :expires",
@@ -231,16 +230,16 @@ def _extend(storage: Storage, episode_id: str, session: dict[str, Any]) -> datet
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
-        current = _open_session(storage, episode_id, session["trackName"], session["uploadId"])
+        current = _open_session(storage, episode, session["trackName"], session["uploadId"])
         return datetime.fromisoformat(current["expiresAt"])
     return datetime.fromisoformat(extended["expiresAt"])
 
 
-def presign_parts(storage: Storage, episode_id: str, track_name: str, request: PresignPartsRequest) -> PartUrls:
+def presign_parts(storage: Storage, episode: EpisodeRef, track_name: str, request: PresignPartsRequest) -> PartUrls:
     """Presigned PUT URLs for the requested part numbers of the open upload; extends the session."""
     track_name = keys.sanitize_track_name(track_name)
-    session = _open_session(storage, episode_id, track_name, request.uploadId)
-    expires_at = _extend(storage, episode_id, session)
+    session = _open_session(storage, episode, track_name, request.uploadId)
+    expires_at = _extend(storage, episode, session)
     urls = [
         PartUrl(
             partNumber=number,
@@ -261,17 +260,17 @@ def presign_parts(storage: Storage, episode_id: str, track_name: str, request: P
 
 
 def complete_track_upload(
-    storage: Storage, bus: Any, episode_id: str, track_name: str, request: CompleteTrackUploadRequest
+    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, request: CompleteTrackUploadRequest
 ) -> CompletedTrackUpload:
     """Complete the object, record the track (replacing a failed attempt), count it, close the session, announce it."""
     track_name = keys.sanitize_track_name(track_name)
-    track_key = records.track_key(episode_id, track_name)
+    track_key = records.track_key(episode, track_name)
     previous = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
     if previous and previous.get("uploadId") == request.uploadId:
-        return _already_completed(bus, previous)
+        return _already_completed(bus, episode, previous)
     if previous and previous["status"] != TrackStatus.PROCESSING_FAILED.value:
         raise Conflict(f"track {track_name} was completed by another upload")
-    session = _open_session(storage, episode_id, track_name, request.uploadId)
+    session = _open_session(storage, episode, track_name, request.uploadId)
     parts = sorted(request.parts, key=lambda part: part.PartNumber)
     try:
         storage.s3.complete_multipart_upload(
@@ -322,46 +321,52 @@ def complete_track_upload(
                 {
                     "Update": {
                         "TableName": storage.table.name,
-                        "Key": records.episode_key(episode_id),
+                        "Key": records.episode_key(episode),
                         "ConditionExpression": "attribute_exists(pk)",
                         **counted,
                     }
                 },
-                {"Delete": {"TableName": storage.table.name, "Key": records.track_upload_key(episode_id, track_name)}},
+                {"Delete": {"TableName": storage.table.name, "Key": records.track_upload_key(episode, track_name)}},
             ]
         )
     except ClientError as error:
         if error.response["Error"]["Code"] != "TransactionCanceledException":
             raise
-        return _lost_race(storage, bus, episode_id, track_name, request.uploadId, error)
+        return _lost_race(storage, bus, episode, track_name, request.uploadId, error)
     if previous is not None:
-        tracks.discard_media(storage.s3, storage.bucket, episode_id, previous, keep=session["key"])
+        tracks.discard_media(storage.s3, storage.bucket, episode, previous, keep=session["key"])
     eventbridge.publish(
         bus,
         events.VIDEO_UPLOAD_COMPLETED,
         events.VideoUploadCompleted(
-            episodeId=episode_id, trackName=track_name, attemptId=session["attemptId"], key=session["key"]
+            tenantId=episode.tenant,
+            episodeId=episode.id,
+            trackName=track_name,
+            attemptId=session["attemptId"],
+            key=session["key"],
         ),
     )
     return CompletedTrackUpload(key=session["key"], trackName=track_name)
 
 
 def _lost_race(
-    storage: Storage, bus: Any, episode_id: str, track_name: str, upload_id: str, error: ClientError
+    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, upload_id: str, error: ClientError
 ) -> CompletedTrackUpload:
     """The track changed between reading it and recording this upload."""
-    winner = storage.table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
+    winner = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     if winner and winner.get("uploadId") == upload_id:
         # A concurrent complete of the same upload won: answer as it did.
-        return _already_completed(bus, winner, announce=False)
-    require_episode(storage.table, episode_id)
+        return _already_completed(bus, episode, winner, announce=False)
+    require_episode(storage.table, episode)
     # The failed track this upload was to replace was deleted or replaced meanwhile. The object is
     # complete but unrecorded, and its session can never complete again: close it (if still its).
-    _close_session(storage, episode_id, track_name, upload_id)
+    _close_session(storage, episode, track_name, upload_id)
     raise Conflict(f"track {track_name} changed while this upload completed: start the upload again") from error
 
 
-def _already_completed(bus: Any, track: dict[str, Any], announce: bool = True) -> CompletedTrackUpload:
+def _already_completed(
+    bus: Any, episode: EpisodeRef, track: dict[str, Any], announce: bool = True
+) -> CompletedTrackUpload:
     """A repeated complete: same answer; announce again only if processing never started."""
     if announce and track["status"] == TrackStatus.UNPROCESSED.value and not track.get("mediaConvertJobId"):
         # The first attempt may have failed after recording the track; the event is idempotent.
@@ -369,7 +374,8 @@ def _already_completed(bus: Any, track: dict[str, Any], announce: bool = True) -
             bus,
             events.VIDEO_UPLOAD_COMPLETED,
             events.VideoUploadCompleted(
-                episodeId=track["pk"],
+                tenantId=episode.tenant,
+                episodeId=episode.id,
                 trackName=track["trackName"],
                 attemptId=track["attemptId"],
                 key=track["uploadKey"],
@@ -378,35 +384,35 @@ def _already_completed(bus: Any, track: dict[str, Any], announce: bool = True) -
     return CompletedTrackUpload(key=track["uploadKey"], trackName=track["trackName"])
 
 
-def delete_track(storage: Storage, episode_id: str, track_name: str) -> None:
+def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None:
     """Remove a track: its record (uncounted), upload object and chunks, and any open upload of it.
 
     404 when the episode has neither the track nor an open upload of it; 409 while it is
     `Processing` (its job would write chunks nobody removes) or when it changed meanwhile.
     """
-    require_episode(storage.table, episode_id)
+    require_episode(storage.table, episode)
     track_name = keys.sanitize_track_name(track_name)
-    track = storage.table.get_item(Key=records.track_key(episode_id, track_name), ConsistentRead=True).get("Item")
-    session_key = records.track_upload_key(episode_id, track_name)
+    track = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
+    session_key = records.track_upload_key(episode, track_name)
     session = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")
     if track is None and session is None:
-        raise NotFound(f"track {track_name} not found in episode {episode_id}")
+        raise NotFound(f"track {track_name} not found in episode {episode.id}")
     if track is not None:
         if track["status"] == TrackStatus.PROCESSING.value:
             raise Conflict(f"track {track_name} is being processed: delete it once processing has ended")
-        if not tracks.remove(storage.table, episode_id, track):
+        if not tracks.remove(storage.table, episode, track):
             raise Conflict(f"track {track_name} changed while being deleted: try again")
-        tracks.discard_media(storage.s3, storage.bucket, episode_id, track)
+        tracks.discard_media(storage.s3, storage.bucket, episode, track)
     # An upload completed or replaced meanwhile is not the one this call was asked to abort.
-    if session is not None and _close_session(storage, episode_id, track_name, session["uploadId"]):
+    if session is not None and _close_session(storage, episode, track_name, session["uploadId"]):
         _abort(storage, session["key"], session["uploadId"])
 
 
-def _close_session(storage: Storage, episode_id: str, track_name: str, upload_id: str) -> bool:
+def _close_session(storage: Storage, episode: EpisodeRef, track_name: str, upload_id: str) -> bool:
     """Delete the track's upload session if it is still `upload_id`'s; False if it is not."""
     try:
         storage.table.delete_item(
-            Key=records.track_upload_key(episode_id, track_name),
+            Key=records.track_upload_key(episode, track_name),
             ConditionExpression="uploadId = :upload",
             ExpressionAttributeValues={":upload": upload_id},
         )

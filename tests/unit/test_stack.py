@@ -9,8 +9,11 @@ import pulumi
 import pytest
 
 from components.agent_memory import NAME_PATTERN
-from handlers.catalog import FUNCTIONS, EventRule, Route
+from handlers.catalog import FUNCTIONS, CognitoTrigger, EventRule, Route
 from tests.pulumi_mocks import RecordingMocks, is_secret, resolve
+
+DEPLOYED = [spec for spec in FUNCTIONS if not isinstance(spec.trigger, CognitoTrigger)]
+"""The functions of a stack without self sign-up (the default): Cognito triggers only come with it."""
 
 
 def aws_resources(mocks: RecordingMocks) -> list[pulumi.runtime.MockResourceArgs]:
@@ -24,8 +27,8 @@ def test_api_url_is_the_stage_url(stack: dict[str, Any]) -> None:
 
 def test_every_catalog_function_is_an_arm64_lambda_with_xray(stack: dict[str, Any], mocks: RecordingMocks) -> None:
     functions = {f.inputs["handler"]: f.inputs for f in mocks.of_type("aws:lambda/function:Function")}
-    assert set(functions) == {spec.handler for spec in FUNCTIONS}
-    for spec in FUNCTIONS:
+    assert set(functions) == {spec.handler for spec in DEPLOYED}
+    for spec in DEPLOYED:
         function = functions[spec.handler]
         assert function["architectures"] == ["arm64"] and function["runtime"].startswith("python3.1")
         assert function["tracingConfig"] == {"mode": "Active"}
@@ -88,9 +91,72 @@ def test_alarms_watch_every_function_and_dead_letter_queue(stack: dict[str, Any]
     alarms = [a.inputs for a in mocks.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")]
     errors = [a for a in alarms if a["metricName"] == "Errors"]
     dead_letters = [a for a in alarms if a["metricName"] == "ApproximateNumberOfMessagesVisible"]
-    assert len(errors) == len(FUNCTIONS)
+    assert len(errors) == len(DEPLOYED)
     assert len(dead_letters) == sum(isinstance(spec.trigger, EventRule) for spec in FUNCTIONS)
     topic = mocks.one("aws:sns/topic:Topic")
     assert topic.inputs["kmsMasterKeyId"] == "alias/aws/sns"
     assert all(a["threshold"] == 1 and a["alarmActions"][0].startswith("arn:aws:sns:") for a in alarms)
     assert mocks.one("aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"] == "ops@example.com"
+
+
+def test_the_stack_exports_the_sign_in_ids(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
+    pool, client = mocks.one("aws:cognito/userPool:UserPool"), mocks.one("aws:cognito/userPoolClient:UserPoolClient")
+    assert resolve(outputs["UserPoolId"]) == pool.id
+    assert resolve(outputs["UserPoolClientId"]) == client.id
+
+
+def test_every_operation_is_behind_the_user_pool_authorizer(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    body = json.loads(mocks.one("aws:apigateway/restApi:RestApi").inputs["body"])
+    [(name, scheme)] = body["components"]["securitySchemes"].items()
+    assert scheme["type"] == "apiKey" and scheme["name"] == "Authorization" and scheme["in"] == "header"
+    assert scheme["x-amazon-apigateway-authtype"] == "cognito_user_pools"
+    authorizer = scheme["x-amazon-apigateway-authorizer"]
+    assert authorizer["type"] == "cognito_user_pools"
+    assert authorizer["identitySource"] == "method.request.header.Authorization"
+    assert authorizer["providerARNs"] == [mocks.one("aws:cognito/userPool:UserPool").outputs["arn"]]
+    for path, methods in body["paths"].items():
+        for method, operation in methods.items():
+            if method == "options":
+                assert "security" not in operation, path  # the preflight stays open
+                assert (
+                    "Authorization"
+                    in operation["x-amazon-apigateway-integration"]["responses"]["default"]["responseParameters"][
+                        "method.response.header.Access-Control-Allow-Headers"
+                    ]
+                )
+            else:
+                assert operation["security"] == [{name: []}], (method, path)
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    for kind in ("UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX"):
+        assert responses[kind]["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"] == "'*'"
+
+
+def test_without_self_sign_up_operators_invite_users(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    pool = mocks.one("aws:cognito/userPool:UserPool").inputs
+    assert pool["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
+    assert "lambdaConfig" not in pool
+    assert not [f for f in mocks.of_type("aws:lambda/function:Function") if "post_confirmation" in f.inputs["handler"]]
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:allowSelfSignUp": "true"}])
+def test_self_sign_up_wires_the_post_confirmation_trigger(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    [trigger] = [f for f in mocks.of_type("aws:lambda/function:Function") if "post_confirmation" in f.inputs["handler"]]
+    pool = mocks.one("aws:cognito/userPool:UserPool")
+    assert pool.inputs["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is False
+    assert pool.inputs["lambdaConfig"]["postConfirmation"] == trigger.outputs["arn"]
+    permission = next(
+        p.inputs
+        for p in mocks.of_type("aws:lambda/permission:Permission")
+        if p.inputs["principal"] == "cognito-idp.amazonaws.com"
+    )
+    assert permission["sourceArn"] == pool.outputs["arn"] and permission["function"] == trigger.outputs["arn"]
+    policy = next(
+        json.loads(p.inputs["policy"])
+        for p in mocks.of_type("aws:iam/rolePolicy:RolePolicy")
+        if p.name == "post-confirmation-policy"
+    )
+    [grant] = [s for s in policy["Statement"] if s["Action"] == ["cognito-idp:AdminUpdateUserAttributes"]]
+    assert grant["Resource"] == ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/*"]
+    assert grant["Condition"] == {"StringEquals": {"aws:ResourceTag/nullcheck:user-pool": "tenants"}}
+    assert pool.inputs["tags"] == {"nullcheck:user-pool": "tenants"}

@@ -16,7 +16,7 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from local.resources import create_bucket, create_table
-from tests.lambda_events import api_event, invoke
+from tests.lambda_events import TENANT, api_event, invoke
 
 TABLE = "nullcheck-test"
 BUCKET = "nullcheck-test-bucket"
@@ -94,11 +94,15 @@ def api(bucket: str, handler: Callable[[str], ModuleType]) -> Any:
             "presign_track_parts",
             "complete_track_upload",
             "delete_track",
+            "list_clips",
         )
     }
 
-    def call(name: str, method: str, resource: str, body: Any = None, **path: str) -> tuple[int, Any]:
-        status, answer, headers = invoke(modules[name], api_event(method, resource, path_parameters=path, body=body))
+    def call(
+        name: str, method: str, resource: str, body: Any = None, as_tenant: str = TENANT, **path: str
+    ) -> tuple[int, Any]:
+        event = api_event(method, resource, path_parameters=path, body=body, tenant=as_tenant)
+        status, answer, headers = invoke(modules[name], event)
         assert headers["Access-Control-Allow-Origin"]
         return status, answer
 

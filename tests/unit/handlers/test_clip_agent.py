@@ -14,13 +14,14 @@ from handlers.core import agent
 from handlers.core.clip_detection import AgentServices, detect_clips
 from handlers.core.clips import ClipProposal, ClipStore, TranscriptSource, clip_errors
 from handlers.core.memory import ConversationMemory
+from handlers.core.tenancy import EpisodeRef
 from handlers.core.transcript import parse_srt
 from local.resources import create_agent_memory
-from tests.lambda_events import FakeContext, load_event
+from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 
 EPISODE = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-KEY = f"{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
+KEY = f"{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
 """The transcript key of the sample S3 event."""
 SRT = "\n".join(
     f"{n}\n00:00:{2 * (n - 1):02d},000 --> 00:00:{2 * n:02d},000\n{'Alice' if n % 2 else 'Bob'}: line {n}\n"
@@ -64,7 +65,7 @@ def test_clip_rules(segments: list[tuple[str, str]], expected: list[str]) -> Non
 def episode(table: Any, bucket: str) -> Any:
     table.put_item(
         Item={
-            "pk": EPISODE,
+            "pk": f"{TENANT}#{EPISODE}",
             "sk": "metadata",
             "id": EPISODE,
             "title": "Queues",
@@ -122,7 +123,9 @@ def sent_requests(client: Any) -> list[dict]:
 
 
 def stored_clips(table: Any, episode_id: str = EPISODE) -> list[dict]:
-    items = table.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": episode_id})["Items"]
+    items = table.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": f"{TENANT}#{episode_id}"})[
+        "Items"
+    ]
     return [item for item in items if item["sk"].startswith("clip#")]
 
 
@@ -147,27 +150,29 @@ def test_tool_errors_are_fed_back_and_the_corrected_clips_stored(services: Agent
     assert sorted(c["hook"] for c in clips) == ["Fixed", "Hook"]
     assert {c["status"] for c in clips} == {"pending_review"}
     assert float(next(c for c in clips if c["hook"] == "Hook")["totalDurationSeconds"]) == 8.0
-    stats = services.table.get_item(Key={"pk": "stats#Null Check", "sk": "stats"})["Item"]
+    stats = services.table.get_item(Key={"pk": f"{TENANT}#stats#Null Check", "sk": "stats"})["Item"]
     assert stats["totalClips"] == 2 and stats["clipsByType"]["educational"] == 1 and stats["clipsByType"]["funny"] == 1
-    episode = services.table.get_item(Key={"pk": EPISODE, "sk": "metadata"})["Item"]
+    episode = services.table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "metadata"})["Item"]
     assert episode["agentSummary"] == "An episode about queues."
 
 
 def test_the_same_clip_delivered_twice_is_stored_and_counted_once(services: AgentServices) -> None:
-    store = ClipStore(services.table, EPISODE, "Null Check", TRANSCRIPT, TranscriptSource(KEY, "etag"))
+    store = ClipStore(
+        services.table, EpisodeRef(TENANT, EPISODE), "Null Check", TRANSCRIPT, TranscriptSource(KEY, "etag")
+    )
 
     first = store.create_clips({"clips": [clip()]})
     second = store.create_clips({"clips": [clip()]})
 
     assert (first.stored, second.stored, second.duplicates) == (1, 0, 1)
     assert len(stored_clips(services.table)) == 1
-    assert services.table.get_item(Key={"pk": "stats#Null Check", "sk": "stats"})["Item"]["totalClips"] == 1
+    assert services.table.get_item(Key={"pk": f"{TENANT}#stats#Null Check", "sk": "stats"})["Item"]["totalClips"] == 1
 
 
 def test_invalid_tool_input_is_reported_not_raised(services: AgentServices) -> None:
-    outcome = ClipStore(services.table, EPISODE, "s", TRANSCRIPT, TranscriptSource(KEY, "etag")).create_clips(
-        {"clips": [{**clip(), "clipType": "meme"}]}
-    )
+    outcome = ClipStore(
+        services.table, EpisodeRef(TENANT, EPISODE), "s", TRANSCRIPT, TranscriptSource(KEY, "etag")
+    ).create_clips({"clips": [{**clip(), "clipType": "meme"}]})
 
     assert outcome.stored == 0
     assert outcome.rejected[0]["errors"][0]["location"][:2] == ["clips", 0]
@@ -184,7 +189,9 @@ def test_the_loop_stops_at_ten_turns(services: AgentServices) -> None:
 
 
 def test_memory_is_loaded_before_and_saved_after(services: AgentServices) -> None:
-    memory = ConversationMemory(services.agentcore, services.memory_id, actor_id="Null Check", session_id=EPISODE)
+    memory = ConversationMemory(
+        services.agentcore, services.memory_id, actor_id=f"{TENANT}/Null-Check", session_id=EPISODE
+    )
     memory.save("Earlier prompt", "Earlier answer")
     requests = sent_requests(services.bedrock)
     with Stubber(services.bedrock) as stubber:

@@ -9,6 +9,7 @@ import pytest
 
 from handlers import catalog, openapi
 from handlers.core import cors
+from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
 from tests.unit.handlers.test_uploads_api import complete, fail, keys_under, start, track, upload_parts
@@ -33,7 +34,7 @@ def uploaded(api: Any, episode_id: str, name: str, filename: str = "cam.mp4") ->
 
 def set_status(episode_id: str, name: str, status: str) -> None:
     boto3.resource("dynamodb").Table(TABLE).update_item(
-        Key={"pk": episode_id, "sk": f"track#{name}"},
+        Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track#{name}"},
         UpdateExpression="SET #s = :status",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":status": status},
@@ -52,7 +53,7 @@ def test_deleting_a_failed_track_removes_its_record_upload_and_chunks(api: Any, 
 
     assert (status, body) == (204, None)
     assert episode(api, episode_id)["numTracks"] == 0 and episode(api, episode_id)["tracks"] == []
-    assert keys_under(session["key"]) == [] and keys_under(f"{episode_id}/videos/main/") == []
+    assert keys_under(session["key"]) == [] and keys_under(f"{TENANT}/{episode_id}/videos/main/") == []
     assert delete(api, episode_id, "main")[0] == 404
 
 
@@ -67,8 +68,11 @@ def test_deleting_a_processed_track_leaves_the_other_tracks(api: Any, episode_id
 
     detail = episode(api, episode_id)
     assert detail["numTracks"] == 1 and [t["trackName"] for t in detail["tracks"]] == ["guest"]
-    assert keys_under(f"{episode_id}/tracks/") == [guest["key"]]
-    assert keys_under(f"{episode_id}/videos/main/") == [] and len(keys_under(f"{episode_id}/videos/guest/")) == 2
+    assert keys_under(f"{TENANT}/{episode_id}/tracks/") == [guest["key"]]
+    assert (
+        keys_under(f"{TENANT}/{episode_id}/videos/main/") == []
+        and len(keys_under(f"{TENANT}/{episode_id}/videos/guest/")) == 2
+    )
     # Deleted, the name is free again.
     assert start(api, episode_id, track="main")[0] == 200
 
@@ -112,7 +116,7 @@ def test_deleting_a_failed_track_during_its_retry_removes_both(api: Any, episode
     assert delete(api, episode_id, "main")[0] == 204
 
     assert boto3.client("s3").list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
-    assert keys_under(f"{episode_id}/") == []
+    assert keys_under(f"{TENANT}/{episode_id}/") == []
     assert complete(api, episode_id, "main", retry["uploadId"], [{"ETag": '"x"', "PartNumber": 1}])[0] == 404
 
 

@@ -16,7 +16,7 @@ from handlers.core import preprocessing
 from handlers.core.clip_detection import AgentServices
 from handlers.core.eventbridge import JobStateChangeEvent
 from local.resources import create_agent_memory
-from tests.lambda_events import FakeContext, load_event
+from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 from tests.unit.handlers.test_clip_agent import SRT, clip, final_turn, stored_clips, tool_turn
 from tests.unit.handlers.test_preprocessing import ATTEMPT, CHUNKS, EPISODE, JOB, MASTER_PLAYLIST, MEDIA_PLAYLIST
@@ -52,10 +52,10 @@ class SlowMediaConvert:
 
 @pytest.fixture
 def track(table: Any, bucket: str) -> Any:
-    table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
+    table.put_item(Item={"pk": f"{TENANT}#{EPISODE}", "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
     table.put_item(
         Item={
-            "pk": EPISODE,
+            "pk": f"{TENANT}#{EPISODE}",
             "sk": "track#main",
             "trackName": "main",
             "status": "Unprocessed",
@@ -64,7 +64,7 @@ def track(table: Any, bucket: str) -> Any:
             "uploadKey": "k",
         }
     )
-    return lambda: table.get_item(Key={"pk": EPISODE, "sk": "track#main"})["Item"]
+    return lambda: table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})["Item"]
 
 
 def test_concurrent_upload_events_create_one_job(handler: Any, track: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,7 +81,7 @@ def test_concurrent_upload_events_create_one_job(handler: Any, track: Any, monke
 
 def test_concurrent_completions_index_the_track_once(handler: Any, track: Any, table: Any) -> None:
     table.update_item(
-        Key={"pk": EPISODE, "sk": "track#main"},
+        Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"},
         UpdateExpression="SET #s = :p, mediaConvertJobId = :j",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":p": "Processing", ":j": JOB},
@@ -120,9 +120,9 @@ class SlowBedrock:
 def test_concurrent_transcript_events_run_the_agent_once(
     handler: Any, table: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
+    table.put_item(Item={"pk": f"{TENANT}#{EPISODE}", "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
     boto3.client("s3").put_object(
-        Bucket=BUCKET, Key=f"{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt", Body=SRT.encode()
+        Bucket=BUCKET, Key=f"{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt", Body=SRT.encode()
     )
     module = handler("handlers.agents.detect_clips")
     model = SlowBedrock()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.lambda_events import api_event, invoke
+from tests.lambda_events import TENANT, api_event, invoke
 
 ORIGIN = "https://studio.example.com"
 
@@ -15,8 +15,10 @@ ORIGIN = "https://studio.example.com"
 def create(table: Any, handler: Any) -> Any:
     module = handler("handlers.api.create_episode")
 
-    def call(body: Any = None, raw_body: str | None = None) -> tuple[int, dict[str, Any], dict[str, str]]:
-        return invoke(module, api_event("POST", "/episodes", body=body, raw_body=raw_body))
+    def call(
+        body: Any = None, raw_body: str | None = None, tenant: str | None = TENANT
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return invoke(module, api_event("POST", "/episodes", body=body, raw_body=raw_body, tenant=tenant))
 
     return call
 
@@ -25,8 +27,8 @@ def create(table: Any, handler: Any) -> Any:
 def listing(table: Any, handler: Any) -> Any:
     module = handler("handlers.api.list_episodes")
 
-    def call(**query: str) -> tuple[int, dict[str, Any], dict[str, str]]:
-        return invoke(module, api_event("GET", "/episodes", query=query or None))
+    def call(tenant: str = TENANT, **query: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return invoke(module, api_event("GET", "/episodes", query=query or None, tenant=tenant))
 
     return call
 
@@ -35,8 +37,9 @@ def listing(table: Any, handler: Any) -> Any:
 def show(table: Any, handler: Any) -> Any:
     module = handler("handlers.api.get_episode")
 
-    def call(episode_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
-        return invoke(module, api_event("GET", "/episodes/{episodeId}", path_parameters={"episodeId": episode_id}))
+    def call(episode_id: str, tenant: str = TENANT) -> tuple[int, dict[str, Any], dict[str, str]]:
+        event = api_event("GET", "/episodes/{episodeId}", path_parameters={"episodeId": episode_id}, tenant=tenant)
+        return invoke(module, event)
 
     return call
 
@@ -158,7 +161,7 @@ def test_get_shows_tracks_and_clip_count(create: Any, show: Any, table: Any) -> 
     episode_id = create({"title": "With media", "episodeNumber": 3})[1]["id"]
     table.put_item(
         Item={
-            "pk": episode_id,
+            "pk": f"{TENANT}#{episode_id}",
             "sk": "track#main",
             "trackName": "main",
             "status": "Processed",
@@ -166,7 +169,7 @@ def test_get_shows_tracks_and_clip_count(create: Any, show: Any, table: Any) -> 
             "totalDurationSeconds": 300,
         }
     )
-    table.put_item(Item={"pk": episode_id, "sk": "clip#abc", "clipId": "abc"})
+    table.put_item(Item={"pk": f"{TENANT}#{episode_id}", "sk": "clip#abc", "clipId": "abc"})
 
     episode = show(episode_id)[1]
 
@@ -190,4 +193,34 @@ def test_create_refuses_a_body_that_is_not_json_with_415(handler: Any, table: An
     status, answer, headers = invoke(handler("handlers.api.create_episode"), event)
     assert status == 415
     assert answer == {"message": "send the body as application/json"}
+    assert headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_each_tenant_sees_only_its_own_episodes(create: Any, listing: Any, show: Any) -> None:
+    mine = create({"title": "Mine", "episodeNumber": 1})[1]["id"]
+    theirs = create({"title": "Theirs", "episodeNumber": 2}, tenant="studio-b")[1]["id"]
+
+    assert [item["id"] for item in listing()[1]["items"]] == [mine]
+    assert [item["id"] for item in listing(tenant="studio-b")[1]["items"]] == [theirs]
+    assert show(mine)[0] == 200 and show(theirs, tenant="studio-b")[0] == 200
+    status, answer, _ = show(theirs)
+    assert status == 404 and answer == {"message": f"episode {theirs} not found"}
+
+
+def test_a_page_token_replayed_by_another_tenant_is_refused(create: Any, listing: Any) -> None:
+    for n in range(2):
+        create({"title": f"E{n}", "episodeNumber": n})
+    token = listing(limit="1")[1]["nextToken"]
+
+    status, answer, _ = listing(tenant="studio-b", nextToken=token)
+
+    assert status == 400 and answer == {"message": "nextToken is not a valid pagination token"}
+    assert listing(nextToken=token)[0] == 200
+
+
+@pytest.mark.parametrize("tenant", [None, "", "has space", "a/b", "x" * 65])
+def test_a_signed_in_user_without_a_usable_tenant_is_403(create: Any, tenant: str | None) -> None:
+    status, answer, headers = create({"title": "T", "episodeNumber": 1}, tenant=tenant)
+
+    assert status == 403 and "tenant" in answer["message"]
     assert headers["Access-Control-Allow-Origin"] == ORIGIN

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from handlers.core import media
-from tests.lambda_events import FakeContext, load_event
+from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 
 EPISODE = "4f6c3f8e-5b1e-4a8e-9a57-0d2f7f3d9c11"
@@ -17,7 +17,7 @@ ROLE = "arn:aws:iam::123456789012:role/nullcheck-mediaconvert"
 JOB = "1732474201234-abc123"
 ATTEMPT = "20261124T184348123456Z-0a1b2c3d"
 """The attempt the sample events (tests/events) name."""
-CHUNKS = f"{EPISODE}/videos/main/{ATTEMPT}/chunks/"
+CHUNKS = f"{TENANT}/{EPISODE}/videos/main/{ATTEMPT}/chunks/"
 MEDIA_PLAYLIST = """#EXTM3U
 #EXT-X-VERSION:3
 #EXT-X-TARGETDURATION:121
@@ -40,19 +40,19 @@ main_chunk.m3u8
 @pytest.fixture
 def track(table: Any, bucket: str) -> Any:
     """An episode with one uploaded, unprocessed track."""
-    table.put_item(Item={"pk": EPISODE, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
+    table.put_item(Item={"pk": f"{TENANT}#{EPISODE}", "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
     table.put_item(
         Item={
-            "pk": EPISODE,
+            "pk": f"{TENANT}#{EPISODE}",
             "sk": "track#main",
             "trackName": "main",
             "status": "Unprocessed",
             "attemptId": ATTEMPT,
             "uploadId": "upload-1",
-            "uploadKey": f"{EPISODE}/tracks/main.mp4",
+            "uploadKey": f"{TENANT}/{EPISODE}/tracks/main.mp4",
         }
     )
-    return lambda: table.get_item(Key={"pk": EPISODE, "sk": "track#main"})["Item"]
+    return lambda: table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})["Item"]
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def expect_job(stubber: Stubber) -> None:
         {
             "Role": ROLE,
             "Settings": ANY,
-            "UserMetadata": {"episodeId": EPISODE, "trackName": "main", "attemptId": ATTEMPT},
+            "UserMetadata": {"tenantId": TENANT, "episodeId": EPISODE, "trackName": "main", "attemptId": ATTEMPT},
             "ClientRequestToken": ANY,
             "StatusUpdateInterval": "SECONDS_60",
         },
@@ -97,7 +97,7 @@ def test_job_settings_chunk_to_hls_at_chunk_seconds(start: Any, track: Any) -> N
         start.lambda_handler(load_event("video_upload_completed", EPISODE=EPISODE), FakeContext())
 
     settings = captured["Settings"]
-    assert settings["Inputs"][0]["FileInput"] == f"s3://{BUCKET}/{EPISODE}/tracks/main.mp4"
+    assert settings["Inputs"][0]["FileInput"] == f"s3://{BUCKET}/{TENANT}/{EPISODE}/tracks/main.mp4"
     [group] = settings["OutputGroups"]
     hls = group["OutputGroupSettings"]["HlsGroupSettings"]
     assert group["OutputGroupSettings"]["Type"] == "HLS_GROUP_SETTINGS"
@@ -133,7 +133,7 @@ def test_malformed_upload_events_are_dropped_without_a_job(start: Any, track: An
 @pytest.fixture
 def processing(track: Any, table: Any) -> Any:
     table.update_item(
-        Key={"pk": EPISODE, "sk": "track#main"},
+        Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"},
         UpdateExpression="SET #s = :p, mediaConvertJobId = :j",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":p": "Processing", ":j": JOB},
@@ -187,7 +187,7 @@ def test_error_marks_the_track_failed_with_what_went_wrong_with_the_file(
     # MediaConvert's own message names the bucket and key: logged for operators, never stored.
     assert BUCKET not in str(stored) and "s3://" not in str(stored)
     logged = [getattr(record, "error_message", "") for record in caplog.records]
-    assert any(f"s3://{BUCKET}/{EPISODE}/tracks/main.mp4" in message for message in logged)
+    assert any(f"s3://{BUCKET}/{TENANT}/{EPISODE}/tracks/main.mp4" in message for message in logged)
 
 
 @pytest.mark.parametrize(
@@ -265,13 +265,13 @@ def retried(processing: Any, table: Any) -> Any:
     """The track failed and was uploaded again: a new attempt, Unprocessed, no job yet."""
     table.put_item(
         Item={
-            "pk": EPISODE,
+            "pk": f"{TENANT}#{EPISODE}",
             "sk": "track#main",
             "trackName": "main",
             "status": "Unprocessed",
             "attemptId": NEW_ATTEMPT,
             "uploadId": "upload-2",
-            "uploadKey": f"{EPISODE}/tracks/main.mp4",
+            "uploadKey": f"{TENANT}/{EPISODE}/tracks/main.mp4",
         }
     )
     return processing
@@ -308,9 +308,14 @@ def test_the_new_attempt_gets_its_own_job_chunk_folder_and_request_token(
         start.lambda_handler(event, FakeContext())
 
     hls = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
-    assert hls["Destination"] == f"s3://{BUCKET}/{EPISODE}/videos/main/{NEW_ATTEMPT}/chunks/"
-    assert captured["UserMetadata"] == {"episodeId": EPISODE, "trackName": "main", "attemptId": NEW_ATTEMPT}
-    old = media.request_token(EPISODE, "main", ATTEMPT, f"{EPISODE}/tracks/main.mp4")
+    assert hls["Destination"] == f"s3://{BUCKET}/{TENANT}/{EPISODE}/videos/main/{NEW_ATTEMPT}/chunks/"
+    assert captured["UserMetadata"] == {
+        "tenantId": TENANT,
+        "episodeId": EPISODE,
+        "trackName": "main",
+        "attemptId": NEW_ATTEMPT,
+    }
+    old = media.request_token("main", ATTEMPT, f"{TENANT}/{EPISODE}/tracks/main.mp4")
     assert captured["ClientRequestToken"] != old  # same key, new attempt: MediaConvert must not return the old job
     assert retried()["mediaConvertJobId"] == "new-job"
 
@@ -318,7 +323,7 @@ def test_the_new_attempt_gets_its_own_job_chunk_folder_and_request_token(
 def test_a_late_complete_of_a_deleted_track_reads_nothing_and_fails_nothing(
     handler: Any, processing: Any, table: Any
 ) -> None:
-    table.delete_item(Key={"pk": EPISODE, "sk": "track#main"})
+    table.delete_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})
     s3 = boto3.client("s3")
     for item in s3.list_objects_v2(Bucket=BUCKET, Prefix=CHUNKS)["Contents"]:
         s3.delete_object(Bucket=BUCKET, Key=item["Key"])
@@ -327,4 +332,4 @@ def test_a_late_complete_of_a_deleted_track_reads_nothing_and_fails_nothing(
         load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET), FakeContext()
     )
 
-    assert "Item" not in table.get_item(Key={"pk": EPISODE, "sk": "track#main"})
+    assert "Item" not in table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})

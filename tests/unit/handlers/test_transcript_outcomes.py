@@ -16,7 +16,8 @@ from botocore.stub import Stubber
 
 from handlers.core import episodes, keys, transcripts
 from handlers.core.clip_detection import AgentServices, detect_clips
-from tests.lambda_events import FakeContext, load_event
+from handlers.core.tenancy import EpisodeRef
+from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 from tests.unit.handlers.test_clip_agent import (
     EPISODE,
@@ -40,7 +41,7 @@ def upload(services: AgentServices) -> Callable[[bytes, int], str]:
     """Put a transcript upload `n` (later n, later upload) and return its key."""
 
     def put(body: bytes, n: int = 0) -> str:
-        key = keys.transcript_key(EPISODE, keys.new_transcript_id(START + timedelta(minutes=n)))
+        key = keys.transcript_key(EpisodeRef(TENANT, EPISODE), keys.new_transcript_id(START + timedelta(minutes=n)))
         boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=body)
         return key
 
@@ -48,12 +49,12 @@ def upload(services: AgentServices) -> Callable[[bytes, int], str]:
 
 
 def episode_record(services: AgentServices) -> dict[str, Any]:
-    item: dict[str, Any] = services.table.get_item(Key={"pk": EPISODE, "sk": "metadata"})["Item"]
+    item: dict[str, Any] = services.table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "metadata"})["Item"]
     return item
 
 
 def stats(services: AgentServices) -> dict[str, Any]:
-    item: dict[str, Any] = services.table.get_item(Key={"pk": "stats#Null Check", "sk": "stats"})["Item"]
+    item: dict[str, Any] = services.table.get_item(Key={"pk": f"{TENANT}#stats#Null Check", "sk": "stats"})["Item"]
     return item
 
 
@@ -169,7 +170,7 @@ def test_a_new_transcript_replaces_proposals_and_keeps_approved_clips(services: 
     propose(services, first, clip(hook="Kept"), clip("00:00:20,000", "00:00:30,000", "funny", "Replaced"))
     kept = next(c for c in stored_clips(services.table) if c["hook"] == "Kept")
     services.table.update_item(
-        Key={"pk": EPISODE, "sk": kept["sk"]},
+        Key={"pk": f"{TENANT}#{EPISODE}", "sk": kept["sk"]},
         UpdateExpression="SET #s = :a",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":a": "approved"},
@@ -179,7 +180,7 @@ def test_a_new_transcript_replaces_proposals_and_keeps_approved_clips(services: 
     result = propose(services, second, clip("00:00:40,000", "00:00:50,000", "insight", "New"))
 
     assert result["replaced"] == 1
-    listed = {c.hook: c for c in episodes.list_clips(services.table, EPISODE).items}
+    listed = {c.hook: c for c in episodes.list_clips(services.table, EpisodeRef(TENANT, EPISODE)).items}
     assert set(listed) == {"Kept", "New"}
     assert listed["Kept"].fromEarlierTranscript and listed["Kept"].transcriptKey == first
     assert not listed["New"].fromEarlierTranscript and listed["New"].transcriptKey == second

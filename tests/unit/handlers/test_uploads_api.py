@@ -13,6 +13,8 @@ import requests
 from components.media_bucket import MediaBucketArgs
 from handlers import catalog, openapi
 from handlers.core import uploads
+from handlers.core.tenancy import EpisodeRef
+from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
 
@@ -68,13 +70,15 @@ def upload_parts(api: Any, episode_id: str, session: dict[str, Any], chunks: lis
 def track(episode_id: str, name: str) -> dict[str, Any]:
     """The stored track record."""
     table = boto3.resource("dynamodb").Table(TABLE)
-    item: dict[str, Any] = table.get_item(Key={"pk": episode_id, "sk": f"track#{name}"})["Item"]
+    item: dict[str, Any] = table.get_item(Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track#{name}"})["Item"]
     return item
 
 
 def session_record(episode_id: str, name: str) -> dict[str, Any] | None:
     table = boto3.resource("dynamodb").Table(TABLE)
-    item: dict[str, Any] | None = table.get_item(Key={"pk": episode_id, "sk": f"track-upload:{name}"}).get("Item")
+    item: dict[str, Any] | None = table.get_item(
+        Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track-upload:{name}"}
+    ).get("Item")
     return item
 
 
@@ -83,7 +87,7 @@ def test_transcript_url_uploads_to_the_episode_key_and_is_reused(api: Any, episo
     _, again = transcript(api, episode_id, {"filename": "ep7.srt"})
 
     assert status == 201
-    assert first["key"].startswith(f"{episode_id}/transcripts/") and first["key"].endswith(".srt")
+    assert first["key"].startswith(f"{TENANT}/{episode_id}/transcripts/") and first["key"].endswith(".srt")
     assert again["uploadUrl"] == first["uploadUrl"]
     assert first["requiredHeaders"] == {"x-amz-meta-filename": "ep7.srt"}
     query = parse_qs(urlsplit(first["uploadUrl"]).query)
@@ -111,7 +115,7 @@ def test_multipart_track_upload_records_counts_and_announces_the_track(
     status, session = start(api, episode_id)
     assert status == 200
     assert session["trackName"] == "main-cam"
-    assert session["key"] == f"{episode_id}/tracks/main-cam.mp4"
+    assert session["key"] == f"{TENANT}/{episode_id}/tracks/main-cam.mp4"
     assert start(api, episode_id)[1]["uploadId"] == session["uploadId"]  # idempotent while open
 
     content = [b"a" * (5 * MIB), b"b" * 1000]
@@ -127,6 +131,7 @@ def test_multipart_track_upload_records_counts_and_announces_the_track(
     [event] = published()
     assert event["detail-type"] == "Video Upload Completed" and event["source"] == "nullcheck"
     assert event["detail"] == {
+        "tenantId": TENANT,
         "episodeId": episode_id,
         "trackName": "main-cam",
         "attemptId": track(episode_id, "main-cam")["attemptId"],
@@ -195,14 +200,14 @@ def fail(episode_id: str, name: str, chunks: tuple[str, ...] = ("main_chunk.m3u8
     """What a failed chunking job leaves: the track ProcessingFailed, some chunks of its attempt."""
     stored = track(episode_id, name)
     boto3.resource("dynamodb").Table(TABLE).update_item(
-        Key={"pk": episode_id, "sk": f"track#{name}"},
+        Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track#{name}"},
         UpdateExpression="SET #s = :failed, mediaConvertJobId = :job, failureReason = :reason",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":failed": "ProcessingFailed", ":job": "job-1", ":reason": "the file could not…"},
     )
     for chunk in chunks:
         boto3.client("s3").put_object(
-            Bucket=BUCKET, Key=f"{episode_id}/videos/{name}/{stored['attemptId']}/chunks/{chunk}", Body=b"x"
+            Bucket=BUCKET, Key=f"{TENANT}/{episode_id}/videos/{name}/{stored['attemptId']}/chunks/{chunk}", Body=b"x"
         )
 
 
@@ -230,7 +235,7 @@ def test_a_failed_track_is_uploaded_again_as_a_new_attempt_that_replaces_it(
         api, episode_id, "main", second["uploadId"], upload_parts(api, episode_id, second, [b"good video"])
     )
 
-    assert status == 200 and done == {"key": f"{episode_id}/tracks/main.mp4", "trackName": "main"}
+    assert status == 200 and done == {"key": f"{TENANT}/{episode_id}/tracks/main.mp4", "trackName": "main"}
     replaced = track(episode_id, "main")
     assert replaced["status"] == "Unprocessed" and replaced["uploadId"] == second["uploadId"]
     assert replaced["attemptId"] != failed["attemptId"]
@@ -238,8 +243,8 @@ def test_a_failed_track_is_uploaded_again_as_a_new_attempt_that_replaces_it(
     _, episode = api("get_episode", "GET", "/episodes/{episodeId}", episodeId=episode_id)
     assert episode["numTracks"] == 1 and [t["trackName"] for t in episode["tracks"]] == ["main"]
     # The failed attempt's upload (another extension, so another key) and chunks are gone.
-    assert keys_under(f"{episode_id}/tracks/") == [f"{episode_id}/tracks/main.mp4"]
-    assert keys_under(f"{episode_id}/videos/main/") == []
+    assert keys_under(f"{TENANT}/{episode_id}/tracks/") == [f"{TENANT}/{episode_id}/tracks/main.mp4"]
+    assert keys_under(f"{TENANT}/{episode_id}/videos/main/") == []
     [event] = published()
     assert event["detail"]["attemptId"] == replaced["attemptId"]
 
@@ -254,14 +259,14 @@ def test_a_retry_to_the_same_key_keeps_the_new_object(api: Any, episode_id: str)
 
     assert second["key"] == first["key"]
     assert boto3.client("s3").get_object(Bucket=BUCKET, Key=second["key"])["Body"].read() == b"good"
-    assert keys_under(f"{episode_id}/videos/cam/") == []
+    assert keys_under(f"{TENANT}/{episode_id}/videos/cam/") == []
 
 
 def test_a_track_that_is_not_failed_cannot_be_started_again(api: Any, episode_id: str) -> None:
     _, session = start(api, episode_id, track="main")
     complete(api, episode_id, "main", session["uploadId"], upload_parts(api, episode_id, session, [b"z"]))
     boto3.resource("dynamodb").Table(TABLE).update_item(
-        Key={"pk": episode_id, "sk": "track#main"},
+        Key={"pk": f"{TENANT}#{episode_id}", "sk": "track#main"},
         UpdateExpression="SET #s = :processed",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":processed": "Processed"},
@@ -321,7 +326,7 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
     window_end = datetime.fromisoformat(session_record(episode_id, "window")["startedAt"]) + catalog.UPLOAD_WINDOW
     late = window_end - timedelta(minutes=5)
     boto3.resource("dynamodb").Table(TABLE).update_item(  # kept alive by signing until near the window's end
-        Key={"pk": episode_id, "sk": "track-upload:window"},
+        Key={"pk": f"{TENANT}#{episode_id}", "sk": "track-upload:window"},
         UpdateExpression="SET expiresAt = :soon",
         ExpressionAttributeValues={":soon": (late + timedelta(minutes=2)).isoformat(timespec="seconds")},
     )
@@ -427,7 +432,7 @@ def test_a_retry_whose_failed_track_changed_meanwhile_is_refused_and_closed(
     def deleted_meanwhile(**request: Any) -> Any:
         """Another client deletes the failed track while this upload completes."""
         failed = track(episode_id, "main")
-        assert uploads.tracks.remove(table, episode_id, failed)
+        assert uploads.tracks.remove(table, EpisodeRef(TENANT, episode_id), failed)
         return s3_complete(**request)
 
     monkeypatch.setattr(module.storage.s3, "complete_multipart_upload", deleted_meanwhile)
@@ -438,3 +443,53 @@ def test_a_retry_whose_failed_track_changed_meanwhile_is_refused_and_closed(
     assert session_record(episode_id, "main") is None
     _, detail = api("get_episode", "GET", "/episodes/{episodeId}", episodeId=episode_id)
     assert detail["numTracks"] == 0 and detail["tracks"] == []
+
+
+def test_another_tenant_reaches_none_of_an_episodes_uploads(api: Any, episode_id: str) -> None:
+    _, session = start(api, episode_id, track="main")
+    other = {"as_tenant": "studio-b", "episodeId": episode_id}
+    body = {"uploadId": session["uploadId"], "partNumbers": [1]}
+    done = {"uploadId": session["uploadId"], "parts": [{"ETag": '"x"', "PartNumber": 1}]}
+
+    answers = [
+        api("get_episode", "GET", "/episodes/{episodeId}", **other),
+        api("list_clips", "GET", "/episodes/{episodeId}/clips", **other),
+        api("request_transcript_upload", "POST", "/episodes/{episodeId}/transcripts", None, **other),
+        api(
+            "start_track_upload",
+            "POST",
+            "/episodes/{episodeId}/tracks",
+            {"filename": "a.mp4", "trackName": "x"},
+            **other,
+        ),
+        api(
+            "presign_track_parts",
+            "POST",
+            "/episodes/{episodeId}/tracks/{trackName}/parts",
+            body,
+            trackName="main",
+            **other,
+        ),
+        api(
+            "complete_track_upload",
+            "POST",
+            "/episodes/{episodeId}/tracks/{trackName}/complete",
+            done,
+            trackName="main",
+            **other,
+        ),
+        api("delete_track", "DELETE", "/episodes/{episodeId}/tracks/{trackName}", trackName="main", **other),
+    ]
+
+    assert [status for status, _ in answers] == [404] * len(answers), answers
+    assert session_record(episode_id, "main") is not None  # untouched
+
+
+def test_presigned_urls_point_inside_the_callers_prefix(api: Any, episode_id: str) -> None:
+    _, transcript_upload = transcript(api, episode_id)
+    _, session = start(api, episode_id, track="main")
+    _, urls = parts(api, episode_id, "main", session["uploadId"], [1])
+
+    prefix = f"/{BUCKET}/{TENANT}/{episode_id}/"
+    for url in (transcript_upload["uploadUrl"], urls["urls"][0]["url"]):
+        assert urlsplit(url).path.startswith(prefix), url

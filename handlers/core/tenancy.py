@@ -1,0 +1,47 @@
+"""Who is calling: the tenant a signed-in user belongs to.
+
+The Cognito user pools authorizer (and the local gateway playing it) verifies the ID token and
+hands its claims to the function as strings; the tenant is the custom attribute `tenantId`,
+which users can read but never write (the app client's write attributes leave it out).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.core.errors import DomainError
+
+TENANT_ATTRIBUTE = "tenantId"
+"""The user pool's custom attribute (schema name, without the `custom:` prefix)."""
+TENANT_CLAIM = f"custom:{TENANT_ATTRIBUTE}"
+"""Where the tenant is in the ID token's claims."""
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+def is_valid_tenant(tenant: str) -> bool:
+    """Tenants are part of every key: letters, digits, `-` and `_`, at most 64 characters."""
+    return bool(_TENANT.match(tenant))
+
+
+def tenant_of_claims(claims: dict[str, Any] | None) -> str:
+    """The caller's tenant; `Forbidden` (403) for a signed-in user without a usable one."""
+    tenant = (claims or {}).get(TENANT_CLAIM)
+    if not isinstance(tenant, str) or not tenant:
+        raise Forbidden("this account has no tenant: an operator must set its custom:tenantId attribute")
+    if not is_valid_tenant(tenant):
+        raise Forbidden("this account's tenant is not valid: letters, digits, - and _ only (at most 64)")
+    return tenant
+
+
+@dataclass(frozen=True)
+class EpisodeRef:
+    """An episode as the system addresses it: its id within its tenant. Every key starts here."""
+
+    tenant: str
+    id: str

@@ -1,0 +1,53 @@
+"""The Identity component under Pulumi mocks: the user pool and app client users sign in with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.identity import Identity, IdentityArgs
+
+TENANT_CLAIM = "custom:tenantId"
+
+
+def test_defaults_email_sign_in_strong_passwords_and_a_read_only_tenant(mocks: Any, build: Any) -> None:
+    build(lambda: Identity("id"))
+
+    pool = mocks.one("aws:cognito/userPool:UserPool").inputs
+    assert pool["usernameAttributes"] == ["email"] and pool["autoVerifiedAttributes"] == ["email"]
+    policy = pool["passwordPolicy"]
+    assert policy["minimumLength"] >= 8
+    assert all(policy[rule] for rule in ("requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"))
+    [tenant] = pool["schemas"]
+    assert (tenant["name"], tenant["attributeDataType"]) == ("tenantId", "String")
+    assert pool["mfaConfiguration"] == "OFF" and pool["deletionProtection"] == "INACTIVE"
+    assert pool["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
+
+    client = mocks.one("aws:cognito/userPoolClient:UserPoolClient").inputs
+    assert client["generateSecret"] is False
+    assert set(client["explicitAuthFlows"]) == {
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    }
+    assert (client["idTokenValidity"], client["accessTokenValidity"], client["refreshTokenValidity"]) == (1, 1, 30)
+    assert client["tokenValidityUnits"] == {"idToken": "hours", "accessToken": "hours", "refreshToken": "days"}
+    assert client["preventUserExistenceErrors"] == "ENABLED" and client["enableTokenRevocation"] is True
+    assert TENANT_CLAIM in client["readAttributes"]
+    assert client["writeAttributes"] and TENANT_CLAIM not in client["writeAttributes"]
+
+
+def test_mfa_and_deletion_protection_are_settings(mocks: Any, build: Any) -> None:
+    build(lambda: Identity("id", IdentityArgs(mfa="ON", deletion_protection=True)))
+
+    pool = mocks.one("aws:cognito/userPool:UserPool").inputs
+    assert pool["mfaConfiguration"] == "ON" and pool["softwareTokenMfaConfiguration"] == {"enabled": True}
+    assert pool["deletionProtection"] == "ACTIVE"
+
+
+def test_self_sign_up_needs_its_trigger_and_a_valid_mfa_setting() -> None:
+    with pytest.raises(ValueError, match="post-confirmation"):
+        Identity("id", IdentityArgs(allow_self_sign_up=True))
+    with pytest.raises(ValueError, match="mfa"):
+        Identity("id", IdentityArgs(mfa="sometimes"))

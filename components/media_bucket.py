@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from handlers.catalog import INCOMPLETE_UPLOAD_DAYS
+from handlers.core import keys
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class MediaBucketArgs:
     """Settings of the media bucket; defaults are the seed's."""
 
     expiration_days: int = 7
-    """Seed: 7-day expiration for automatic cleanup."""
+    """Seed: 7-day expiration for automatic cleanup (uploads, transcripts, chunks: `media/`)."""
+    render_retention_days: int = 30
+    """Rendered clips (`renders/`) are what producers keep: their own, longer retention."""
     noncurrent_version_expiration_days: int = 1
     """With versioning on, old copies need their own expiry or they are kept forever."""
     abort_incomplete_multipart_days: int = INCOMPLETE_UPLOAD_DAYS
@@ -45,6 +48,13 @@ class MediaBucketArgs:
     protect: bool = False
     """Pulumi refuses to delete the bucket (`protect`), and removing it from the program leaves it in
     AWS (`retain_on_delete`). Off by default, as the seed's Delete policy."""
+
+    def expiry_by_prefix(self) -> dict[str, tuple[str, int]]:
+        """Lifecycle rule id → (key prefix, days to keep); the key layout's two roots (handlers.core.keys)."""
+        return {
+            "expire-media": (f"{keys.MEDIA_ROOT}/", self.expiration_days),
+            "expire-renders": (f"{keys.RENDERS_ROOT}/", self.render_retention_days),
+        }
 
     def __post_init__(self) -> None:
         if self.abort_incomplete_multipart_days < INCOMPLETE_UPLOAD_DAYS:
@@ -118,10 +128,10 @@ class MediaBucket(pulumi.ComponentResource):
             bucket=bucket_id,
             rules=[
                 aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="expire-media",
+                    id=rule_id,
                     status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expiration_days),
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
                     noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
                         noncurrent_days=args.noncurrent_version_expiration_days
                     ),
@@ -129,6 +139,7 @@ class MediaBucket(pulumi.ComponentResource):
                         days_after_initiation=args.abort_incomplete_multipart_days
                     ),
                 )
+                for rule_id, (prefix, days) in args.expiry_by_prefix().items()
             ],
             # Lifecycle rules on noncurrent versions need versioning configured first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),

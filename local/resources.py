@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from components.agent_memory import AgentMemoryArgs
+from components.identity import AUTH_FLOWS, READ_ATTRIBUTES, WRITE_ATTRIBUTES, IdentityArgs
 from components.media_bucket import MediaBucketArgs
 from components.table import TableArgs
+from handlers.catalog import USER_POOL_TAG
 from handlers.core import table as records
+from handlers.core.tenancy import TENANT_ATTRIBUTE
 
 
 def create_table(dynamodb: Any, name: str, args: TableArgs | None = None) -> None:
@@ -50,13 +53,14 @@ def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> No
         LifecycleConfiguration={
             "Rules": [
                 {
-                    "ID": "expire-media",
+                    "ID": rule_id,
                     "Status": "Enabled",
-                    "Filter": {"Prefix": ""},
-                    "Expiration": {"Days": args.expiration_days},
+                    "Filter": {"Prefix": prefix},
+                    "Expiration": {"Days": days},
                     "NoncurrentVersionExpiration": {"NoncurrentDays": args.noncurrent_version_expiration_days},
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": args.abort_incomplete_multipart_days},
                 }
+                for rule_id, (prefix, days) in args.expiry_by_prefix().items()
             ]
         },
     )
@@ -86,3 +90,61 @@ def create_agent_memory(control: Any, name: str, args: AgentMemoryArgs | None = 
     args = args or AgentMemoryArgs(name_suffix="local")
     memory = control.create_memory(name=name, eventExpiryDuration=args.event_expiry_days)["memory"]
     return str(memory["id"])
+
+
+def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) -> tuple[str, str]:
+    """The user pool and its app client with the component's settings; returns (pool id, client id).
+
+    Email is the username; `custom:tenantId` is readable but not among the client's write
+    attributes; with self sign-up the pool names the post-confirmation function, as deployed.
+    """
+    args = args or IdentityArgs()
+    if args.allow_self_sign_up and args.post_confirmation_function_arn is None:
+        raise ValueError("self sign-up needs the post-confirmation function that gives new users a tenant")
+    lambda_config = {"PostConfirmation": args.post_confirmation_function_arn} if args.allow_self_sign_up else {}
+    pool = cognito.create_user_pool(
+        PoolName=name,
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        UsernameConfiguration={"CaseSensitive": False},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": args.password_minimum_length,
+                "RequireLowercase": True,
+                "RequireUppercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+                "TemporaryPasswordValidityDays": 7,
+            }
+        },
+        MfaConfiguration=args.mfa,
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": not args.allow_self_sign_up},
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
+        Schema=[
+            {
+                "Name": TENANT_ATTRIBUTE,
+                "AttributeDataType": "String",
+                "Mutable": True,
+                "DeveloperOnlyAttribute": False,
+                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+            }
+        ],
+        LambdaConfig=lambda_config,
+        DeletionProtection="ACTIVE" if args.deletion_protection else "INACTIVE",
+        UserPoolTags={USER_POOL_TAG[0]: USER_POOL_TAG[1]},
+    )["UserPool"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=f"{name}-client",
+        GenerateSecret=False,
+        ExplicitAuthFlows=list(AUTH_FLOWS),
+        IdTokenValidity=args.id_token_hours,
+        AccessTokenValidity=args.access_token_hours,
+        RefreshTokenValidity=args.refresh_token_days,
+        TokenValidityUnits={"IdToken": "hours", "AccessToken": "hours", "RefreshToken": "days"},
+        PreventUserExistenceErrors="ENABLED",
+        EnableTokenRevocation=True,
+        ReadAttributes=list(READ_ATTRIBUTES),
+        WriteAttributes=list(WRITE_ATTRIBUTES),
+    )["UserPoolClient"]
+    return str(pool["Id"]), str(client["ClientId"])

@@ -1,8 +1,10 @@
 """Where things live in the media bucket, and the names users choose for them.
 
 Every S3 key the system writes or expects is built here, so the upload routes, the event
-handlers and the rule patterns agree. Every key starts with `{tenant}/{episodeId}/`: presigned
-URLs only ever point inside the caller's prefix, and an event names its tenant in its key.
+handlers and the rule patterns agree. Two roots, so lifecycle rules can tell them apart:
+`media/{tenant}/{episodeId}/…` (uploads, transcripts, chunks: the seed's short cleanup) and
+`renders/{tenant}/{episodeId}/…` (the clips producers keep). Presigned URLs only ever point
+inside the caller's prefix, and an event names its tenant in its key.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from pathlib import PurePosixPath
 from handlers.core.errors import BadRequest
 from handlers.core.tenancy import EpisodeRef, is_valid_tenant
 
+MEDIA_ROOT = "media"
+"""Uploads, transcripts and chunks."""
+RENDERS_ROOT = "renders"
+"""Rendered clips."""
 TRANSCRIPTS_FOLDER = "transcripts"
 _TRACK_NAME_INVALID = re.compile(r"[^a-z0-9_-]+")
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
@@ -30,21 +36,30 @@ def new_transcript_id(now: datetime) -> str:
 
 
 def episode_prefix(episode: EpisodeRef) -> str:
-    """`{tenant}/{episodeId}/`: the folder of everything the episode stores."""
-    return f"{episode.tenant}/{episode.id}/"
+    """`media/{tenant}/{episodeId}/`: the folder of the episode's uploads, transcripts and chunks."""
+    return f"{MEDIA_ROOT}/{episode.tenant}/{episode.id}/"
+
+
+def render_key(episode: EpisodeRef, clip_id: str, track_name: str, format_name: str, captions: bool) -> str:
+    """`renders/{tenant}/{episodeId}/{clipId}/{track}-{format}-{captions|plain}` (MediaConvert adds `.mp4`).
+
+    The name carries track, format and captions, so two renders of a clip never overwrite each other.
+    """
+    variant = "captions" if captions else "plain"
+    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/{track_name}-{format_name}-{variant}"
 
 
 def transcript_key(episode: EpisodeRef, transcript_id: str) -> str:
-    """`{tenant}/{episodeId}/transcripts/{transcriptId}.srt`: every upload its own object."""
+    """`media/{tenant}/{episodeId}/transcripts/{transcriptId}.srt`: every upload its own object."""
     return f"{episode_prefix(episode)}{TRANSCRIPTS_FOLDER}/{transcript_id}.srt"
 
 
 def transcript_of_key(key: str) -> tuple[EpisodeRef, str] | None:
     """(episode, transcript id) when `key` is a transcript key, else None."""
     parts = key.split("/")
-    if len(parts) != 4 or parts[2] != TRANSCRIPTS_FOLDER or not parts[3].endswith(".srt"):
+    if len(parts) != 5 or parts[0] != MEDIA_ROOT or parts[3] != TRANSCRIPTS_FOLDER or not parts[4].endswith(".srt"):
         return None
-    tenant, episode_id, transcript_id = parts[0], parts[1], parts[3].removesuffix(".srt")
+    tenant, episode_id, transcript_id = parts[1], parts[2], parts[4].removesuffix(".srt")
     if not is_valid_tenant(tenant) or not episode_id or not _TRANSCRIPT_ID.match(transcript_id):
         return None
     return EpisodeRef(tenant, episode_id), transcript_id
@@ -59,7 +74,7 @@ def sanitize_track_name(raw: str) -> str:
 
 
 def track_key(episode: EpisodeRef, track_name: str, filename: str) -> str:
-    """`{tenant}/{episodeId}/tracks/{trackName}{.ext}`, the extension taken from the uploaded file's name."""
+    """`media/{tenant}/{episodeId}/tracks/{trackName}{.ext}`, the extension taken from the uploaded file's name."""
     extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     return f"{episode_prefix(episode)}tracks/{track_name}{extension if _EXTENSION.match(extension) else ''}"
 

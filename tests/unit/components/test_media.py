@@ -18,10 +18,16 @@ def test_bucket_follows_the_seed_and_is_private(mocks, build) -> None:
 
     one = lambda typ: mocks.one(typ).inputs  # noqa: E731
     assert one("aws:s3/bucketVersioning:BucketVersioning")["versioningConfiguration"]["status"] == "Enabled"
-    [rule] = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
-    assert rule["status"] == "Enabled" and rule["expiration"]["days"] == 7
-    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 1
-    assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 1
+    rules = {
+        r["filter"]["prefix"]: r
+        for r in one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
+    }
+    assert set(rules) == {"media/", "renders/"}  # uploads and chunks vs rendered clips
+    assert rules["media/"]["expiration"]["days"] == 7 and rules["renders/"]["expiration"]["days"] == 30
+    for rule in rules.values():
+        assert rule["status"] == "Enabled"
+        assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 1
+        assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 1
     [cors] = one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")["corsRules"]
     assert "PUT" in cors["allowedMethods"] and cors["exposeHeaders"] == ["ETag"]
     assert one("aws:s3/bucketNotification:BucketNotification")["eventbridge"] is True
@@ -40,12 +46,16 @@ def test_bucket_non_default_args(mocks, build) -> None:
     build(
         lambda: MediaBucket(
             "archive",
-            MediaBucketArgs(expiration_days=30, cors_rules=[CorsRule(allowed_origins=("https://studio.example.com",))]),
+            MediaBucketArgs(
+                expiration_days=30,
+                render_retention_days=90,
+                cors_rules=[CorsRule(allowed_origins=("https://studio.example.com",))],
+            ),
         )
     )
 
-    [rule] = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
-    assert rule["expiration"]["days"] == 30
+    rules = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    assert {r["filter"]["prefix"]: r["expiration"]["days"] for r in rules} == {"media/": 30, "renders/": 90}
     [cors] = mocks.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").inputs["corsRules"]
     assert cors["allowedOrigins"] == ["https://studio.example.com"]
     assert all(r.name.startswith("archive-") for r in mocks.resources if r.typ.startswith("aws:"))

@@ -21,7 +21,7 @@ from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 
 EPISODE = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-KEY = f"{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
+KEY = f"media/{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
 """The transcript key of the sample S3 event."""
 SRT = "\n".join(
     f"{n}\n00:00:{2 * (n - 1):02d},000 --> 00:00:{2 * n:02d},000\n{'Alice' if n % 2 else 'Bob'}: line {n}\n"

@@ -53,7 +53,7 @@ def test_deleting_a_failed_track_removes_its_record_upload_and_chunks(api: Any, 
 
     assert (status, body) == (204, None)
     assert episode(api, episode_id)["numTracks"] == 0 and episode(api, episode_id)["tracks"] == []
-    assert keys_under(session["key"]) == [] and keys_under(f"{TENANT}/{episode_id}/videos/main/") == []
+    assert keys_under(session["key"]) == [] and keys_under(f"media/{TENANT}/{episode_id}/videos/main/") == []
     assert delete(api, episode_id, "main")[0] == 404
 
 
@@ -68,10 +68,10 @@ def test_deleting_a_processed_track_leaves_the_other_tracks(api: Any, episode_id
 
     detail = episode(api, episode_id)
     assert detail["numTracks"] == 1 and [t["trackName"] for t in detail["tracks"]] == ["guest"]
-    assert keys_under(f"{TENANT}/{episode_id}/tracks/") == [guest["key"]]
+    assert keys_under(f"media/{TENANT}/{episode_id}/tracks/") == [guest["key"]]
     assert (
-        keys_under(f"{TENANT}/{episode_id}/videos/main/") == []
-        and len(keys_under(f"{TENANT}/{episode_id}/videos/guest/")) == 2
+        keys_under(f"media/{TENANT}/{episode_id}/videos/main/") == []
+        and len(keys_under(f"media/{TENANT}/{episode_id}/videos/guest/")) == 2
     )
     # Deleted, the name is free again.
     assert start(api, episode_id, track="main")[0] == 200
@@ -116,7 +116,7 @@ def test_deleting_a_failed_track_during_its_retry_removes_both(api: Any, episode
     assert delete(api, episode_id, "main")[0] == 204
 
     assert boto3.client("s3").list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
-    assert keys_under(f"{TENANT}/{episode_id}/") == []
+    assert keys_under(f"media/{TENANT}/{episode_id}/") == []
     assert complete(api, episode_id, "main", retry["uploadId"], [{"ETag": '"x"', "PartNumber": 1}])[0] == 404
 
 
@@ -135,7 +135,7 @@ def test_the_catalog_grants_exactly_what_a_delete_calls(api: Any, episode_id: st
 def test_the_openapi_document_declares_a_204_without_a_body() -> None:
     operation = openapi.document()["paths"]["/episodes/{episodeId}/tracks/{trackName}"]["delete"]
     assert operation["responses"]["204"] == {"description": "No content"}
-    assert set(operation["responses"]) == {"204", "400", "404", "409"}
+    assert set(operation["responses"]) == {"204", "400", "401", "403", "404", "409"}
     assert "requestBody" not in operation
 
 

@@ -122,7 +122,9 @@ def test_concurrent_transcript_events_run_the_agent_once(
 ) -> None:
     table.put_item(Item={"pk": f"{TENANT}#{EPISODE}", "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
     boto3.client("s3").put_object(
-        Bucket=BUCKET, Key=f"{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt", Body=SRT.encode()
+        Bucket=BUCKET,
+        Key=f"media/{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt",
+        Body=SRT.encode(),
     )
     module = handler("handlers.agents.detect_clips")
     model = SlowBedrock()

@@ -17,7 +17,7 @@ ROLE = "arn:aws:iam::123456789012:role/nullcheck-mediaconvert"
 JOB = "1732474201234-abc123"
 ATTEMPT = "20261124T184348123456Z-0a1b2c3d"
 """The attempt the sample events (tests/events) name."""
-CHUNKS = f"{TENANT}/{EPISODE}/videos/main/{ATTEMPT}/chunks/"
+CHUNKS = f"media/{TENANT}/{EPISODE}/videos/main/{ATTEMPT}/chunks/"
 MEDIA_PLAYLIST = """#EXTM3U
 #EXT-X-VERSION:3
 #EXT-X-TARGETDURATION:121
@@ -49,7 +49,7 @@ def track(table: Any, bucket: str) -> Any:
             "status": "Unprocessed",
             "attemptId": ATTEMPT,
             "uploadId": "upload-1",
-            "uploadKey": f"{TENANT}/{EPISODE}/tracks/main.mp4",
+            "uploadKey": f"media/{TENANT}/{EPISODE}/tracks/main.mp4",
         }
     )
     return lambda: table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})["Item"]
@@ -97,7 +97,7 @@ def test_job_settings_chunk_to_hls_at_chunk_seconds(start: Any, track: Any) -> N
         start.lambda_handler(load_event("video_upload_completed", EPISODE=EPISODE), FakeContext())
 
     settings = captured["Settings"]
-    assert settings["Inputs"][0]["FileInput"] == f"s3://{BUCKET}/{TENANT}/{EPISODE}/tracks/main.mp4"
+    assert settings["Inputs"][0]["FileInput"] == f"s3://{BUCKET}/media/{TENANT}/{EPISODE}/tracks/main.mp4"
     [group] = settings["OutputGroups"]
     hls = group["OutputGroupSettings"]["HlsGroupSettings"]
     assert group["OutputGroupSettings"]["Type"] == "HLS_GROUP_SETTINGS"
@@ -187,7 +187,7 @@ def test_error_marks_the_track_failed_with_what_went_wrong_with_the_file(
     # MediaConvert's own message names the bucket and key: logged for operators, never stored.
     assert BUCKET not in str(stored) and "s3://" not in str(stored)
     logged = [getattr(record, "error_message", "") for record in caplog.records]
-    assert any(f"s3://{BUCKET}/{TENANT}/{EPISODE}/tracks/main.mp4" in message for message in logged)
+    assert any(f"s3://{BUCKET}/media/{TENANT}/{EPISODE}/tracks/main.mp4" in message for message in logged)
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,7 @@ def retried(processing: Any, table: Any) -> Any:
             "status": "Unprocessed",
             "attemptId": NEW_ATTEMPT,
             "uploadId": "upload-2",
-            "uploadKey": f"{TENANT}/{EPISODE}/tracks/main.mp4",
+            "uploadKey": f"media/{TENANT}/{EPISODE}/tracks/main.mp4",
         }
     )
     return processing
@@ -308,14 +308,14 @@ def test_the_new_attempt_gets_its_own_job_chunk_folder_and_request_token(
         start.lambda_handler(event, FakeContext())
 
     hls = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
-    assert hls["Destination"] == f"s3://{BUCKET}/{TENANT}/{EPISODE}/videos/main/{NEW_ATTEMPT}/chunks/"
+    assert hls["Destination"] == f"s3://{BUCKET}/media/{TENANT}/{EPISODE}/videos/main/{NEW_ATTEMPT}/chunks/"
     assert captured["UserMetadata"] == {
         "tenantId": TENANT,
         "episodeId": EPISODE,
         "trackName": "main",
         "attemptId": NEW_ATTEMPT,
     }
-    old = media.request_token("main", ATTEMPT, f"{TENANT}/{EPISODE}/tracks/main.mp4")
+    old = media.request_token("main", ATTEMPT, f"media/{TENANT}/{EPISODE}/tracks/main.mp4")
     assert captured["ClientRequestToken"] != old  # same key, new attempt: MediaConvert must not return the old job
     assert retried()["mediaConvertJobId"] == "new-job"
 

@@ -25,7 +25,7 @@ def episode(table: Any) -> Any:
         Item={
             "pk": f"{TENANT}#{EPISODE}",
             "sk": "transcript-upload-url",
-            "key": f"{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt",
+            "key": f"media/{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt",
             "uploadUrl": "https://example",
         }
     )
@@ -37,7 +37,7 @@ def test_transcript_is_recorded_and_its_upload_url_forgotten(ingest: Any, episod
     ingest(load_event("s3_object_created", EPISODE=EPISODE, BUCKET=BUCKET))
 
     stored = episode()
-    assert stored["transcriptKey"] == f"{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
+    assert stored["transcriptKey"] == f"media/{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
     assert stored["transcriptStatus"] == "Uploaded"
     assert stored["status"] == "Transcript Uploaded"
     assert "Item" not in table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "transcript-upload-url"})
@@ -46,10 +46,10 @@ def test_transcript_is_recorded_and_its_upload_url_forgotten(ingest: Any, episod
 @pytest.mark.parametrize(
     "key",
     [
-        f"{TENANT}/{EPISODE}/notes/other.srt",
+        f"media/{TENANT}/{EPISODE}/notes/other.srt",
         "transcript.srt",
-        f"{TENANT}/{EPISODE}/transcript.srt",
-        f"{TENANT}/{EPISODE}/transcripts/x.srt",
+        f"media/{TENANT}/{EPISODE}/transcript.srt",
+        f"media/{TENANT}/{EPISODE}/transcripts/x.srt",
     ],
 )
 def test_other_srt_keys_are_ignored(ingest: Any, episode: Any, key: str) -> None:

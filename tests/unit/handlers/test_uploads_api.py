@@ -87,7 +87,7 @@ def test_transcript_url_uploads_to_the_episode_key_and_is_reused(api: Any, episo
     _, again = transcript(api, episode_id, {"filename": "ep7.srt"})
 
     assert status == 201
-    assert first["key"].startswith(f"{TENANT}/{episode_id}/transcripts/") and first["key"].endswith(".srt")
+    assert first["key"].startswith(f"media/{TENANT}/{episode_id}/transcripts/") and first["key"].endswith(".srt")
     assert again["uploadUrl"] == first["uploadUrl"]
     assert first["requiredHeaders"] == {"x-amz-meta-filename": "ep7.srt"}
     query = parse_qs(urlsplit(first["uploadUrl"]).query)
@@ -115,7 +115,7 @@ def test_multipart_track_upload_records_counts_and_announces_the_track(
     status, session = start(api, episode_id)
     assert status == 200
     assert session["trackName"] == "main-cam"
-    assert session["key"] == f"{TENANT}/{episode_id}/tracks/main-cam.mp4"
+    assert session["key"] == f"media/{TENANT}/{episode_id}/tracks/main-cam.mp4"
     assert start(api, episode_id)[1]["uploadId"] == session["uploadId"]  # idempotent while open
 
     content = [b"a" * (5 * MIB), b"b" * 1000]
@@ -207,7 +207,9 @@ def fail(episode_id: str, name: str, chunks: tuple[str, ...] = ("main_chunk.m3u8
     )
     for chunk in chunks:
         boto3.client("s3").put_object(
-            Bucket=BUCKET, Key=f"{TENANT}/{episode_id}/videos/{name}/{stored['attemptId']}/chunks/{chunk}", Body=b"x"
+            Bucket=BUCKET,
+            Key=f"media/{TENANT}/{episode_id}/videos/{name}/{stored['attemptId']}/chunks/{chunk}",
+            Body=b"x",
         )
 
 
@@ -235,7 +237,7 @@ def test_a_failed_track_is_uploaded_again_as_a_new_attempt_that_replaces_it(
         api, episode_id, "main", second["uploadId"], upload_parts(api, episode_id, second, [b"good video"])
     )
 
-    assert status == 200 and done == {"key": f"{TENANT}/{episode_id}/tracks/main.mp4", "trackName": "main"}
+    assert status == 200 and done == {"key": f"media/{TENANT}/{episode_id}/tracks/main.mp4", "trackName": "main"}
     replaced = track(episode_id, "main")
     assert replaced["status"] == "Unprocessed" and replaced["uploadId"] == second["uploadId"]
     assert replaced["attemptId"] != failed["attemptId"]
@@ -243,8 +245,8 @@ def test_a_failed_track_is_uploaded_again_as_a_new_attempt_that_replaces_it(
     _, episode = api("get_episode", "GET", "/episodes/{episodeId}", episodeId=episode_id)
     assert episode["numTracks"] == 1 and [t["trackName"] for t in episode["tracks"]] == ["main"]
     # The failed attempt's upload (another extension, so another key) and chunks are gone.
-    assert keys_under(f"{TENANT}/{episode_id}/tracks/") == [f"{TENANT}/{episode_id}/tracks/main.mp4"]
-    assert keys_under(f"{TENANT}/{episode_id}/videos/main/") == []
+    assert keys_under(f"media/{TENANT}/{episode_id}/tracks/") == [f"media/{TENANT}/{episode_id}/tracks/main.mp4"]
+    assert keys_under(f"media/{TENANT}/{episode_id}/videos/main/") == []
     [event] = published()
     assert event["detail"]["attemptId"] == replaced["attemptId"]
 
@@ -259,7 +261,7 @@ def test_a_retry_to_the_same_key_keeps_the_new_object(api: Any, episode_id: str)
 
     assert second["key"] == first["key"]
     assert boto3.client("s3").get_object(Bucket=BUCKET, Key=second["key"])["Body"].read() == b"good"
-    assert keys_under(f"{TENANT}/{episode_id}/videos/cam/") == []
+    assert keys_under(f"media/{TENANT}/{episode_id}/videos/cam/") == []
 
 
 def test_a_track_that_is_not_failed_cannot_be_started_again(api: Any, episode_id: str) -> None:
@@ -490,6 +492,6 @@ def test_presigned_urls_point_inside_the_callers_prefix(api: Any, episode_id: st
     _, session = start(api, episode_id, track="main")
     _, urls = parts(api, episode_id, "main", session["uploadId"], [1])
 
-    prefix = f"/{BUCKET}/{TENANT}/{episode_id}/"
+    prefix = f"/{BUCKET}/media/{TENANT}/{episode_id}/"
     for url in (transcript_upload["uploadUrl"], urls["urls"][0]["url"]):
         assert urlsplit(url).path.startswith(prefix), url

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from handlers.core import events, models
+from handlers.core import events, models, render_models
 
 INCOMPLETE_UPLOAD_DAYS = 1
 """Days the media bucket keeps an incomplete multipart upload before its lifecycle rule aborts it.
@@ -325,7 +325,7 @@ FUNCTIONS: tuple[Function, ...] = (
             {
                 "source": [events.MEDIACONVERT_SOURCE],
                 "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
-                "detail": {"status": ["COMPLETE"]},
+                "detail": {"status": ["COMPLETE"], "userMetadata": {events.JOB_KIND: [events.CHUNKS_JOB]}},
             },
         ),
         grants=(
@@ -345,7 +345,7 @@ FUNCTIONS: tuple[Function, ...] = (
             {
                 "source": [events.MEDIACONVERT_SOURCE],
                 "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
-                "detail": {"status": ["ERROR", "CANCELED"]},
+                "detail": {"status": ["ERROR", "CANCELED"], "userMetadata": {events.JOB_KIND: [events.CHUNKS_JOB]}},
             },
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),),
@@ -388,6 +388,106 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=300,
         # The runtime's botocore may predate bedrock-agentcore: its model ships with the code.
         fixed_env=(("AWS_DATA_PATH", "/var/task/handlers/botocore_data"),),
+    ),
+    Function(
+        name="track-source-details",
+        handler="handlers.events.track_source_details.lambda_handler",
+        description="MediaConvert INPUT_INFORMATION: record the track's frame rate and size (renders cut by frame)",
+        trigger=EventRule(
+            "A chunking job read its input",
+            {
+                "source": [events.MEDIACONVERT_SOURCE],
+                "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
+                "detail": {"status": ["INPUT_INFORMATION"], "userMetadata": {events.JOB_KIND: [events.CHUNKS_JOB]}},
+            },
+        ),
+        grants=(Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),),
+        env=(Env.TABLE_NAME,),
+    ),
+    Function(
+        name="get-clip",
+        handler="handlers.api.get_clip.lambda_handler",
+        description="GET /episodes/{episodeId}/clips/{clipId}: one clip with its renders",
+        trigger=Route(
+            "GET",
+            "/episodes/{episodeId}/clips/{clipId}",
+            "One clip with its renders (download URLs when rendered)",
+            models.ClipView,
+            error_statuses=(404,),
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:GetItem",)),
+            # Presigned downloads are signed with this function's credentials.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="review-clip",
+        handler="handlers.api.review_clip.lambda_handler",
+        description="PATCH /episodes/{episodeId}/clips/{clipId}: approve, reject or rewrite the hook",
+        trigger=Route(
+            "PATCH",
+            "/episodes/{episodeId}/clips/{clipId}",
+            "Review a clip: status and/or hook",
+            models.ClipView,
+            request_model=render_models.ReviewClipRequest,
+            error_statuses=(400, 404),
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
+        name="request-render",
+        handler="handlers.api.request_render.lambda_handler",
+        description="POST /episodes/{episodeId}/clips/{clipId}/renders: one MediaConvert job per render",
+        trigger=Route(
+            "POST",
+            "/episodes/{episodeId}/clips/{clipId}/renders",
+            "Render a clip (vertical, landscape or square; captions burned in)",
+            render_models.RenderAccepted,
+            success_status=202,
+            request_model=render_models.RenderRequest,
+            request_body_required=False,
+            error_statuses=(400, 404, 409),
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")),
+            # HeadObject: the original upload and the transcript must still be there.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+            Grant(Resource.MEDIACONVERT, ("mediaconvert:CreateJob",)),
+            Grant(
+                Resource.MEDIACONVERT_ROLE,
+                ("iam:PassRole",),
+                {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
+            ),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN),
+    ),
+    Function(
+        name="render-finished",
+        handler="handlers.events.render_finished.lambda_handler",
+        description="MediaConvert COMPLETE / ERROR / CANCELED of a render: record it on the clip",
+        trigger=EventRule(
+            "A render job ended",
+            {
+                "source": [events.MEDIACONVERT_SOURCE],
+                "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
+                "detail": {
+                    "status": ["COMPLETE", "ERROR", "CANCELED"],
+                    "userMetadata": {events.JOB_KIND: [events.RENDER_JOB]},
+                },
+            },
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),
+            # HeadObject of the rendered file, for its size.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
     Function(
         name="post-confirmation",

@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, episodes, http
+from handlers.core import clients, clip_review, http
 from handlers.core.settings import settings
 
 logger = Logger()
@@ -18,7 +18,7 @@ route = catalog.route_of(__name__)
 
 @http.bind(app, route)
 def list_clips(episodeId: str) -> Response[Any]:
-    clips = episodes.list_clips(table, http.caller_episode(app, episodeId))
+    clips = clip_review.list_clips(table, http.caller_episode(app, episodeId))
     return http.json_response(route.success_status, clips.model_dump(mode="json", exclude_none=True))
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from handlers.core import table as records
 from handlers.core.cursor import CursorCodec
 from handlers.core.errors import BadRequest, NotFound
 from handlers.core.models import (
-    ClipList,
-    ClipView,
     CreateEpisodeRequest,
     EpisodeDetail,
     EpisodeList,
@@ -104,36 +101,14 @@ def get_episode(table: Any, episode: EpisodeRef) -> EpisodeDetail:
         raise NotFound(f"episode {episode.id} not found")
     tracks = [_track_view(item) for item in items if item["sk"].startswith(records.TRACK_PREFIX)]
     clip_count = sum(1 for item in items if item["sk"].startswith(records.CLIP_PREFIX))
-    return EpisodeDetail.model_validate({**_plain(metadata), "tracks": tracks, "clipCount": clip_count})
+    return EpisodeDetail.model_validate({**records.plain(metadata), "tracks": tracks, "clipCount": clip_count})
 
 
 def _track_view(item: dict[str, Any]) -> TrackView:
-    plain = _plain(item)
+    plain = records.plain(item)
     if "segmentIndex" in plain:
-        plain["segments"] = [_plain(segment) for segment in plain["segmentIndex"]]
+        plain["segments"] = [records.plain(segment) for segment in plain["segmentIndex"]]
     return TrackView.model_validate(plain)
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    """DynamoDB numbers come back as Decimal; the API speaks JSON numbers."""
-    return {
-        name: (int(value) if value == value.to_integral_value() else float(value))
-        if isinstance(value, Decimal)
-        else value
-        for name, value in item.items()
-    }
-
-
-def list_clips(table: Any, episode: EpisodeRef) -> ClipList:
-    """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
-    current = require_episode(table, episode).get("clipsTranscriptKey")
-    items = [
-        {**_plain(item), "fromEarlierTranscript": bool(current) and item.get("transcriptKey") not in (None, current)}
-        for item in records.episode_items(table, episode)
-        if item["sk"].startswith(records.CLIP_PREFIX)
-    ]
-    items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
-    return ClipList(items=[ClipView.model_validate(item) for item in items])
 
 
 def require_episode(table: Any, episode: EpisodeRef) -> dict[str, Any]:

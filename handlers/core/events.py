@@ -13,6 +13,9 @@ SOURCE = "nullcheck"
 VIDEO_UPLOAD_COMPLETED = "Video Upload Completed"
 MEDIACONVERT_SOURCE = "aws.mediaconvert"
 MEDIACONVERT_STATE_CHANGE = "MediaConvert Job State Change"
+JOB_KIND = "kind"
+"""UserMetadata key telling NullCheck's two kinds of MediaConvert job apart (rules filter on it)."""
+CHUNKS_JOB, RENDER_JOB = "chunks", "render"
 S3_SOURCE = "aws.s3"
 S3_OBJECT_CREATED = "Object Created"
 
@@ -36,9 +39,29 @@ class VideoUploadCompleted(BaseModel):
     key: str
 
 
+class VideoDetails(BaseModel):
+    widthInPx: int | None = None
+    heightInPx: int | None = None
+
+
 class OutputDetail(BaseModel):
     outputFilePaths: list[str] = []
     durationInMs: int | None = None
+    videoDetails: VideoDetails | None = None
+
+
+class InputVideo(BaseModel):
+    """One video stream of an input, as `INPUT_INFORMATION` reports it."""
+
+    frameRate: float | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class InputDetail(BaseModel):
+    id: int | None = None
+    uri: str | None = None
+    video: list[InputVideo] = []
 
 
 class OutputGroupDetail(BaseModel):
@@ -54,5 +77,6 @@ class JobStateChange(BaseModel):
     status: str
     userMetadata: dict[str, str] = {}
     outputGroupDetails: list[OutputGroupDetail] = []
+    inputDetails: list[InputDetail] = []
     errorCode: int | None = None
     errorMessage: str | None = None

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from handlers.core.render_models import RenderView
+
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 EpisodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
@@ -224,6 +226,7 @@ class ClipView(BaseModel):
     fromEarlierTranscript: bool = Field(
         False, description="Kept (approved) from a transcript the episode has since replaced"
     )
+    renders: list[RenderView] = []
     createdAt: datetime
 
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import keys, media, tracks
+from handlers.core import events, keys, media, tracks
 from handlers.core.events import JobStateChange, VideoUploadCompleted
 from handlers.core.tenancy import EpisodeRef, is_valid_tenant
 
@@ -45,6 +45,7 @@ def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompl
                 spec.chunk_seconds,
             ),
             UserMetadata={
+                events.JOB_KIND: events.CHUNKS_JOB,
                 "tenantId": upload.tenantId,
                 "episodeId": upload.episodeId,
                 "trackName": upload.trackName,
@@ -134,4 +135,17 @@ def failed(table: Any, change: JobStateChange) -> bool:
             "error_message": change.errorMessage,
         },
     )
+    return changed
+
+
+def source_details(table: Any, change: JobStateChange) -> bool:
+    """Record the input's frame rate and size on the track's attempt; False when there is nothing to record."""
+    attempt = _attempt_of(change)
+    video = next((stream for detail in change.inputDetails for stream in detail.video if stream.frameRate), None)
+    if attempt is None or video is None:
+        if attempt is not None:
+            logger.warning("input information without a video frame rate", extra=attempt.log_fields())
+        return False
+    changed = tracks.record_source(table, *attempt, frame_rate=video.frameRate, width=video.width, height=video.height)
+    logger.info("source details recorded" if changed else "attempt moved on", extra=attempt.log_fields())
     return changed

@@ -8,6 +8,7 @@ records: a caller's ids resolve only inside its own tenant, and answer 404 anywh
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from handlers.core.tenancy import EpisodeRef
@@ -80,3 +81,14 @@ def episode_items(table: Any, episode: EpisodeRef) -> list[dict[str, Any]]:
         if "LastEvaluatedKey" not in page:
             return items
         query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def plain(value: Any) -> Any:
+    """A record as JSON speaks it: DynamoDB's Decimals become ints or floats, at any depth."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

@@ -157,6 +157,32 @@ def mark_failed(table: Any, episode: EpisodeRef, track_name: str, attempt_id: st
     return updated is not None
 
 
+def record_source(
+    table: Any,
+    episode: EpisodeRef,
+    track_name: str,
+    attempt_id: str,
+    *,
+    frame_rate: float | None,
+    width: int | None,
+    height: int | None,
+) -> bool:
+    """The source's frame rate and size, on this attempt only (a replaced attempt's job changes nothing)."""
+    updated = _conditional_update(
+        table,
+        records.track_key(episode, track_name),
+        UpdateExpression="SET frameRate = :rate, sourceWidth = :width, sourceHeight = :height",
+        ConditionExpression="attemptId = :attempt",
+        ExpressionAttributeValues={
+            ":rate": _dynamo(frame_rate),
+            ":width": width,
+            ":height": height,
+            ":attempt": attempt_id,
+        },
+    )
+    return updated is not None
+
+
 def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
     """Delete the track record as read and uncount it on the episode, in one transaction.
 

@@ -67,7 +67,13 @@ def expect_job(stubber: Stubber) -> None:
         {
             "Role": ROLE,
             "Settings": ANY,
-            "UserMetadata": {"tenantId": TENANT, "episodeId": EPISODE, "trackName": "main", "attemptId": ATTEMPT},
+            "UserMetadata": {
+                "kind": "chunks",
+                "tenantId": TENANT,
+                "episodeId": EPISODE,
+                "trackName": "main",
+                "attemptId": ATTEMPT,
+            },
             "ClientRequestToken": ANY,
             "StatusUpdateInterval": "SECONDS_60",
         },
@@ -310,6 +316,7 @@ def test_the_new_attempt_gets_its_own_job_chunk_folder_and_request_token(
     hls = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
     assert hls["Destination"] == f"s3://{BUCKET}/media/{TENANT}/{EPISODE}/videos/main/{NEW_ATTEMPT}/chunks/"
     assert captured["UserMetadata"] == {
+        "kind": "chunks",
         "tenantId": TENANT,
         "episodeId": EPISODE,
         "trackName": "main",
@@ -333,3 +340,23 @@ def test_a_late_complete_of_a_deleted_track_reads_nothing_and_fails_nothing(
     )
 
     assert "Item" not in table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})
+
+
+def test_input_information_records_the_sources_frame_rate_and_size(handler: Any, track: Any) -> None:
+    module = handler("handlers.events.track_source_details")
+    event = load_event("mediaconvert_input_information", EPISODE=EPISODE, BUCKET=BUCKET)
+
+    module.lambda_handler(event, FakeContext())
+
+    stored = track()
+    assert (float(stored["frameRate"]), stored["sourceWidth"], stored["sourceHeight"]) == (29.97, 1280, 720)
+
+
+def test_input_information_of_another_attempt_changes_nothing(handler: Any, track: Any) -> None:
+    module = handler("handlers.events.track_source_details")
+    event = load_event("mediaconvert_input_information", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"]["userMetadata"]["attemptId"] = "20260101T000000000000Z-00000000"
+
+    module.lambda_handler(event, FakeContext())
+
+    assert "frameRate" not in track()

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from handlers.core import episodes, keys, transcripts
+from handlers.core import clip_review, keys, transcripts
 from handlers.core.clip_detection import AgentServices, detect_clips
 from handlers.core.tenancy import EpisodeRef
 from tests.lambda_events import TENANT, FakeContext, load_event
@@ -180,7 +180,7 @@ def test_a_new_transcript_replaces_proposals_and_keeps_approved_clips(services: 
     result = propose(services, second, clip("00:00:40,000", "00:00:50,000", "insight", "New"))
 
     assert result["replaced"] == 1
-    listed = {c.hook: c for c in episodes.list_clips(services.table, EpisodeRef(TENANT, EPISODE)).items}
+    listed = {c.hook: c for c in clip_review.list_clips(services.table, EpisodeRef(TENANT, EPISODE)).items}
     assert set(listed) == {"Kept", "New"}
     assert listed["Kept"].fromEarlierTranscript and listed["Kept"].transcriptKey == first
     assert not listed["New"].fromEarlierTranscript and listed["New"].transcriptKey == second

@@ -1,0 +1,87 @@
+"""Clips as producers see and review them: the clip with its renders, approve / reject / rewrite the hook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from handlers.core import table as records
+from handlers.core.episodes import require_episode
+from handlers.core.errors import NotFound
+from handlers.core.models import ClipList, ClipView
+from handlers.core.render_models import RenderStatus, ReviewClipRequest
+from handlers.core.tenancy import EpisodeRef
+
+DOWNLOAD_SECONDS = 15 * 60
+Presign = Callable[[str], str]
+"""Object key → a presigned GET URL."""
+
+
+def clip_view(item: dict[str, Any], current_transcript: str | None, presign: Presign | None = None) -> ClipView:
+    """The clip as the API shows it; with `presign`, each Rendered render gets its `downloadUrl`."""
+    plain = records.plain(item)
+    renders = []
+    for render in sorted((plain.get("renders") or {}).values(), key=lambda r: r.get("requestedAt", "")):
+        if presign and render["status"] == RenderStatus.RENDERED.value and render.get("key"):
+            render = {**render, "downloadUrl": presign(render["key"])}
+        renders.append(render)
+    earlier = bool(current_transcript) and plain.get("transcriptKey") not in (None, current_transcript)
+    return ClipView.model_validate({**plain, "renders": renders, "fromEarlierTranscript": earlier})
+
+
+def presigner(s3: Any, bucket: str) -> Presign:
+    def presign(key: str) -> str:
+        name = key.rsplit("/", 1)[-1]
+        url: str = s3.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{name}"'},
+            ExpiresIn=DOWNLOAD_SECONDS,
+        )
+        return url
+
+    return presign
+
+
+def list_clips(table: Any, episode: EpisodeRef) -> ClipList:
+    """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
+    current = require_episode(table, episode).get("clipsTranscriptKey")
+    items = [item for item in records.episode_items(table, episode) if item["sk"].startswith(records.CLIP_PREFIX)]
+    items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
+    return ClipList(items=[clip_view(item, current) for item in items])
+
+
+def get_clip(table: Any, episode: EpisodeRef, clip_id: str, presign: Presign) -> ClipView:
+    record = require_episode(table, episode)
+    item = table.get_item(Key=records.clip_key(episode, clip_id)).get("Item")
+    if item is None:
+        raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
+    return clip_view(item, record.get("clipsTranscriptKey"), presign)
+
+
+def review_clip(
+    table: Any, episode: EpisodeRef, clip_id: str, request: ReviewClipRequest, presign: Presign
+) -> ClipView:
+    """Set the clip's review status and/or hook; 404 for an unknown clip (of this tenant)."""
+    record = require_episode(table, episode)
+    changes: dict[str, Any] = {"updatedAt": records.now_iso()}
+    if request.status is not None:
+        changes["status"] = request.status.value
+    if request.hook is not None:
+        changes["hook"] = request.hook
+    names = {f"#c{n}": name for n, name in enumerate(changes)}
+    try:
+        answer = table.update_item(
+            Key=records.clip_key(episode, clip_id),
+            UpdateExpression="SET " + ", ".join(f"{alias} = :c{n}" for n, alias in enumerate(names)),
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={f":c{n}": value for n, value in enumerate(changes.values())},
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}") from error
+    return clip_view(answer["Attributes"], record.get("clipsTranscriptKey"), presign)

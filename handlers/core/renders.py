@@ -1,0 +1,282 @@
+"""Rendering a clip: one MediaConvert job per (track, format, captions), its outcome on the clip.
+
+Renders live in the clip record's `renders` map, keyed by an id derived from (track, format,
+captions): asking again answers the same render, unless it failed, when a new attempt starts.
+Every write is conditional on the attempt, so duplicate and late job events change nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
+from handlers.core import events, keys, media, rendering
+from handlers.core import table as records
+from handlers.core.episodes import require_episode
+from handlers.core.errors import Conflict, NotFound
+from handlers.core.models import TrackStatus
+from handlers.core.render_models import FRAME_SIZES, RenderAccepted, RenderRequest, RenderStatus
+from handlers.core.tenancy import EpisodeRef, is_valid_tenant
+from handlers.core.transcript import parse_timestamp
+
+logger = Logger(child=True)
+
+
+@dataclass(frozen=True)
+class RenderServices:
+    table: Any
+    s3: Any
+    mediaconvert: Any
+    bucket: str
+    role_arn: str
+    upload_retention_days: int = 7
+
+
+def render_id(track_name: str, format_name: str, captions: bool) -> str:
+    return hashlib.sha256(f"{track_name}|{format_name}|{captions}".encode()).hexdigest()[:16]
+
+
+def require_clip(table: Any, episode: EpisodeRef, clip_id: str) -> dict[str, Any]:
+    require_episode(table, episode)
+    clip: dict[str, Any] | None = table.get_item(Key=records.clip_key(episode, clip_id), ConsistentRead=True).get(
+        "Item"
+    )
+    if clip is None:
+        raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
+    return clip
+
+
+def request_render(
+    services: RenderServices, episode: EpisodeRef, clip_id: str, request: RenderRequest
+) -> RenderAccepted:
+    """Start (or return) the render of a clip; 404 unknown clip or track, 409 when it cannot be made."""
+    clip = require_clip(services.table, episode, clip_id)
+    track = _source_track(services.table, episode, request.trackName)
+    transcript_key = clip.get("transcriptKey") if request.captions else None
+    if request.captions and not transcript_key:
+        raise Conflict("captions need the transcript the clip came from, and the episode has none")
+    _require_objects(services, track, transcript_key)
+    rid = render_id(track["trackName"], request.format, request.captions)
+    existing = (clip.get("renders") or {}).get(rid)
+    if existing and existing["status"] != RenderStatus.RENDER_FAILED.value:
+        return _accepted(existing)
+    attempt = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
+    width, height = FRAME_SIZES[request.format]
+    render = {
+        "renderId": rid,
+        "format": request.format,
+        "captions": request.captions,
+        "trackName": track["trackName"],
+        "status": RenderStatus.RENDERING.value,
+        "width": width,
+        "height": height,
+        "durationSeconds": clip["totalDurationSeconds"],
+        "attempt": attempt,
+        "requestedAt": records.now_iso(),
+    }
+    if not _claim(services.table, episode, clip_id, rid, render):
+        # Another request started it a moment ago: answer with that one.
+        return _accepted(require_clip(services.table, episode, clip_id)["renders"][rid])
+    destination = keys.render_key(episode, clip_id, track["trackName"], request.format, request.captions)
+    settings = rendering.render_settings(
+        bucket=services.bucket,
+        upload_key=track["uploadKey"],
+        segments=[_segment_seconds(segment) for segment in clip["segments"]],
+        frame_rate=float(track["frameRate"]),
+        format_name=request.format,
+        destination_key=destination,
+        transcript_key=transcript_key,
+    )
+    metadata = {
+        events.JOB_KIND: events.RENDER_JOB,
+        "tenantId": episode.tenant,
+        "episodeId": episode.id,
+        "clipId": clip_id,
+        "renderId": rid,
+        "attempt": attempt,
+    }
+    try:
+        job = services.mediaconvert.create_job(
+            Role=services.role_arn,
+            Settings=settings,
+            UserMetadata=metadata,
+            ClientRequestToken=hashlib.sha256(f"{destination}|{attempt}".encode()).hexdigest()[:64],
+            StatusUpdateInterval="SECONDS_60",
+        )["Job"]
+    except Exception:
+        _finish(
+            services.table,
+            metadata,
+            RenderStatus.RENDER_FAILED,
+            {"failureReason": "the render could not start: ask again"},
+        )
+        raise
+    _update_render(services.table, metadata, "SET renders.#id.jobId = :job", {":job": job["Id"]})
+    logger.info("render job created", extra={"job_id": job["Id"], "clip_id": clip_id, "render_id": rid})
+    return _accepted(render)
+
+
+def _source_track(table: Any, episode: EpisodeRef, track_name: str | None) -> dict[str, Any]:
+    tracks = sorted(
+        (item for item in records.episode_items(table, episode) if item["sk"].startswith(records.TRACK_PREFIX)),
+        key=lambda item: item.get("createdAt", ""),
+    )
+    if track_name is not None:
+        name = keys.sanitize_track_name(track_name)
+        track = next((item for item in tracks if item["trackName"] == name), None)
+        if track is None:
+            raise NotFound(f"track {name} not found in episode {episode.id}")
+        if track["status"] != TrackStatus.PROCESSED.value:
+            raise Conflict(f"track {name} is {track['status']}: only a Processed track can be rendered")
+    else:
+        track = next((item for item in tracks if item["status"] == TrackStatus.PROCESSED.value), None)
+        if track is None:
+            raise Conflict("no track of this episode is Processed yet")
+    if not track.get("frameRate"):
+        raise Conflict(f"the frame rate of track {track['trackName']} is not known: upload the track again")
+    return track
+
+
+def _require_objects(services: RenderServices, track: dict[str, Any], transcript_key: str | None) -> None:
+    """Uploads and transcripts expire with the media (`media/`); a render needs both still there."""
+    needed = [(track["uploadKey"], f"the original upload of track {track['trackName']}")]
+    if transcript_key:
+        needed.append((transcript_key, "the transcript the clip came from"))
+    for key, what in needed:
+        try:
+            services.s3.head_object(Bucket=services.bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("404", "NoSuchKey", "NotFound"):
+                raise
+            kept = services.upload_retention_days
+            raise Conflict(f"{what} has expired (uploads are kept {kept} days): upload it again to render") from error
+
+
+def _segment_seconds(segment: dict[str, Any]) -> tuple[float, float]:
+    return parse_timestamp(segment["startTime"]), parse_timestamp(segment["endTime"])
+
+
+def _claim(table: Any, episode: EpisodeRef, clip_id: str, rid: str, render: dict[str, Any]) -> bool:
+    key = records.clip_key(episode, clip_id)
+    table.update_item(
+        Key=key,
+        UpdateExpression="SET renders = if_not_exists(renders, :empty)",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues={":empty": {}},
+    )
+    try:
+        table.update_item(
+            Key=key,
+            UpdateExpression="SET renders.#id = :render",
+            ConditionExpression="attribute_not_exists(renders.#id) OR renders.#id.#status = :failed",
+            ExpressionAttributeNames={"#id": rid, "#status": "status"},
+            ExpressionAttributeValues={":render": _dynamo(render), ":failed": RenderStatus.RENDER_FAILED.value},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
+def _accepted(render: dict[str, Any]) -> RenderAccepted:
+    return RenderAccepted.model_validate(
+        {name: render[name] for name in ("renderId", "format", "captions", "trackName", "status")}
+    )
+
+
+def render_of_job(metadata: dict[str, str]) -> dict[str, str] | None:
+    """The render a job's UserMetadata names; None for other jobs or incomplete metadata."""
+    needed = ("tenantId", "episodeId", "clipId", "renderId", "attempt")
+    if metadata.get(events.JOB_KIND) != events.RENDER_JOB or not all(metadata.get(name) for name in needed):
+        return None
+    return metadata if is_valid_tenant(metadata["tenantId"]) else None
+
+
+def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChange) -> bool:
+    """COMPLETE, ERROR or CANCELED onto the render; False when it is not this attempt's or already recorded."""
+    metadata = render_of_job(change.userMetadata)
+    if metadata is None:
+        logger.warning("job without render metadata ignored", extra={"job_id": change.jobId})
+        return False
+    if change.status != "COMPLETE":
+        reason = media.failure_reason(change.status, change.errorCode).replace("upload the track again", "ask again")
+        changed = _finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
+        logger.warning(
+            "render failed" if changed else "render outcome already recorded",
+            extra={"job_id": change.jobId, "error_code": change.errorCode, "error_message": change.errorMessage},
+        )
+        return changed
+    output = next((out for group in change.outputGroupDetails for out in group.outputDetails), None)
+    if output is None or not output.outputFilePaths:
+        return _finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": "the render produced no file"})
+    key = output.outputFilePaths[0].removeprefix(f"s3://{bucket}/")
+    fields: dict[str, Any] = {"key": key, "sizeBytes": s3.head_object(Bucket=bucket, Key=key)["ContentLength"]}
+    if output.durationInMs is not None:
+        fields["durationSeconds"] = Decimal(output.durationInMs) / 1000
+    if output.videoDetails and output.videoDetails.widthInPx and output.videoDetails.heightInPx:
+        fields.update(width=output.videoDetails.widthInPx, height=output.videoDetails.heightInPx)
+    changed = _finish(table, metadata, RenderStatus.RENDERED, fields)
+    logger.info("render complete" if changed else "render outcome already recorded", extra={"job_id": change.jobId})
+    return changed
+
+
+def _finish(table: Any, metadata: dict[str, str], status: RenderStatus, fields: dict[str, Any]) -> bool:
+    names = {f"#f{n}": name for n, name in enumerate(fields)}
+    assignments = ", ".join(f"renders.#id.{alias} = :v{n}" for n, alias in enumerate(names))
+    values = {f":v{n}": _dynamo(value) for n, value in enumerate(fields.values())}
+    return _update_render(
+        table,
+        metadata,
+        f"SET renders.#id.#status = :status, renders.#id.finishedAt = :now, {assignments}",
+        {":status": status.value, ":now": records.now_iso(), **values},
+        names,
+        condition="renders.#id.#status = :rendering",
+        extra_values={":rendering": RenderStatus.RENDERING.value},
+    )
+
+
+def _update_render(
+    table: Any,
+    metadata: dict[str, str],
+    update: str,
+    values: dict[str, Any],
+    names: dict[str, str] | None = None,
+    condition: str | None = None,
+    extra_values: dict[str, Any] | None = None,
+) -> bool:
+    """One conditional write to this attempt of the render; False when the attempt moved on."""
+    episode = EpisodeRef(metadata["tenantId"], metadata["episodeId"])
+    conditions = ["renders.#id.attempt = :attempt", *([condition] if condition else [])]
+    try:
+        table.update_item(
+            Key=records.clip_key(episode, metadata["clipId"]),
+            UpdateExpression=update,
+            ConditionExpression=" AND ".join(conditions),
+            ExpressionAttributeNames={
+                "#id": metadata["renderId"],
+                **({"#status": "status"} if "#status" in update + (condition or "") else {}),
+                **(names or {}),
+            },
+            ExpressionAttributeValues={":attempt": metadata["attempt"], **values, **(extra_values or {})},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
+def _dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _dynamo(v) for k, v in value.items()}
+    return value

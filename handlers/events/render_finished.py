@@ -1,0 +1,19 @@
+"""MediaConvert COMPLETE / ERROR / CANCELED of a render job → the render on its clip, never a track."""
+
+from aws_lambda_powertools import Logger, Tracer
+
+from handlers.core import clients, eventbridge, renders
+from handlers.core.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+table = clients.table(settings().require("table_name"))
+s3 = clients.client("s3")
+bucket = settings().require("bucket_name")
+
+
+def render_finished(event: eventbridge.JobStateChangeEvent) -> None:
+    renders.record_outcome(table, s3, bucket, event.detail)
+
+
+lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, render_finished, logger, tracer)

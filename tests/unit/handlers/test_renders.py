@@ -1,0 +1,249 @@
+"""Clip review and rendering through the real handlers, against moto (MediaConvert stubbed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.stub import ANY, Stubber
+from botocore.validate import validate_parameters
+
+from handlers.core import rendering
+from tests.lambda_events import TENANT, FakeContext, api_event, invoke, load_event
+from tests.unit.handlers.conftest import BUCKET
+
+EPISODE = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+CLIP = "c0ffee00c0ffee00c0ffee00"
+PK = f"{TENANT}#{EPISODE}"
+UPLOAD = f"media/{TENANT}/{EPISODE}/tracks/main.mp4"
+TRANSCRIPT = f"media/{TENANT}/{EPISODE}/transcripts/20261124T185500000000Z-0a1b2c3d.srt"
+ROLE = "arn:aws:iam::123456789012:role/nullcheck-mediaconvert"
+
+
+@pytest.fixture
+def episode(table: Any, bucket: str) -> Any:
+    table.put_item(Item={"pk": PK, "sk": "metadata", "id": EPISODE, "title": "T", "status": "Draft"})
+    table.put_item(
+        Item={
+            "pk": PK,
+            "sk": "track#main",
+            "trackName": "main",
+            "status": "Processed",
+            "attemptId": "20261124T184348123456Z-0a1b2c3d",
+            "uploadKey": UPLOAD,
+            "frameRate": Decimal("25"),
+            "createdAt": "2026-11-24T18:40:00.000Z",
+        }
+    )
+    table.put_item(
+        Item={
+            "pk": PK,
+            "sk": f"clip#{CLIP}",
+            "clipId": CLIP,
+            "episodeId": EPISODE,
+            "status": "pending_review",
+            "clipType": "educational",
+            "hook": "Why queues",
+            "summary": "Queues explained.",
+            "segments": [
+                {"startTime": "00:00:10,000", "endTime": "00:00:20,000", "text": "one"},
+                {"startTime": "00:01:00,500", "endTime": "00:01:05,000", "text": "two"},
+            ],
+            "totalDurationSeconds": Decimal("14.5"),
+            "transcriptKey": TRANSCRIPT,
+            "createdAt": "2026-11-24T18:50:00.000Z",
+        }
+    )
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=BUCKET, Key=UPLOAD, Body=b"video")
+    s3.put_object(Bucket=BUCKET, Key=TRANSCRIPT, Body=b"1\n00:00:10,000 --> 00:00:12,000\nhi\n")
+    return table
+
+
+def call(module: Any, method: str, path: str, body: Any = None, tenant: str = TENANT, **params: str) -> Any:
+    event = api_event(
+        method, path, path_parameters={"episodeId": EPISODE, "clipId": CLIP, **params}, body=body, tenant=tenant
+    )
+    return invoke(module, event)[:2]
+
+
+@pytest.fixture
+def render(handler: Any, episode: Any) -> Any:
+    return handler("handlers.api.request_render")
+
+
+def expect_job(stubber: Stubber, job_id: str = "render-job-1") -> None:
+    stubber.add_response(
+        "create_job",
+        {"Job": {"Id": job_id, "Role": ROLE, "Settings": {}, "Status": "SUBMITTED"}},
+        {"Role": ROLE, "Settings": ANY, "UserMetadata": ANY, "ClientRequestToken": ANY, "StatusUpdateInterval": ANY},
+    )
+
+
+def clip_record(table: Any) -> dict[str, Any]:
+    item: dict[str, Any] = table.get_item(Key={"pk": PK, "sk": f"clip#{CLIP}"})["Item"]
+    return item
+
+
+def test_job_settings_are_valid_create_job_parameters_and_cut_by_frame() -> None:
+    settings = rendering.render_settings(
+        bucket=BUCKET,
+        upload_key=UPLOAD,
+        segments=[(10.0, 20.0), (60.5, 65.0)],
+        frame_rate=25.0,
+        format_name="vertical",
+        destination_key="renders/x/y/z/main-vertical-captions",
+        transcript_key=TRANSCRIPT,
+    )
+    model = botocore.session.get_session().get_service_model("mediaconvert").operation_model("CreateJob")
+    validate_parameters({"Role": ROLE, "Settings": settings}, model.input_shape)  # raises on a wrong field
+
+    [job_input] = settings["Inputs"]
+    assert job_input["InputClippings"] == [
+        {"StartTimecode": "00:00:10:00", "EndTimecode": "00:00:19:24"},
+        {"StartTimecode": "00:01:00:12", "EndTimecode": "00:01:04:24"},
+    ]
+    assert job_input["TimecodeSource"] == "ZEROBASED" and settings["TimecodeConfig"] == {"Source": "ZEROBASED"}
+    source = job_input["CaptionSelectors"]["Captions Selector 1"]["SourceSettings"]
+    assert source["FileSourceSettings"]["SourceFile"] == f"s3://{BUCKET}/{TRANSCRIPT}"
+    [group] = settings["OutputGroups"]
+    assert group["OutputGroupSettings"]["Type"] == "FILE_GROUP_SETTINGS"
+    [output] = group["Outputs"]
+    video = output["VideoDescription"]
+    assert (video["Width"], video["Height"], video["ScalingBehavior"]) == (1080, 1920, "FILL")
+    assert output["ContainerSettings"]["Mp4Settings"]["MoovPlacement"] == "PROGRESSIVE_DOWNLOAD"
+    assert output["CaptionDescriptions"][0]["DestinationSettings"]["DestinationType"] == "BURN_IN"
+
+
+def test_no_captions_means_no_caption_selector_and_other_formats_have_their_sizes() -> None:
+    for name, size in (("landscape", (1920, 1080)), ("square", (1080, 1080))):
+        settings = rendering.render_settings(
+            bucket=BUCKET, upload_key=UPLOAD, segments=[(0, 1)], frame_rate=29.97, format_name=name,
+            destination_key="renders/k", transcript_key=None,
+        )  # fmt: skip
+        output = settings["OutputGroups"][0]["Outputs"][0]
+        assert (output["VideoDescription"]["Width"], output["VideoDescription"]["Height"]) == size
+        assert "CaptionDescriptions" not in output and "CaptionSelectors" not in settings["Inputs"][0]
+
+
+def test_a_render_is_one_job_and_asking_again_returns_it(render: Any, episode: Any) -> None:
+    with Stubber(render.services.mediaconvert) as stubber:
+        expect_job(stubber)
+        first = call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {})
+        again = call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {"format": "vertical"})
+        stubber.assert_no_pending_responses()
+
+    assert first[0] == 202 and first == again
+    assert first[1]["status"] == "Rendering" and first[1]["trackName"] == "main" and first[1]["captions"] is True
+    stored = clip_record(episode)["renders"][first[1]["renderId"]]
+    assert stored["jobId"] == "render-job-1" and stored["width"] == 1080 and stored["height"] == 1920
+
+
+def test_job_metadata_marks_a_render_and_the_output_names_episode_clip_track_format(render: Any) -> None:
+    captured: dict[str, Any] = {}
+    render.services.mediaconvert.meta.events.register(
+        "provide-client-params.mediaconvert.CreateJob", lambda params, **_: captured.update(params)
+    )
+    with Stubber(render.services.mediaconvert) as stubber:
+        expect_job(stubber)
+        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {"format": "square", "captions": False})
+
+    assert captured["UserMetadata"]["kind"] == "render" and captured["UserMetadata"]["clipId"] == CLIP
+    destination = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["FileGroupSettings"]["Destination"]
+    assert destination == f"s3://{BUCKET}/renders/{TENANT}/{EPISODE}/{CLIP}/main-square-plain"
+
+
+def test_render_refusals(render: Any, episode: Any) -> None:
+    path = "/episodes/{episodeId}/clips/{clipId}/renders"
+    assert call(render, "POST", path, {"format": "portrait"})[0] == 400
+    assert call(render, "POST", path, {"trackName": "guest"})[0] == 404
+    assert call(render, "POST", path, {}, clipId="nope")[0] == 404
+    assert call(render, "POST", path, {}, tenant="studio-b")[0] == 404
+    episode.update_item(Key={"pk": PK, "sk": f"clip#{CLIP}"}, UpdateExpression="REMOVE transcriptKey")
+    status, answer = call(render, "POST", path, {})
+    assert status == 409 and "transcript" in answer["message"]
+    boto3.client("s3").delete_object(Bucket=BUCKET, Key=UPLOAD)
+    status, answer = call(render, "POST", path, {"captions": False})
+    assert status == 409 and "expired" in answer["message"]
+    episode.update_item(
+        Key={"pk": PK, "sk": "track#main"}, UpdateExpression="SET #s = :p", ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":p": "Processing"},
+    )  # fmt: skip
+    status, answer = call(render, "POST", path, {})
+    assert status == 409 and "no track" in answer["message"]
+
+
+def finished(handler: Any, status: str, metadata: dict[str, str], **detail: Any) -> None:
+    event = load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"].update(status=status, userMetadata=metadata, **detail)
+    handler("handlers.events.render_finished").lambda_handler(event, FakeContext())
+
+
+def started(render: Any, body: dict[str, Any] | None = None) -> dict[str, str]:
+    captured: dict[str, Any] = {}
+    render.services.mediaconvert.meta.events.register(
+        "provide-client-params.mediaconvert.CreateJob", lambda params, **_: captured.update(params)
+    )
+    with Stubber(render.services.mediaconvert) as stubber:
+        expect_job(stubber)
+        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", body or {})
+    metadata: dict[str, str] = captured["UserMetadata"]
+    return metadata
+
+
+def test_complete_records_the_file_and_get_clip_hands_out_a_download(handler: Any, render: Any, episode: Any) -> None:
+    metadata = started(render)
+    key = f"renders/{TENANT}/{EPISODE}/{CLIP}/main-vertical-captions.mp4"
+    boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=b"m" * 1234)
+    outputs = [
+        {
+            "type": "FILE_GROUP",
+            "outputDetails": [
+                {
+                    "outputFilePaths": [f"s3://{BUCKET}/{key}"],
+                    "durationInMs": 14520,
+                    "videoDetails": {"widthInPx": 1080, "heightInPx": 1920},
+                }
+            ],
+        }
+    ]
+    finished(handler, "COMPLETE", metadata, outputGroupDetails=outputs)
+    finished(handler, "ERROR", metadata, errorCode=1010)  # a late, contradicting event changes nothing
+
+    status, clip = call(handler("handlers.api.get_clip"), "GET", "/episodes/{episodeId}/clips/{clipId}")
+    [rendered] = clip["renders"]
+    assert status == 200 and rendered["status"] == "Rendered"
+    assert (rendered["durationSeconds"], rendered["sizeBytes"]) == (14.52, 1234)
+    assert key in rendered["downloadUrl"] and "X-Amz-Expires=900" in rendered["downloadUrl"]
+
+
+def test_a_failed_render_says_why_and_asking_again_starts_a_new_job(handler: Any, render: Any, episode: Any) -> None:
+    metadata = started(render)
+    finished(handler, "ERROR", metadata, errorCode=1404, errorMessage=f"s3://{BUCKET}/{UPLOAD} not found")
+
+    [failed] = call(handler("handlers.api.get_clip"), "GET", "/episodes/{episodeId}/clips/{clipId}")[1]["renders"]
+    assert failed["status"] == "RenderFailed" and BUCKET not in failed["failureReason"]
+    assert "downloadUrl" not in failed
+
+    retried = started(render)
+    assert retried["renderId"] == metadata["renderId"] and retried["attempt"] != metadata["attempt"]
+    finished(handler, "COMPLETE", metadata, outputGroupDetails=[])  # the old attempt's late event
+    assert clip_record(episode)["renders"][metadata["renderId"]]["status"] == "Rendering"
+
+
+def test_review_sets_status_and_hook_and_refuses_nonsense(handler: Any, episode: Any) -> None:
+    review = handler("handlers.api.review_clip")
+    path = "/episodes/{episodeId}/clips/{clipId}"
+
+    status, clip = call(review, "PATCH", path, {"status": "approved", "hook": "  Queues, explained  "})
+    assert status == 200 and (clip["status"], clip["hook"]) == ("approved", "Queues, explained")
+    assert clip_record(episode)["status"] == "approved"
+    assert call(review, "PATCH", path, {})[0] == 400
+    assert call(review, "PATCH", path, {"status": "maybe"})[0] == 400
+    assert call(review, "PATCH", path, {"hook": "x" * 201})[0] == 400
+    assert call(review, "PATCH", path, {"status": "rejected"}, clipId="nope")[0] == 404
+    assert call(review, "PATCH", path, {"status": "rejected"}, tenant="studio-b")[0] == 404
+    assert clip_record(episode)["status"] == "approved"

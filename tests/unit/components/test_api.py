@@ -8,10 +8,12 @@ from components.api import RestApi, RestApiArgs
 from handlers.catalog import api_functions
 from tests.pulumi_mocks import deploy_function, resolve
 
+USER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_example"
+
 
 def api(**overrides):
     functions = {spec.name: deploy_function(spec) for spec, _ in api_functions()}
-    return RestApi("nc", RestApiArgs(functions=functions, **overrides))
+    return RestApi("nc", RestApiArgs(functions=functions, user_pool_arn=USER_POOL_ARN, **overrides))
 
 
 def body(mocks):

@@ -42,7 +42,7 @@ from boto3.s3.transfer import TransferConfig
 from rich.console import Console
 from rich.table import Table
 
-from client.api import NullCheckClient
+from client.api import NullCheckClient, bearer
 from client.uploads import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, upload_track
 from local import hls
 from local.mediaconvert import LocalMediaConvert
@@ -338,16 +338,19 @@ def main() -> None:
     results: list[RunResult] = []
     timeline = Timeline()
     started = time.perf_counter()
-    with LocalStack(LocalStackConfig(api_port=0)) as stack, NullCheckClient(stack.api_url) as client:
-        assert stack.mediaconvert is not None
-        s3 = stack.client("s3")
-        s3.create_bucket(Bucket=BASELINE_BUCKET)
-        with instrumented(stack.mediaconvert, timeline):
-            # One small upload first, so the handlers' first-call imports are not measured.
-            upload_and_process(client, warmup, "warm-up")
-            console.print(f"Stack up and warm in {time.perf_counter() - started:.1f} s; {args.runs} run(s)…")
-            for number in range(1, args.runs + 1):
-                results.append(one_run(number, stack, client, s3, video, timeline))
+    with LocalStack(LocalStackConfig(api_port=0)) as stack:
+        password = stack.create_user("bench@example.com", "bench")
+        signed_in = bearer(stack.sign_in("bench@example.com", password)["IdToken"])
+        with NullCheckClient(stack.api_url, authorization=signed_in) as client:
+            assert stack.mediaconvert is not None
+            s3 = stack.client("s3")
+            s3.create_bucket(Bucket=BASELINE_BUCKET)
+            with instrumented(stack.mediaconvert, timeline):
+                # One small upload first, so the handlers' first-call imports are not measured.
+                upload_and_process(client, warmup, "warm-up")
+                console.print(f"Stack up and warm in {time.perf_counter() - started:.1f} s; {args.runs} run(s)…")
+                for number in range(1, args.runs + 1):
+                    results.append(one_run(number, stack, client, s3, video, timeline))
     console.print(f"Total {time.perf_counter() - started:.0f} s (stack stopped)")
     console.print(results_table(results, size))
     console.print(breakdown_table(results))

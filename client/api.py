@@ -3,12 +3,14 @@
 One method per endpoint, answers typed as the API's JSON (camelCase keys, as on the wire), so
 the command line and scripts share one place that knows the contract. Any non-2xx answer
 becomes an `ApiError` carrying the status and the API's `{"message": ...}`; callers never parse
-error bodies themselves.
+error bodies themselves. Every request carries the signed-in user's ID token in `Authorization`
+(`Bearer <token>`, or whatever `authorization` returns, asked again for each request so a long
+upload keeps a fresh token).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from types import TracebackType
 from typing import Any, NotRequired, TypedDict
 from urllib.parse import quote
@@ -129,18 +131,47 @@ class Clip(TypedDict):
     status: str
 
 
+class AuthorizationHeader(httpx.Auth):
+    """Sets `Authorization` on every request from a callable (which may refresh the token)."""
+
+    def __init__(self, header: Callable[[], str]) -> None:
+        self.header = header
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self.header()
+        yield request
+
+
+def bearer(id_token: str) -> Callable[[], str]:
+    """The header of a fixed ID token."""
+    return lambda: f"Bearer {id_token}"
+
+
 class NullCheckClient:
     """Client of one NullCheck API, e.g. `http://127.0.0.1:3000/api` (the stage URL, no trailing path).
 
-    `transport` replaces the network (tests pass an `httpx.MockTransport`). The underlying
-    `httpx.Client` is thread-safe, so upload workers may share one instance.
+    `authorization` gives the `Authorization` header of each request (`bearer(id_token)`, or a
+    session that refreshes its token); `transport` replaces the network (tests pass an
+    `httpx.MockTransport`). The underlying `httpx.Client` is thread-safe, so upload workers may
+    share one instance.
     """
 
     def __init__(
-        self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT, transport: httpx.BaseTransport | None = None
+        self,
+        base_url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        authorization: Callable[[], str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        if authorization is not None:
+            self.authorize(authorization)
+
+    def authorize(self, authorization: Callable[[], str]) -> None:
+        """Send `authorization()` as the `Authorization` header of every request from now on."""
+        self._http.auth = AuthorizationHeader(authorization)
 
     def __enter__(self) -> NullCheckClient:
         return self

@@ -1,8 +1,12 @@
-"""The `nullcheck` command line: episodes, uploads, clips, a live processing watch and failed events.
+"""The `nullcheck` command line: sign-in, episodes, uploads, clips, a live processing watch, failed
+events and (for operators) users.
 
 Every command talks to the API through `NullCheckClient`; `client_factory` builds it, so tests
-swap in a client on an `httpx.MockTransport`. API refusals, unreachable servers and failed
-uploads are reported as one red line and exit status 1, never as a traceback.
+swap in a client on an `httpx.MockTransport`. Each API call carries the signed-in user's ID token
+(`nullcheck login`, cached and refreshed by `client.auth`, or `NULLCHECK_TOKEN`). The API and user
+pool come from the options, else from the running local stack (`client.settings`). API refusals,
+unreachable servers, failed sign-ins and failed uploads are reported as one red line and exit
+status 1, never as a traceback.
 """
 
 from __future__ import annotations
@@ -10,26 +14,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import boto3
 import httpx
 import typer
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 from rich.text import Text
 
-from client import dlq
+from client import auth, dlq
 from client.api import ApiError, Clip, EpisodeDetail, NullCheckClient
+from client.settings import Settings, resolve
 from client.uploads import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MIB, MIN_PART_SIZE, UploadError
 from client.uploads import upload_track as send_track
 from client.uploads import upload_transcript as send_transcript
+from handlers.core.tenancy import TENANT_CLAIM, is_valid_tenant
 
-DEFAULT_API = "http://127.0.0.1:3000/api"
 PROCESSED = "Processed"
 FAILED = "ProcessingFailed"
 INVALID = "Invalid"
@@ -48,23 +56,53 @@ episodes_app = typer.Typer(help="Create, list and inspect episodes.", no_args_is
 app.add_typer(episodes_app, name="episodes")
 
 
+@dataclass
+class Options:
+    """The global options; the settings they lead to are resolved when a command needs them."""
+
+    api: str | None
+    user_pool_id: str | None
+    client_id: str | None
+    region: str | None
+
+    @property
+    def settings(self) -> Settings:
+        return resolve(self.api, user_pool_id=self.user_pool_id, client_id=self.client_id, region=self.region)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
-    api: Annotated[str, typer.Option("--api", envvar="NULLCHECK_API", help="Base URL of the API.")] = DEFAULT_API,
+    api: Annotated[
+        str | None,
+        typer.Option("--api", envvar="NULLCHECK_API", help="Base URL of the API (default: the running local stack's)."),
+    ] = None,
+    user_pool_id: Annotated[
+        str | None, typer.Option("--user-pool-id", envvar="NULLCHECK_USER_POOL_ID", help="Cognito user pool id.")
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", envvar="NULLCHECK_CLIENT_ID", help="Cognito app client id.")
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", envvar="AWS_REGION", help="The stack's region.")] = None,
 ) -> None:
-    """Remember the API URL for the command that follows."""
-    ctx.obj = api
+    """Remember where the API and its user pool are for the command that follows."""
+    ctx.obj = Options(api, user_pool_id, client_id, region)
 
 
 @contextmanager
 def api_session(ctx: typer.Context) -> Iterator[NullCheckClient]:
-    """A client for the command's API; any API, network or upload failure ends the command with status 1."""
+    """A signed-in client of the command's API; any API, sign-in, network or upload failure exits with 1."""
+    api_url = ctx.obj.settings.api_url
     try:
-        with client_factory(ctx.obj) as client:
+        signed_in = auth.session_for(api_url)
+        with client_factory(api_url) as client:
+            client.authorize(signed_in.header)
             yield client
+    except auth.SignInError as error:
+        fail(str(error))
     except ApiError as error:
-        fail(f"{error.message} (HTTP {error.status})")
+        hint = ": sign in again with `nullcheck login`" if error.status == 401 else ""
+        fail(f"{error.message} (HTTP {error.status}){hint}")
     except UploadError as error:
         fail(f"upload failed: {error}")
     except httpx.RequestError as error:
@@ -72,7 +110,22 @@ def api_session(ctx: typer.Context) -> Iterator[NullCheckClient]:
         fail(f"cannot reach {url.scheme}://{url.netloc.decode()}: {error}")
 
 
-def fail(message: str) -> None:
+@contextmanager
+def cognito_errors(what: str) -> Iterator[None]:
+    """Cognito's refusals and unreachable endpoints as one red line."""
+    try:
+        yield
+    except ClientError as error:
+        fail(f"{what} refused: {error.response.get('Error', {}).get('Message') or error}")
+    except NoRegionError:
+        fail("no region: pass --region or set AWS_REGION")
+    except NoCredentialsError:
+        fail("no AWS credentials: operators sign Cognito's admin calls with their own (aws configure)")
+    except BotoCoreError as error:
+        fail(f"{what} failed: {error}")
+
+
+def fail(message: str) -> NoReturn:
     """Print the message in red on stderr and exit with status 1."""
     errors.print(message, style="red", markup=False, highlight=False)
     raise typer.Exit(1)
@@ -304,6 +357,172 @@ def clips_table(items: list[Clip]) -> Table:
         duration = f"{clip['totalDurationSeconds']:.1f} s"
         table.add_row(Text(clip["clipType"]), Text(clip["hook"]), duration, Text(segments))
     return table
+
+
+Password = Annotated[
+    str | None,
+    typer.Option("--password", envvar="NULLCHECK_PASSWORD", help="The password (asked for when not given)."),
+]
+
+
+def require(value: str | None, what: str, option: str, variable: str) -> str:
+    if not value:
+        fail(f"no {what}: pass {option} or set {variable} (the local stack's are found by themselves)")
+    return str(value)
+
+
+@app.command("login")
+def login(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="Your email address (the username).")],
+    password: Password = None,
+    srp: Annotated[bool, typer.Option("--srp", help="Sign in with SRP: the password is proven, never sent.")] = False,
+    new_password: Annotated[
+        str | None,
+        typer.Option(help="The password to set at the first sign-in with a temporary one (asked for when needed)."),
+    ] = None,
+) -> None:
+    """Sign in to the API's user pool and keep the tokens (refreshed by themselves) for the other commands."""
+    settings: Settings = ctx.obj.settings
+    client_id = require(settings.client_id, "app client", "--client-id", "NULLCHECK_CLIENT_ID")
+    if srp:
+        require(settings.user_pool_id, "user pool", "--user-pool-id", "NULLCHECK_USER_POOL_ID")
+    if password is None:
+        password = typer.prompt("Password", hide_input=True)
+    with cognito_errors("sign-in"):
+        cognito = auth.cognito_client(settings.region, settings.cognito_endpoint)
+        if srp:
+            answer = auth.srp_sign_in(cognito, str(settings.user_pool_id), client_id, email, password)
+        else:
+            answer = auth.password_sign_in(cognito, client_id, email, password)
+        if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+            if new_password is None:
+                errors.print("This is your first sign-in: choose your own password.")
+                new_password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+            answer = auth.set_new_password(cognito, client_id, answer, email, new_password)
+    if "AuthenticationResult" not in answer:
+        fail(f"Cognito asks for {answer.get('ChallengeName')}, which nullcheck login does not support")
+    result = answer["AuthenticationResult"]
+    tokens = auth.Tokens(
+        id_token=result["IdToken"],
+        access_token=result["AccessToken"],
+        refresh_token=result.get("RefreshToken"),
+        client_id=client_id,
+        region=settings.region,
+        user_pool_id=settings.user_pool_id,
+        cognito_endpoint=settings.cognito_endpoint,
+    )
+    auth.TokenCache().put(settings.api_url, tokens)
+    tenant = tokens.claims.get(TENANT_CLAIM)
+    console.print(
+        f"Signed in to {settings.api_url} as {tokens.claims.get('email', email)}"
+        + (f" (tenant {tenant})." if tenant else " (no tenant yet: an operator must set one)."),
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("logout")
+def logout(ctx: typer.Context) -> None:
+    """Revoke the refresh token (where Cognito can) and forget this API's tokens."""
+    api_url = ctx.obj.settings.api_url
+    tokens = auth.TokenCache().forget(api_url)
+    if tokens is None:
+        console.print(f"Not signed in to {api_url}.", markup=False, highlight=False)
+        return
+    if not tokens.refresh_token:
+        console.print(f"Signed out of {api_url}.", markup=False, highlight=False)
+        return
+    # One attempt: a refusal is an answer, and whatever it is, the tokens are forgotten here.
+    cognito = auth.cognito_client(tokens.region, tokens.cognito_endpoint, attempts=1)
+    try:
+        cognito.revoke_token(Token=tokens.refresh_token, ClientId=tokens.client_id)
+    except (ClientError, BotoCoreError) as error:
+        console.print(
+            f"Signed out of {api_url}: tokens forgotten here, but Cognito did not revoke the refresh token "
+            f"({refusal(error)}); it stays valid until it expires.",
+            markup=False,
+            highlight=False,
+        )
+        return
+    console.print(f"Signed out of {api_url}: refresh token revoked.", markup=False, highlight=False)
+
+
+def refusal(error: ClientError | BotoCoreError) -> str:
+    """What an AWS answer said, short: its code and message, or its HTTP status for a page that is not AWS's."""
+    if not isinstance(error, ClientError):
+        return str(error)[:120]
+    details = error.response.get("Error", {})
+    message = str(details.get("Message") or "").strip()
+    if not message or message.startswith("<"):
+        return f"HTTP {error.response.get('ResponseMetadata', {}).get('HTTPStatusCode', '?')}"
+    return f"{details.get('Code', 'Error')}: {message[:120]}"
+
+
+@app.command("whoami")
+def whoami(ctx: typer.Context) -> None:
+    """Who the API calls are made as: email, tenant and when the ID token expires."""
+    api_url = ctx.obj.settings.api_url
+    try:
+        signed_in = auth.session_for(api_url)
+        claims = signed_in.claims() if isinstance(signed_in, auth.FixedToken) else signed_in.current().claims
+    except auth.SignInError as error:
+        fail(str(error))
+    expiry = datetime.fromtimestamp(float(claims.get("exp", 0)), UTC)
+    left = expiry - datetime.now(UTC)
+    grid = Table.grid(padding=(0, 2))
+    rows = {
+        "api": api_url,
+        "email": str(claims.get("email", "")),
+        "tenant": str(claims.get(TENANT_CLAIM) or "none (an operator must set custom:tenantId)"),
+        "token expires": f"{expiry:%Y-%m-%d %H:%M:%S} UTC (in {max(0, int(left.total_seconds() // 60))} min)",
+        "from": auth.TOKEN_ENV if isinstance(signed_in, auth.FixedToken) else "nullcheck login",
+    }
+    for name, value in rows.items():
+        grid.add_row(Text(name, style="bold"), Text(value))
+    console.print(grid)
+
+
+users_app = typer.Typer(help="Operators: create users of the user pool, each in a tenant.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def create_user(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The user's email address (their username).")],
+    tenant: Annotated[str, typer.Option(help="The tenant the user belongs to (custom:tenantId).")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="A permanent password; without it, a temporary one is printed (changed at first sign-in)."),
+    ] = None,
+) -> None:
+    """Create a user in a tenant with Cognito's admin API (signed with your AWS credentials)."""
+    settings: Settings = ctx.obj.settings
+    pool_id = require(settings.user_pool_id, "user pool", "--user-pool-id", "NULLCHECK_USER_POOL_ID")
+    if not is_valid_tenant(tenant):
+        fail("a tenant is letters, digits, - and _ (at most 64), starting with a letter or digit")
+    attributes = [
+        {"Name": "email", "Value": email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": TENANT_CLAIM, "Value": tenant},
+    ]
+    temporary = None if password else auth.new_password()
+    with cognito_errors("creating the user"):
+        cognito = auth.cognito_client(settings.region, settings.cognito_endpoint, signed=True)
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=email,
+            UserAttributes=attributes,
+            **({"TemporaryPassword": temporary} if temporary else {"MessageAction": "SUPPRESS"}),
+        )
+        if password:
+            cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=password, Permanent=True)
+    if temporary:
+        console.print(f"Created {email} in tenant {tenant}. Temporary password (valid 7 days):", markup=False)
+        console.print(temporary, markup=False, highlight=False)
+    else:
+        console.print(f"Created {email} in tenant {tenant} with the password given.", markup=False)
 
 
 dlq_app = typer.Typer(help="Failed events: list them and send them back.", no_args_is_help=True)

@@ -1,8 +1,12 @@
-"""API Gateway on 127.0.0.1: the catalog's routes, the same OpenAPI validation and CORS, proxy events.
+"""API Gateway on 127.0.0.1: the catalog's routes, the Cognito authorizer, the same OpenAPI validation
+and CORS, proxy events.
 
-Requests are validated the way the deployed API's "Validate All" validator does (request body
-against its schema, required parameters present) using the same generated OpenAPI document,
-then turned into REST API Lambda proxy events for the real handler functions.
+In API Gateway's order: a method or path the API does not declare is 403 `Missing Authentication
+Token` before anything else; the CORS preflight needs no token; every other request must carry
+an ID token of the user pool (`local/authorizer.py`) or is 401 `Unauthorized`; then requests are
+validated the way the deployed API's "Validate All" validator does (request body against its
+schema, required parameters present) using the same generated OpenAPI document, and turned into
+REST API Lambda proxy events, with the token's claims, for the real handler functions.
 """
 
 from __future__ import annotations
@@ -30,7 +34,11 @@ MAX_QUOTED_CHARS = 120
 """How much of a client's input an error message may quote back."""
 MISSING_AUTHENTICATION_TOKEN = "Missing Authentication Token"
 """API Gateway's answer (403) to any method and path the API does not declare."""
+UNAUTHORIZED = "Unauthorized"
+"""API Gateway's answer (401) to a missing, malformed, tampered or expired token."""
 Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
+Authorizer = Callable[[str | None], dict[str, str] | None]
+"""`Authorization` header value → the claims as strings, or None for 401 (`CognitoAuthorizer.claims`)."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,9 @@ def proxy_event(
     headers: dict[str, str],
     body: str | None,
     stage: str,
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A REST API (v1) Lambda proxy event, as API Gateway builds it."""
+    """A REST API (v1) Lambda proxy event, as API Gateway builds it (with a Cognito authorizer's claims)."""
     single_query = dict(query) or None
     multi_query: dict[str, list[str]] = {}
     for name, value in query:
@@ -74,6 +83,7 @@ def proxy_event(
             "identity": {"sourceIp": "127.0.0.1"},
             "accountId": "000000000000",
             "apiId": "local",
+            **({"authorizer": {"claims": claims}} if claims is not None else {}),
         },
         "body": body,
         "isBase64Encoded": False,
@@ -94,10 +104,19 @@ def _describe(error: ValidationError) -> str:
 class LocalApiGateway:
     """Routes, validates and answers like the deployed REST API's stage."""
 
-    def __init__(self, *, origin: str = "*", stage: str = "api", invoke: Invoke = invoke_handler) -> None:
+    def __init__(
+        self,
+        *,
+        origin: str = "*",
+        stage: str = "api",
+        invoke: Invoke = invoke_handler,
+        authorizer: Authorizer | None = None,
+    ) -> None:
         self.origin = origin
         self.stage = stage
         self.invoke = invoke
+        self.authorizer = authorizer
+        """Every declared operation but the preflight needs a token it accepts; None: no sign-in."""
         self.document = document()
         components = self.document["components"]
         self._validators = {
@@ -133,11 +152,17 @@ class LocalApiGateway:
         compiled, match = chosen
         if len(body) > MAX_BODY_BYTES:
             return self._error(413, "request body too large")
+        claims = None
+        if self.authorizer is not None:
+            claims = self.authorizer(next((v for k, v in headers.items() if k.lower() == "authorization"), None))
+            if claims is None:
+                return self._error(401, UNAUTHORIZED)
         problem = self._validate(compiled.route, headers, body)
         if problem:
             return self._error(400, problem)
         text = body.decode("utf-8", errors="replace") if body else None
-        event = proxy_event(compiled.route, path, match.groupdict(), parse_qsl(url.query), headers, text, self.stage)
+        query = parse_qsl(url.query)
+        event = proxy_event(compiled.route, path, match.groupdict(), query, headers, text, self.stage, claims)
         try:
             result = self.invoke(compiled.function, event)
         except Exception:  # a crashed function is API Gateway's 502, never silence

@@ -1,7 +1,8 @@
 """`make demo`: the whole NullCheck flow on this machine, driven through the real API with the CLI.
 
-Starts the local stack, makes a sample episode (or takes `VIDEO=` and `SRT=` files), creates it
-and uploads its track and transcript with the `nullcheck` command line, waits for chunking and
+Starts the local stack, creates a demo user (tenant `demo`) and signs it in with the `nullcheck`
+command line, makes a sample episode (or takes `VIDEO=` and `SRT=` files), creates it and
+uploads its track and transcript with the CLI, waits for chunking and
 the clip agent (the offline clip model: a heuristic, not a language model), prints the track's
 chunks and the proposed clips, then stops everything. One line per pipeline stage; the
 functions' own log lines go to `FUNCTION_LOG`.
@@ -20,6 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from client import auth
 from client.api import NullCheckClient
 from local.samples import generate_video
 from local.stack import LocalStack, LocalStackConfig
@@ -28,12 +30,38 @@ from local.transcripts import sample_transcript
 console = Console()
 SAMPLE_MINUTES = 5
 FUNCTION_LOG = Path(".nullcheck") / "logs" / "functions.log"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_EMAIL = "demo@example.com"
+DEMO_TENANT = "demo"
 
 
-def nullcheck(api_url: str, *args: str) -> str:
+class Cli:
+    """The `nullcheck` CLI as a user runs it, in a directory where it finds the stack's connection file.
+
+    Its tokens are cached in a config directory of its own, so the demo never touches yours.
+    """
+
+    def __init__(self, workdir: Path, api_url: str) -> None:
+        self.workdir, self.api_url = workdir, api_url
+        self.config_home = workdir / "config"
+        self.cache = auth.TokenCache(self.config_home / "nullcheck" / "tokens.json")
+
+    def __call__(self, *args: str) -> str:
+        return nullcheck(self.api_url, *args, cwd=self.workdir, env={"XDG_CONFIG_HOME": str(self.config_home)})
+
+    def api(self) -> NullCheckClient:
+        """An API client signed in as the CLI is (its cached tokens, refreshed when needed)."""
+        return NullCheckClient(self.api_url, authorization=auth.session_for(self.api_url, self.cache).header)
+
+
+def nullcheck(api_url: str, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     """Run the `nullcheck` CLI (as a user would) and return what it printed."""
     command = [sys.executable, "-m", "client", "--api", api_url, *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    environment = {**os.environ, **(env or {})}
+    environment.pop(auth.TOKEN_ENV, None)
+    # Run from another directory, the CLI still imports this checkout's packages.
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")]))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=cwd, env=environment)
     if done.returncode != 0:
         console.print(f"[red]✗ nullcheck {shlex.join(args)}[/]", done.stdout, done.stderr)
         raise SystemExit(f"nullcheck {args[0]} failed; the functions' logs are in {FUNCTION_LOG}")
@@ -52,8 +80,8 @@ class Progress:
 
 
 def sample_files(workdir: Path) -> tuple[Path, Path]:
-    video = Path(os.environ["VIDEO"]) if os.environ.get("VIDEO") else None
-    srt = Path(os.environ["SRT"]) if os.environ.get("SRT") else None
+    video = Path(os.environ["VIDEO"]).resolve() if os.environ.get("VIDEO") else None
+    srt = Path(os.environ["SRT"]).resolve() if os.environ.get("SRT") else None
     if video is None:
         console.print(f"Generating a {SAMPLE_MINUTES}-minute sample video with ffmpeg…")
         video = generate_video(workdir / "sample-episode.mp4", SAMPLE_MINUTES * 60, width=640, height=360)
@@ -98,22 +126,29 @@ def main() -> None:
             url = stack.api_url
             progress.done("local stack up", url)
             progress.done("function logs", f"in {FUNCTION_LOG}")
+            stack.write_connection(Path(workdir) / ".nullcheck" / "local-stack.json")
+            cli = Cli(Path(workdir), url)
+            password = auth.new_password()
+            cli("users", "create", DEMO_EMAIL, "--tenant", DEMO_TENANT, "--password", password)
+            progress.done("demo user created", f"nullcheck users create {DEMO_EMAIL} --tenant {DEMO_TENANT}")
+            cli("login", DEMO_EMAIL, "--password", password)
+            progress.done("signed in", f"nullcheck login {DEMO_EMAIL} (ID token cached, refreshed when needed)")
             create = ["episodes", "create", "--title", "NullCheck demo", "--number", "1", "--platform", "youtube"]
-            episode_id = nullcheck(url, *create, "--series", "Null Check")
+            episode_id = cli(*create, "--series", "Null Check")
             progress.done("episode created", f"nullcheck episodes create → {episode_id}")
-            nullcheck(url, "upload-track", episode_id, str(video), "--track", "main")
+            cli("upload-track", episode_id, str(video), "--track", "main")
             progress.done("track uploaded", f"nullcheck upload-track {video.name} --track main")
-            nullcheck(url, "upload-transcript", episode_id, str(srt))
+            cli("upload-transcript", episode_id, str(srt))
             progress.done("transcript uploaded", f"nullcheck upload-transcript {srt.name}")
-            nullcheck(url, "watch", episode_id, "--transcript", "--timeout", "900")
-            with NullCheckClient(url) as api:
+            cli("watch", episode_id, "--transcript", "--timeout", "900")
+            with cli.api() as api:
                 segments = sum(len(track.get("segments", [])) for track in api.get_episode(episode_id)["tracks"])
                 progress.done("track chunked", f"{segments} HLS segments (nullcheck watch)")
                 wait_for_summary(api, episode_id)
                 progress.done("clips proposed", f"{api.get_episode(episode_id).get('clipCount', 0)} clips")
-                console.print(nullcheck(url, "episodes", "show", episode_id))
+                console.print(cli("episodes", "show", episode_id))
                 console.print(chunks_table(api, episode_id))
-            console.print(nullcheck(url, "clips", episode_id))
+            console.print(cli("clips", episode_id))
             console.print("[dim]Clips come from the offline clip model (a heuristic, not a language model).[/]")
     console.print(f"[bold]Demo finished; the local stack is stopped.[/] Function logs: {FUNCTION_LOG}")
 

@@ -1,12 +1,14 @@
 """The whole NullCheck stack in one process on 127.0.0.1, no AWS account and no Docker.
 
-moto (server mode) stands in for DynamoDB, S3, EventBridge, SQS and AgentCore; the local API
-gateway calls the real handlers. Handlers reach moto only through `AWS_ENDPOINT_URL*`, exactly
-as they reach AWS in Lambda: there is no "local mode" in them.
+moto (server mode) stands in for DynamoDB, S3, EventBridge, SQS, AgentCore and Cognito (behind
+the front in `local/cognito.py`); the local API gateway verifies ID tokens as API Gateway's
+Cognito authorizer does and calls the real handlers. Handlers reach moto only through
+`AWS_ENDPOINT_URL*`, exactly as they reach AWS in Lambda: there is no "local mode" in them.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -16,13 +18,18 @@ from typing import IO, Any
 
 import boto3
 
+from client.auth import new_password
+from components.identity import IdentityArgs
+from handlers.catalog import cognito_triggers
 from local.apigateway import LocalApiGateway
+from local.authorizer import CognitoAuthorizer
 from local.bedrock import LocalBedrockRuntime
+from local.cognito import LocalCognito, create_user, sign_in
 from local.events import LocalEventBus
 from local.lambda_runtime import LocalLambda
 from local.mediaconvert import LocalMediaConvert
 from local.moto_server import LocalMotoServer
-from local.resources import create_agent_memory, create_bucket, create_table
+from local.resources import create_agent_memory, create_bucket, create_table, create_user_pool
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -43,6 +50,12 @@ class LocalStackConfig:
     chunk_seconds: int = 120
     function_log: Path | None = None
     """Where the functions' log lines go (appended); standard output when None."""
+    allow_self_sign_up: bool = False
+    """As the stack setting `allowSelfSignUp` (off): operators create users. On: anyone may sign up
+    and the post-confirmation function gives each new user a tenant of their own."""
+    cognito_port: int = 0
+    """Port of the Cognito endpoint (the front before moto's user pools); 0 picks a free one."""
+    user_pool_name: str = "nullcheck-local"
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,9 +71,13 @@ class LocalStack:
         self.bus: LocalEventBus | None = None
         self.mediaconvert: LocalMediaConvert | None = None
         self.bedrock = LocalBedrockRuntime()
+        self.cognito: LocalCognito | None = None
         self.moto_url = ""
         self.mediaconvert_url = ""
         self.bedrock_url = ""
+        self.cognito_url = ""
+        self.user_pool_id = ""
+        self.user_pool_client_id = ""
         self.api_url = ""
 
     def start(self) -> LocalStack:
@@ -71,7 +88,10 @@ class LocalStack:
             self.functions.send_logs_to(self._function_log)
         self._moto = LocalMotoServer(port=self.config.moto_port)
         self.moto_url = self._moto.start()
+        self.cognito = LocalCognito(moto_url=self.moto_url, region=REGION, invoke=self.functions.invoke)
+        self.cognito_url = self.cognito.start(port=self.config.cognito_port)
         os.environ.update(self.function_environment())
+        self._create_user_pool()
         create_table(self.client("dynamodb"), self.config.table_name)
         create_bucket(self.client("s3"), self.config.bucket_name)
         self.mediaconvert = LocalMediaConvert(s3=self.client("s3"), events=self.client("events"), account_id=ACCOUNT)
@@ -90,6 +110,62 @@ class LocalStack:
         self.bus.start()
         self.api_url = self.api.start(port=self.config.api_port)
         return self
+
+    def _create_user_pool(self) -> None:
+        """The pool and app client from the Identity component's defaults; the authorizer trusts them."""
+        post_confirmation = next(f for f, trigger in cognito_triggers() if trigger.source == "post_confirmation")
+        arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{post_confirmation.name}"
+        args = IdentityArgs(
+            allow_self_sign_up=self.config.allow_self_sign_up,
+            post_confirmation_function_arn=arn if self.config.allow_self_sign_up else None,
+        )
+        self.user_pool_id, self.user_pool_client_id = create_user_pool(
+            self.client("cognito-idp"), self.config.user_pool_name, args
+        )
+        self.api.authorizer = CognitoAuthorizer(
+            region=REGION,
+            user_pool_id=self.user_pool_id,
+            client_ids=[self.user_pool_client_id],
+            jwks_url=f"{self.moto_url}/{self.user_pool_id}/.well-known/jwks.json",
+        ).claims
+
+    def connection(self) -> dict[str, Any]:
+        """What `.nullcheck/local-stack.json` holds: where the API is and how to sign in to it."""
+        return {
+            "apiUrl": self.api_url,
+            "region": REGION,
+            "cognito": {
+                "endpoint": self.cognito_url,
+                "userPoolId": self.user_pool_id,
+                "userPoolClientId": self.user_pool_client_id,
+            },
+        }
+
+    def write_connection(self, path: Path) -> Path:
+        """Write `connection()` as JSON to `path` (the CLI looks for `.nullcheck/local-stack.json`)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.connection(), indent=2) + "\n")
+        return path
+
+    def create_user(self, email: str, tenant: str | None, password: str | None = None) -> str:
+        """A confirmed user of the pool with `custom:tenantId` = tenant (none when None); returns its password."""
+        password = password or new_password()
+        create_user(self.cognito_client(), self.user_pool_id, email, tenant, password)
+        return password
+
+    def sign_in(self, email: str, password: str) -> dict[str, Any]:
+        """USER_PASSWORD_AUTH through the Cognito endpoint: IdToken, AccessToken, RefreshToken."""
+        return sign_in(self.cognito_client(), self.user_pool_client_id, email, password)
+
+    def cognito_client(self) -> Any:
+        """A Cognito client of the local stack's endpoint (the front), as any Cognito client would use it."""
+        return boto3.client(
+            "cognito-idp",
+            region_name=REGION,
+            endpoint_url=self.cognito_url,
+            aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "local"),
+            aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
+        )
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Until no event waits or runs and no MediaConvert job is pending (for tests and the demo)."""
@@ -113,6 +189,9 @@ class LocalStack:
         if self.mediaconvert:
             self.mediaconvert.stop()
         self.bedrock.stop()
+        if self.cognito:
+            self.cognito.stop()
+            self.cognito = None
         if self._moto:
             self._moto.stop()
             self._moto = None
@@ -129,6 +208,7 @@ class LocalStack:
         config = self.config
         return {
             "AWS_ENDPOINT_URL": self.moto_url,
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": self.cognito_url,
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),

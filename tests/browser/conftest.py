@@ -5,6 +5,9 @@ cross-origin request the browser checks: CORS on answers and errors, preflights,
 exposed `ETag`. Handlers read their environment at import, so this suite runs in its own pytest
 process (`make browser`), like tests/e2e.
 
+The page is signed in: the suite creates a user of the tenant `browser` and hands its ID token
+to the page (`window.NULLCHECK_TOKEN`) before any of the page's scripts run.
+
 Playwright never downloads a browser here: it launches the system Chromium (`CHROMIUM=path`, or
 `chromium`, `chromium-browser`, `google-chrome` on PATH). Without one, the suite is skipped
 loudly; with `CI=true` a missing Chromium is a failure instead.
@@ -12,6 +15,7 @@ loudly; with `CI=true` a missing Chromium is a failure instead.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -99,6 +103,13 @@ def local_stack(site: StaticSite) -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="session")
+def token(local_stack: LocalStack) -> str:
+    """The ID token of a user of the tenant `browser` (an hour, longer than the suite)."""
+    password = local_stack.create_user("browser@example.com", "browser")
+    return str(local_stack.sign_in("browser@example.com", password)["IdToken"])
+
+
+@pytest.fixture(scope="session")
 def browser(chromium: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--disable-dev-shm-usage"])
@@ -107,9 +118,10 @@ def browser(chromium: str) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, site: StaticSite, local_stack: LocalStack) -> Iterator[Page]:
-    """The studio page, loaded from the site's origin and pointed at the API; console kept for failures."""
+def page(browser: Browser, site: StaticSite, local_stack: LocalStack, token: str) -> Iterator[Page]:
+    """The studio page, loaded from the site's origin, signed in and pointed at the API; console kept for failures."""
     context = browser.new_context()
+    context.add_init_script(f"window.NULLCHECK_TOKEN = {json.dumps(token)};")
     opened = context.new_page()
     console: list[str] = []
     opened.on("console", lambda message: console.append(_console_line(message)))

@@ -55,7 +55,8 @@ def test_a_burst_of_a_hundred_connections_is_served_in_full(api: httpx.Client, s
         start.wait()
         try:
             body = json.dumps({"title": f"Burst {n}", "episodeNumber": n})
-            connection.request("POST", f"{url.path}/episodes", body, {"Content-Type": "application/json"})
+            headers = {"Content-Type": "application/json", "Authorization": api.headers["Authorization"]}
+            connection.request("POST", f"{url.path}/episodes", body, headers)
             statuses.append(connection.getresponse().status)
         except OSError as error:
             statuses.append(type(error).__name__)

@@ -4,7 +4,8 @@ Handlers read their environment at import, so, like tests/e2e, the fuzz tests ru
 pytest process (`pytest tests/fuzz`). The schema is the one the running stack serves at
 `/openapi.json`; a schema-level `flatmap_case` hook swaps in seeded episode ids, track names,
 upload ids, parts and page tokens for two cases in three, so every operation reaches its
-handler's success path and not only its 404s.
+handler's success path and not only its 404s. Every call is signed in as one user of the tenant
+`fuzz` (the seeding and the generated cases alike): its ID token is a fixed header of the schema.
 """
 
 from __future__ import annotations
@@ -154,10 +155,17 @@ def stack() -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="session")
-def seeds(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Seeds:
+def authorization(stack: LocalStack) -> dict[str, str]:
+    """The `Authorization` header of a user of the tenant `fuzz` (its ID token lasts an hour, past the run)."""
+    password = stack.create_user("fuzz@example.com", "fuzz")
+    return {"Authorization": f"Bearer {stack.sign_in('fuzz@example.com', password)['IdToken']}"}
+
+
+@pytest.fixture(scope="session")
+def seeds(stack: LocalStack, authorization: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Seeds:
     """Episodes in each state the API can show, created through the API as a client would."""
     video = generate_video(tmp_path_factory.mktemp("fuzz") / "camera.mp4", 2, width=160, height=120)
-    with httpx.Client(base_url=stack.api_url, timeout=60) as api:
+    with httpx.Client(base_url=stack.api_url, timeout=60, headers=authorization) as api:
         plain = _created(api, {"title": "Fuzz plain", "episodeNumber": 0})
         full = _created(
             api,
@@ -239,11 +247,12 @@ def _upload_parts(api: httpx.Client, episode_id: str, session: dict[str, Any], d
 
 
 @pytest.fixture(scope="session")
-def api_schema(stack: LocalStack, seeds: Seeds) -> schemathesis.BaseSchema:
-    """The document the running stack serves, with its base URL and the seeding hook."""
+def api_schema(stack: LocalStack, seeds: Seeds, authorization: dict[str, str]) -> schemathesis.BaseSchema:
+    """The document the running stack serves, with its base URL, the user's token and the seeding hook."""
     config = schemathesis.Config.from_dict({"seed": SEED, "generation": {"database": "none"}})
     schema = schemathesis.openapi.from_url(f"{stack.api_url}/openapi.json", config=config)
-    # The document has no `servers`: requests go to the stage the stack serves.
-    schema.config.update(base_url=stack.api_url)
+    # The document has no `servers`: requests go to the stage the stack serves. Every case carries
+    # the token as a fixed header (never generated), so cases reach the handlers, not the 401.
+    schema.config.update(base_url=stack.api_url, headers=authorization)
     schema.hook(seeding_hook(seeds))
     return schema

@@ -1,13 +1,16 @@
 // What a studio web front end does with the NullCheck API, from another origin than the API's.
 // Every call answers a plain object (status, body, headers the page could read) instead of
 // throwing, so the Python side can say which step failed; a fetch the browser refuses (CORS)
-// answers {error: "TypeError: Failed to fetch"}.
+// answers {error: "TypeError: Failed to fetch"}. API calls carry the signed-in user's ID token
+// (window.NULLCHECK_TOKEN, set before the page loads, as a sign-in library would keep it) as
+// `Authorization: Bearer <token>`, so the browser preflights each of them.
 "use strict";
 
 (() => {
   const PART_SIZE = 5 * 1024 * 1024;
   const TIMEOUT_MS = 30000;
   const api = new URLSearchParams(location.search).get("api");
+  const token = window.NULLCHECK_TOKEN || null;
   const logElement = document.getElementById("log");
 
   function log(line) {
@@ -22,10 +25,13 @@
     }
   }
 
-  async function call(method, path, body) {
-    const options = { method };
-    if (body !== undefined) {
-      options.headers = { "Content-Type": "application/json" };
+  // {anonymous: true} leaves the token out: a request a signed-out page would send.
+  async function call(method, path, body, { anonymous = false } = {}) {
+    const headers = {};
+    if (token && !anonymous) headers.Authorization = `Bearer ${token}`;
+    const options = { method, headers };
+    if (body !== undefined && body !== null) {
+      headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
     const response = await request(api + path, options);
@@ -106,5 +112,5 @@
     uploadTranscript,
     uploadTrack,
   };
-  log(`studio ready; API ${api}`);
+  log(`studio ready; API ${api}; ${token ? "signed in" : "signed out"}`);
 })();

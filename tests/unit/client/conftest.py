@@ -1,4 +1,8 @@
-"""Fixtures for the client: a real S3 (moto server on a free port) behind a fake API."""
+"""Fixtures for the client: a real S3 (moto server on a free port) behind a fake API.
+
+Every test runs as a user with a config directory and working directory of its own: no token
+cache, local stack file or `NULLCHECK_*` variable of the machine leaks in.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,20 @@ from client.api import NullCheckClient
 from tests.unit.client.fakes import FakeApi
 
 API_URL = "http://api.test/api"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh config directory and working directory; returns the config directory."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    for variable in ("NULLCHECK_API", "NULLCHECK_TOKEN", "NULLCHECK_USER_POOL_ID", "NULLCHECK_CLIENT_ID"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", raising=False)
+    return config
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,7 @@ def use_api(monkeypatch: pytest.MonkeyPatch) -> Callable[[Handler], list[httpx.R
 
         transport = httpx.MockTransport(recording)
         monkeypatch.setattr(cli, "client_factory", lambda url: NullCheckClient(url, transport=transport))
+        monkeypatch.setenv("NULLCHECK_TOKEN", "Bearer test-token")
         return received
 
     return install

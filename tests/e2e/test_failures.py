@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from client.cli import app
 from local.samples import generate_video
 from local.stack import LocalStack
+from tests.e2e.conftest import TENANT
 from tests.e2e.test_media_pipeline import new_episode, track_when_settled, upload_track, wait_for
 
 
@@ -55,10 +56,11 @@ def test_a_failing_event_is_retried_then_dead_lettered_and_redriven(
 
     assert letter["detail-type"] == "Video Upload Completed"
     assert letter["detail"] == {
+        "tenantId": TENANT,
         "episodeId": episode_id,
         "trackName": "main",
         "attemptId": letter["detail"]["attemptId"],
-        "key": f"{episode_id}/tracks/main.mp4",
+        "key": f"media/{TENANT}/{episode_id}/tracks/main.mp4",
     }
     [track] = api.get(f"/episodes/{episode_id}").json()["tracks"]
     assert track["status"] == "Unprocessed"  # the lock was released for the retry

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from local.samples import generate_video
-from tests.e2e.conftest import CHUNK_SECONDS
+from tests.e2e.conftest import CHUNK_SECONDS, TENANT
 
 PART_SIZE = 5 * 1024 * 1024
 VIDEO_SECONDS = 7
@@ -85,7 +85,7 @@ def test_a_track_uploaded_in_parts_is_chunked_into_hls_segments(api: httpx.Clien
     assert [segment["seq"] for segment in track["segments"]] == list(range(1, track["segmentCount"] + 1))
     # Each upload attempt has its own chunk folder: {episodeId}/videos/{trackName}/{attemptId}/chunks/
     assert all(
-        re.fullmatch(rf"{episode_id}/videos/main-camera/[0-9A-Za-z-]+/chunks/[^/]+", segment["key"])
+        re.fullmatch(rf"media/{TENANT}/{episode_id}/videos/main-camera/[0-9A-Za-z-]+/chunks/[^/]+", segment["key"])
         for segment in track["segments"]
     )
 
@@ -115,5 +115,5 @@ def test_a_transcript_uploaded_through_its_url_is_recorded(api: httpx.Client) ->
 
     episode = wait_for(lambda: (e := api.get(f"/episodes/{episode_id}").json()).get("transcriptKey") and e)
     assert episode["transcriptKey"] == upload["key"]
-    assert upload["key"].startswith(f"{episode_id}/transcripts/") and upload["key"].endswith(".srt")
+    assert upload["key"].startswith(f"media/{TENANT}/{episode_id}/transcripts/") and upload["key"].endswith(".srt")
     assert episode["status"] == "Transcript Uploaded"

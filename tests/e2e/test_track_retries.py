@@ -10,6 +10,7 @@ import pytest
 
 from local.samples import generate_video
 from local.stack import LocalStack
+from tests.e2e.conftest import TENANT
 from tests.e2e.test_media_pipeline import new_episode, track_when_settled, upload_track
 
 
@@ -43,7 +44,7 @@ def test_a_failed_track_uploaded_again_is_processed_and_counted_once(
     upload_track(api, episode_id, corrupt, "Main Camera")
     failed = track_when_settled(api, episode_id)
     assert failed["status"] == "ProcessingFailed"
-    failed_chunks = objects(stack, f"{episode_id}/videos/main-camera/")
+    failed_chunks = objects(stack, f"media/{TENANT}/{episode_id}/videos/main-camera/")
 
     upload_track(api, episode_id, video, "Main Camera")
     track = track_when_settled(api, episode_id)
@@ -52,8 +53,10 @@ def test_a_failed_track_uploaded_again_is_processed_and_counted_once(
     assert "failureReason" not in track and track["segmentCount"] >= 1
     assert episode(api, episode_id)["numTracks"] == 1
     # The failed attempt's upload (.mov) and chunks were replaced by the new attempt's.
-    assert objects(stack, f"{episode_id}/tracks/") == [f"{episode_id}/tracks/main-camera.mp4"]
-    chunks = objects(stack, f"{episode_id}/videos/main-camera/")
+    assert objects(stack, f"media/{TENANT}/{episode_id}/tracks/") == [
+        f"media/{TENANT}/{episode_id}/tracks/main-camera.mp4"
+    ]
+    chunks = objects(stack, f"media/{TENANT}/{episode_id}/videos/main-camera/")
     assert not set(failed_chunks) & set(chunks)
     assert {segment["key"] for segment in track["segments"]} <= set(chunks)
     # Processed: uploading it again needs a delete first.
@@ -65,7 +68,7 @@ def test_deleting_a_track_removes_its_objects_and_chunks(api: httpx.Client, stac
     episode_id = new_episode(api)
     upload_track(api, episode_id, video, "main")
     assert track_when_settled(api, episode_id)["status"] == "Processed"
-    assert objects(stack, f"{episode_id}/videos/main/")
+    assert objects(stack, f"media/{TENANT}/{episode_id}/videos/main/")
 
     preflight = api.options(f"/episodes/{episode_id}/tracks/main")
     assert "DELETE" in preflight.headers["Access-Control-Allow-Methods"].split(",")
@@ -75,7 +78,7 @@ def test_deleting_a_track_removes_its_objects_and_chunks(api: httpx.Client, stac
     assert deleted.headers["Access-Control-Allow-Origin"] == "https://studio.example.com"
     detail = episode(api, episode_id)
     assert detail["numTracks"] == 0 and detail["tracks"] == []
-    assert objects(stack, f"{episode_id}/") == []
+    assert objects(stack, f"media/{TENANT}/{episode_id}/") == []
     again = api.delete(f"/episodes/{episode_id}/tracks/main")
     assert again.status_code == 404 and "main" in again.json()["message"]
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from local.samples import generate_video
 from local.stack import LocalStack, LocalStackConfig
+from local.transcripts import sample_transcript
 
 SEED = 20_260_611
 """Fixed (with no example database), so every run generates the same cases."""
@@ -48,6 +49,8 @@ class Seeds:
     closing_parts: tuple[dict[str, Any], ...]
     doomed_track: str
     """An upload only deletes name: the first deletes it (204), the rest find nothing (404)."""
+    clip_id: str
+    """A clip the agent proposed for the media episode (review and render cases name it)."""
     next_token: str
 
     def edits(self, method: str, path: str) -> list[Edit]:
@@ -73,6 +76,17 @@ class Seeds:
             ],
             ("DELETE", "/episodes/{episodeId}/tracks/{trackName}"): [
                 {"path": {"episodeId": media, "trackName": self.doomed_track}},
+            ],
+            **{
+                (method, clip_path): [{"path": {"episodeId": media, "clipId": self.clip_id}}]
+                for method, clip_path in (
+                    ("GET", "/episodes/{episodeId}/clips/{clipId}"),
+                    ("PATCH", "/episodes/{episodeId}/clips/{clipId}"),
+                )
+            },
+            ("POST", "/episodes/{episodeId}/clips/{clipId}/renders"): [
+                {"path": {"episodeId": media, "clipId": self.clip_id}, "body": {"trackName": done}},
+                {"path": {"episodeId": media, "clipId": self.clip_id}},
             ],
         }
         if (method.upper(), path) in by_operation:
@@ -195,7 +209,9 @@ def seeds(stack: LocalStack, authorization: dict[str, str], tmp_path_factory: py
         doomed = _start_track(api, media, "Doomed Camera", video.name)
         page = api.get("/episodes", params={"limit": 1})
         assert page.status_code == 200 and page.json().get("nextToken"), page.text
-    assert stack.wait_idle(120), "the seeded track was not processed in time"
+        assert stack.wait_idle(120), "the seeded track was not processed in time"
+        clips = api.get(f"/episodes/{media}/clips").json()["items"]
+        assert clips, "the clip agent proposed no clip for the seeded transcript"
     return Seeds(
         episodes=(plain, full, media),
         media_episode=media,
@@ -207,6 +223,7 @@ def seeds(stack: LocalStack, authorization: dict[str, str], tmp_path_factory: py
         closing_upload_id=closing["uploadId"],
         closing_parts=tuple(closing_parts),
         doomed_track=doomed["trackName"],
+        clip_id=clips[0]["clipId"],
         next_token=page.json()["nextToken"],
     )
 
@@ -222,7 +239,7 @@ def _upload_transcript(api: httpx.Client, episode_id: str) -> None:
     assert upload.status_code == 201, upload.text
     put = httpx.put(
         upload.json()["uploadUrl"],
-        content=b"1\n00:00:00,000 --> 00:00:01,000\nFuzz\n",
+        content=sample_transcript(minutes=2).encode(),
         headers=upload.json()["requiredHeaders"],
     )
     assert put.status_code == 200, put.text

@@ -4,13 +4,13 @@
 PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv test lint typecheck unit browser dev demo bench clean
+.PHONY: venv policy-venv test lint workflows typecheck unit browser dev demo bench clean
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -19,9 +19,23 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The policy pack's own virtualenv (policy/PulumiPolicy.yaml names it), for `--policy-pack policy`.
+policy-venv: policy/venv/.installed
+
+policy/venv/.installed: policy/requirements.txt
+	test -x policy/venv/bin/python || $(PYTHON) -m venv policy/venv
+	policy/venv/bin/python -m pip install --quiet -r policy/requirements.txt
+	touch $@
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# GitHub workflows, offline: actionlint (syntax, expressions, action inputs) and zizmor (security; no
+# medium or high finding passes).
+workflows: venv
+	$(VENV)/bin/actionlint
+	$(VENV)/bin/zizmor --offline --min-severity medium .github/workflows
 
 typecheck: venv
 	$(VENV)/bin/mypy
@@ -36,7 +50,7 @@ unit: venv
 browser: venv
 	$(PY) -m pytest tests/browser
 
-test: lint typecheck unit browser
+test: lint workflows typecheck unit browser
 
 dev: venv
 	$(PY) -m local

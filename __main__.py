@@ -16,10 +16,11 @@ from components.bedrock_models import invoke_model_arns
 from components.event_subscription import EventSubscription, EventSubscriptionArgs
 from components.function import CatalogFunction, CatalogFunctionArgs
 from components.handler_package import HandlerPackage, HandlerPackageArgs
+from components.identity import Identity, IdentityArgs
 from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
-from handlers.catalog import FUNCTIONS, Env, EventRule, Resource
+from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Resource
 
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
@@ -31,6 +32,10 @@ cors_origin = config.get("corsOrigin") or "*"
 log_retention_days = config.get_int("logRetentionDays") or 14
 chunk_seconds = config.get_int("chunkSeconds") or 120
 model_id = config.get("modelId") or "us.amazon.nova-pro-v1:0"
+# Production data: Pulumi protects (and AWS keeps) the table and the media bucket; dev stacks tear down.
+protect_data = config.get_bool("protectData") or False
+# Operators invite users unless self sign-up is on (then each new user gets a tenant of their own).
+allow_self_sign_up = config.get_bool("allowSelfSignUp") or False
 
 provider = aws.Provider(
     "aws",
@@ -40,9 +45,24 @@ provider = aws.Provider(
 opts = pulumi.ResourceOptions(providers=[provider])
 
 table = NullCheckTable(
-    "nullcheck", TableArgs(point_in_time_recovery=config.get_bool("pointInTimeRecovery") or False), opts
+    "nullcheck",
+    TableArgs(
+        point_in_time_recovery=config.get_bool("pointInTimeRecovery") or False,
+        deletion_protection=protect_data,
+        protect=protect_data,
+    ),
+    opts,
 )
-bucket = MediaBucket("media", MediaBucketArgs(cors_rules=[CorsRule(allowed_origins=(cors_origin,))]), opts)
+bucket = MediaBucket(
+    "media",
+    MediaBucketArgs(
+        cors_rules=[CorsRule(allowed_origins=(cors_origin,))],
+        render_retention_days=config.get_int("renderRetentionDays") or 30,
+        force_destroy=not protect_data,
+        protect=protect_data,
+    ),
+    opts,
+)
 mediaconvert_role = MediaConvertRole("mediaconvert", MediaConvertRoleArgs(bucket_arn=bucket.arn), opts)
 memory = AgentMemory("clip-agent", AgentMemoryArgs(name_suffix=stack), opts)
 package = HandlerPackage(
@@ -75,6 +95,10 @@ grant_targets: dict[Resource, pulumi.Input[Sequence[pulumi.Input[str]]]] = {
     ),
     # ListInferenceProfiles has no resource type: "*" is the only resource IAM accepts for it.
     Resource.INFERENCE_PROFILES: ["*"],
+    # The trigger's own pool cannot be named here (a cycle); the catalog grant adds a tag condition.
+    Resource.USER_POOLS: [
+        pulumi.Output.concat("arn:aws:cognito-idp:", region.region, ":", caller.account_id, ":userpool/*")
+    ],
 }
 environment: dict[Env, pulumi.Input[str]] = {
     Env.TABLE_NAME: table.name,
@@ -101,7 +125,19 @@ functions = {
         opts,
     )
     for spec in FUNCTIONS
+    # Cognito triggers exist only with self sign-up.
+    if allow_self_sign_up or not isinstance(spec.trigger, CognitoTrigger)
 }
+identity = Identity(
+    "nullcheck",
+    IdentityArgs(
+        allow_self_sign_up=allow_self_sign_up,
+        post_confirmation_function_arn=functions["post-confirmation"].arn if allow_self_sign_up else None,
+        mfa=config.get("mfa") or "OFF",
+        deletion_protection=protect_data,
+    ),
+    opts,
+)
 subscriptions = {
     spec.name: EventSubscription(
         spec.name,
@@ -115,6 +151,7 @@ api = RestApi(
     "nullcheck",
     RestApiArgs(
         functions=functions,
+        user_pool_arn=identity.user_pool_arn,
         cors_origin=cors_origin,
         data_trace_enabled=config.get_bool("apiDataTrace") is not False,
         log_retention_days=log_retention_days,
@@ -135,3 +172,5 @@ if config.get_bool("alarms"):
     )
 
 pulumi.export("ApiUrl", api.url)
+pulumi.export("UserPoolId", identity.user_pool_id)
+pulumi.export("UserPoolClientId", identity.client_id)

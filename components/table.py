@@ -22,6 +22,9 @@ class TableArgs:
     """Continuous backups; the seed leaves it off for development stacks."""
     deletion_protection: bool = False
     """The seed's DeletionPolicy: Delete (development stacks can be torn down)."""
+    protect: bool = False
+    """Pulumi refuses to delete the table (`protect`), and removing it from the program leaves it in
+    AWS (`retain_on_delete`). Off by default, as the seed's Delete policy."""
 
 
 class NullCheckTable(pulumi.ComponentResource):
@@ -34,7 +37,11 @@ class NullCheckTable(pulumi.ComponentResource):
     def __init__(self, name: str, args: TableArgs | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("nullcheck:storage:NullCheckTable", name, None, opts)
         args = args or TableArgs()
-        child_opts = pulumi.ResourceOptions(parent=self)
+        # The table is the data: protected and retained on request. None, not False, when off: the
+        # component's own options still apply.
+        child_opts = pulumi.ResourceOptions(
+            parent=self, protect=args.protect or None, retain_on_delete=args.protect or None
+        )
         key_names = (records.HASH_KEY, records.RANGE_KEY, records.GSI1_HASH_KEY, records.GSI1_RANGE_KEY)
         self.table = aws.dynamodb.Table(
             f"{name}-table",

@@ -13,7 +13,7 @@ import pulumi
 import pytest
 
 from components import packaging
-from tests.pulumi_mocks import RecordingMocks
+from tests.pulumi_mocks import RecordingMocks, RecordingMonitor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,9 +26,17 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 
 @pytest.fixture
-def mocks() -> Iterator[RecordingMocks]:
+def stack_name() -> str:
+    """The name of the stack the mocks run (`pulumi.get_stack()`); override the fixture to change it."""
+    return "test"
+
+
+@pytest.fixture
+def mocks(stack_name: str) -> Iterator[RecordingMocks]:
     recording = RecordingMocks()
-    pulumi.runtime.set_mocks(recording, project="nullcheck", stack="test", preview=False)
+    pulumi.runtime.set_mocks(
+        recording, project="nullcheck", stack=stack_name, preview=False, monitor=RecordingMonitor(recording)
+    )
     yield recording
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pulumi
+import yaml
+from pulumi.runtime.mocks import MockMonitor
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -61,14 +67,57 @@ _ARNS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     },
     "aws:cloudwatch/eventRule:EventRule": lambda n, i: {"arn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{n}"},
     "aws:sns/topic:Topic": lambda n, i: {"arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:{n}"},
+    "aws:cognito/userPool:UserPool": lambda n, i: {
+        "arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_{n[:9]}",
+    },
     "aws:bedrock/agentcoreMemory:AgentcoreMemory": lambda n, i: {
         "arn": f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:memory/{n}-abcdef1234",
     },
 }
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a resource registration carries besides its inputs (`Mocks.new_resource` never sees it)."""
+
+    urn: str
+    parent: str
+    """The parent's URN ("" for none)."""
+    protect: bool
+    retain_on_delete: bool
+    dependencies: tuple[str, ...]
+
+
+_registering = threading.local()
+
+
+class RecordingMonitor(MockMonitor):
+    """Pulumi's mock monitor that hands each registration's URN and resource options to the mocks.
+
+    Registrations run on a thread pool; `new_resource` is called on the registering thread, inside
+    `RegisterResource`, so a thread-local carries the request to it.
+    """
+
+    def RegisterResource(self, request: Any) -> Any:
+        _registering.registration = Registration(
+            urn=self.make_urn(request.parent, request.type, request.name),
+            parent=request.parent,
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            dependencies=tuple(request.dependencies),
+        )
+        try:
+            return super().RegisterResource(request)
+        finally:
+            _registering.registration = None
+
+
 class RecordingMocks(pulumi.runtime.Mocks):
-    """Answers every resource with realistic ids/ARNs and keeps what was asked for."""
+    """Answers every resource with realistic ids/ARNs and keeps what was asked for.
+
+    Each recorded `MockResourceArgs` also gets `outputs` and `id` (what the mocks answered) and, under a
+    `RecordingMonitor`, `registration` (URN and resource options).
+    """
 
     def __init__(self) -> None:
         self.resources: list[pulumi.runtime.MockResourceArgs] = []
@@ -77,6 +126,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         # Keep the wire form (secrets marked) aside; tests read plain values.
         args.secret_inputs = args.inputs  # type: ignore[attr-defined]
         args.inputs = unsecret(args.inputs)
+        args.registration = getattr(_registering, "registration", None)  # type: ignore[attr-defined]
         self.resources.append(args)
         name = _physical_name(args)
         outputs = {"name": name, **args.inputs, **_ARNS.get(args.typ, lambda n, i: {})(name, args.inputs)}
@@ -86,6 +136,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         resource_id = name if args.typ != "aws:apigateway/restApi:RestApi" else "a1b2c3d4e5"
         if args.typ == "aws:apigateway/restApi:RestApi":
             outputs["executionArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{resource_id}"
+        args.outputs, args.id = outputs, resource_id  # type: ignore[attr-defined]
         return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -107,6 +158,35 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def named(self, name: str) -> pulumi.runtime.MockResourceArgs:
         return next(resource for resource in self.resources if resource.name == name)
+
+
+def registration(resource: pulumi.runtime.MockResourceArgs) -> Registration:
+    """The URN and resource options recorded for `resource` (the `mocks` fixture uses a `RecordingMonitor`)."""
+    found = getattr(resource, "registration", None)
+    assert isinstance(found, Registration), f"{resource.name}: registered without a RecordingMonitor"
+    return found
+
+
+STACK_FILES = Path(__file__).resolve().parent.parent
+
+
+def stack_file_config(stack: str) -> dict[str, str]:
+    """The `config:` of `Pulumi.<stack>.yaml` as Pulumi hands it to a program: every value a string.
+
+    Secure values (`{secure: ...}`) are left out; the tests set their own secrets.
+    """
+    document = yaml.safe_load((STACK_FILES / f"Pulumi.{stack}.yaml").read_text())
+    config: dict[str, str] = {}
+    for key, value in (document.get("config") or {}).items():
+        if isinstance(value, dict) and "secure" in value:
+            continue
+        if isinstance(value, bool):
+            config[key] = "true" if value else "false"
+        elif isinstance(value, dict | list):
+            config[key] = json.dumps(value)
+        else:
+            config[key] = str(value)
+    return config
 
 
 def resolve(output: Any) -> Any:

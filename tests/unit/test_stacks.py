@@ -1,0 +1,88 @@
+"""The two stack files (`Pulumi.dev.yaml`, `Pulumi.prod.yaml`) run under Pulumi mocks, and what differs.
+
+Resource options (`protect`, `retain_on_delete`) never reach `Mocks.new_resource`: the `mocks` fixture
+records them with a `RecordingMonitor` (tests/pulumi_mocks.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.pulumi_mocks import RecordingMocks, registration, stack_file_config
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = "aws:dynamodb/table:Table"
+BUCKET = "aws:s3/bucket:Bucket"
+STAGE_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+PROTECTED = {TABLE, BUCKET}
+
+
+@pytest.fixture(params=["dev", "prod"])
+def stack_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def stack_config(stack_name: str) -> dict[str, str]:
+    return stack_file_config(stack_name)
+
+
+def test_every_stack_setting_is_declared_in_the_project(stack_name: str) -> None:
+    """Each `nullcheck:` key of a stack file is one Pulumi.yaml declares (a typo would be silently ignored)."""
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    stack = yaml.safe_load((ROOT / f"Pulumi.{stack_name}.yaml").read_text())["config"]
+    types = {"string": str, "integer": int, "boolean": bool}
+    for key, value in stack.items():
+        namespace, _, name = key.partition(":")
+        if namespace == "nullcheck":
+            assert name in declared, f"Pulumi.{stack_name}.yaml: {key} is not declared in Pulumi.yaml"
+            assert isinstance(value, types[declared[name]["type"]]), f"{key}: {value!r}"
+        else:
+            assert key == "aws:region", key
+
+
+def test_only_the_data_is_protected_and_only_in_prod(
+    stack: dict[str, Any], mocks: RecordingMocks, stack_name: str
+) -> None:
+    prod = stack_name == "prod"
+    for resource in mocks.resources:
+        recorded = registration(resource)
+        stateful = resource.typ in PROTECTED
+        assert recorded.protect is (prod and stateful), resource.name
+        assert recorded.retain_on_delete is (prod and stateful), resource.name
+    assert {resource.typ for resource in mocks.resources} >= PROTECTED
+
+
+def test_prod_keeps_its_data_and_dev_can_be_torn_down(
+    stack: dict[str, Any], mocks: RecordingMocks, stack_name: str
+) -> None:
+    prod = stack_name == "prod"
+    table = mocks.one(TABLE).inputs
+    assert table["deletionProtectionEnabled"] is prod
+    assert table["pointInTimeRecovery"] == {"enabled": prod}
+    assert mocks.one(BUCKET).inputs["forceDestroy"] is not prod
+    assert mocks.one("aws:cognito/userPool:UserPool").inputs["deletionProtection"] == ("ACTIVE" if prod else "INACTIVE")
+
+
+def test_prod_alarms_keeps_logs_90_days_and_logs_no_bodies(
+    stack: dict[str, Any], mocks: RecordingMocks, stack_name: str
+) -> None:
+    prod = stack_name == "prod"
+    assert bool(mocks.of_type(ALARM)) is prod
+    assert {group.inputs["retentionInDays"] for group in mocks.of_type(LOG_GROUP)} == {90 if prod else 14}
+    # Data tracing logs whole requests and responses, presigned upload URLs included: the seed's, dev only.
+    assert mocks.one(STAGE_SETTINGS).inputs["settings"]["dataTraceEnabled"] is not prod
+
+
+def test_the_stack_name_names_what_aws_does_not_auto_name(
+    stack: dict[str, Any], mocks: RecordingMocks, stack_name: str
+) -> None:
+    memory = mocks.one("aws:bedrock/agentcoreMemory:AgentcoreMemory").inputs["name"]
+    layer = mocks.one("aws:lambda/layerVersion:LayerVersion").inputs["layerName"]
+    assert memory == f"clipAgentMemory_{stack_name}" and layer == f"nullcheck-dependencies-{stack_name}"

@@ -119,6 +119,20 @@ class ClipSegment(TypedDict):
     speaker: NotRequired[str]
 
 
+class Render(TypedDict):
+    renderId: str
+    format: str
+    captions: bool
+    trackName: str
+    status: str
+    width: NotRequired[int]
+    height: NotRequired[int]
+    durationSeconds: NotRequired[float]
+    sizeBytes: NotRequired[int]
+    failureReason: NotRequired[str]
+    downloadUrl: NotRequired[str]
+
+
 class Clip(TypedDict):
     clipId: str
     clipType: str
@@ -129,6 +143,7 @@ class Clip(TypedDict):
     bRollSuggestions: list[str]
     confidence: NotRequired[float]
     status: str
+    renders: NotRequired[list[Render]]
 
 
 class AuthorizationHeader(httpx.Auth):
@@ -259,6 +274,30 @@ class NullCheckClient:
         """The clips proposed for the episode."""
         return self._call("GET", f"{_episode_path(episode_id)}/clips")["items"]
 
+    def get_clip(self, episode_id: str, clip_id: str) -> Clip:
+        """One clip with its renders (`downloadUrl` once rendered)."""
+        return self._call("GET", _clip_path(episode_id, clip_id))
+
+    def review_clip(self, episode_id: str, clip_id: str, *, status: str | None = None, hook: str | None = None) -> Clip:
+        """Approve, reject or reset a clip, and/or give it a better hook."""
+        body = {name: value for name, value in (("status", status), ("hook", hook)) if value is not None}
+        return self._call("PATCH", _clip_path(episode_id, clip_id), json=body)
+
+    def request_render(
+        self,
+        episode_id: str,
+        clip_id: str,
+        *,
+        format: str = "vertical",
+        captions: bool = True,
+        track: str | None = None,
+    ) -> Render:
+        """Start (or find) the render of a clip; poll `get_clip` until it is Rendered or RenderFailed."""
+        body: dict[str, Any] = {"format": format, "captions": captions}
+        if track:
+            body["trackName"] = track
+        return self._call("POST", f"{_clip_path(episode_id, clip_id)}/renders", json=body)
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send one request and return its JSON body; raise `ApiError` on a non-2xx answer."""
         response = self._http.request(method, path, **kwargs)
@@ -280,6 +319,10 @@ def error_message(response: httpx.Response) -> str:
 
 def _episode_path(episode_id: str) -> str:
     return f"/episodes/{quote(episode_id, safe='')}"
+
+
+def _clip_path(episode_id: str, clip_id: str) -> str:
+    return f"{_episode_path(episode_id)}/clips/{quote(clip_id, safe='')}"
 
 
 def _track_path(episode_id: str, track_name: str) -> str:

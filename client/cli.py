@@ -232,16 +232,6 @@ def upload_transcript(
     console.print(f"Uploaded transcript to {key}.", markup=False)
 
 
-@app.command("clips")
-def clips(
-    ctx: typer.Context, episode_id: Annotated[str, typer.Argument(metavar="EPISODE", help="Episode id.")]
-) -> None:
-    """Show the clips proposed for an episode."""
-    with api_session(ctx) as client:
-        items = client.list_clips(episode_id)
-    console.print(clips_table(items))
-
-
 class Outcome(Enum):
     """Where an episode's processing stands, as far as `watch` is concerned."""
 
@@ -348,14 +338,21 @@ def tracks_table(episode: EpisodeDetail) -> Table:
 
 
 def clips_table(items: list[Clip]) -> Table:
-    """The clips: type, hook, total duration and each segment's time range and text."""
-    table = Table("type", "hook", "duration", "segments", title=f"Clips ({len(items)})", show_lines=True)
+    """The clips: id (for review and render), type, status, hook, total duration, each segment, renders."""
+    table = Table(title=f"Clips ({len(items)})", show_lines=True)
+    table.add_column("clip", no_wrap=True)
+    for column in ("type", "status", "hook", "duration", "segments"):
+        table.add_column(column)
     for clip in items:
         segments = "\n".join(
             f"{segment['startTime']} - {segment['endTime']}  {segment['text']}" for segment in clip["segments"]
         )
+        renders = [f"{r['format']}: {r['status']}" for r in clip.get("renders", [])]
+        status = "\n".join([clip["status"], *renders])
         duration = f"{clip['totalDurationSeconds']:.1f} s"
-        table.add_row(Text(clip["clipType"]), Text(clip["hook"]), duration, Text(segments))
+        table.add_row(
+            clip["clipId"], Text(clip["clipType"]), Text(status), Text(clip["hook"]), duration, Text(segments)
+        )
     return table
 
 
@@ -565,3 +562,9 @@ def dlq_redrive(
         fail(f"no dead-letter queue named {queue_name}")
     for queue in queues:
         console.print(f"{queue.name}: {dlq.redrive(sqs, lambda_client, queue)} events sent back")
+
+
+# The clip commands live in their own module; registered last, once everything they use exists.
+from client.clip_commands import clips_app  # noqa: E402
+
+app.add_typer(clips_app, name="clips")

@@ -119,7 +119,7 @@ def test_an_unreachable_api_is_reported_without_a_traceback(
 
     use_api(refuse)
 
-    result = runner.invoke(cli.app, ["--api", "http://api.test/api", "clips", EPISODE_ID])
+    result = runner.invoke(cli.app, ["--api", "http://api.test/api", "clips", "list", EPISODE_ID])
 
     assert result.exit_code == 1
     assert "cannot reach http://api.test" in result.stderr
@@ -132,7 +132,7 @@ def test_api_url_comes_from_the_environment(
     received = use_api(lambda request: httpx.Response(200, json={"items": []}))
     monkeypatch.setenv("NULLCHECK_API", "http://elsewhere.test/stage")
 
-    result = runner.invoke(cli.app, ["clips", EPISODE_ID])
+    result = runner.invoke(cli.app, ["clips", "list", EPISODE_ID])
 
     assert result.exit_code == 0, result.output
     assert str(received[0].url) == f"http://elsewhere.test/stage/episodes/{EPISODE_ID}/clips"
@@ -190,10 +190,17 @@ def test_clips_shows_type_hook_duration_and_segments(use_api: Callable[[Handler]
     }
     use_api(lambda request: httpx.Response(200, json={"items": [clip]}))
 
-    result = runner.invoke(cli.app, ["clips", EPISODE_ID])
+    result = runner.invoke(cli.app, ["clips", "list", EPISODE_ID], env={"COLUMNS": "250"})
 
     assert result.exit_code == 0, result.output
-    for text in ("educational", "Why [your] Lambda is slow", "32.5 s", "00:01:00,000 - 00:01:32,500"):
+    for text in (
+        "c1",
+        "educational",
+        "pending_review",
+        "Why [your] Lambda is slow",
+        "32.5 s",
+        "00:01:00,000 - 00:01:32,500",
+    ):
         assert text in result.output
 
 

@@ -254,7 +254,7 @@ def test_nullcheck_token_is_sent_as_it_is(stack: Stack, monkeypatch: pytest.Monk
 def test_options_name_a_deployed_stack_instead_of_the_local_one(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NULLCHECK_TOKEN", "Bearer deployed")
 
-    result = nullcheck("--api", "https://abc.execute-api.eu-west-1.amazonaws.com/api/", "clips", "ep-1")
+    result = nullcheck("--api", "https://abc.execute-api.eu-west-1.amazonaws.com/api/", "clips", "list", "ep-1")
     login = nullcheck("--api", "https://abc.execute-api.eu-west-1.amazonaws.com/api", "login", "a@example.com")
 
     assert result.exit_code == 0, result.output

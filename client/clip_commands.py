@@ -10,8 +10,8 @@ import httpx
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
+from client import cli
 from client.api import Render
-from client.cli import api_session, clips_table, console, fail
 
 clips_app = typer.Typer(help="Proposed clips: review them, render them, download the videos.", no_args_is_help=True)
 FORMATS = ("vertical", "landscape", "square")
@@ -23,9 +23,9 @@ FormatOption = Annotated[str, typer.Option("--format", help="vertical (1080x1920
 @clips_app.command("list")
 def list_clips(ctx: typer.Context, episode_id: EpisodeArg) -> None:
     """Show the clips proposed for an episode."""
-    with api_session(ctx) as client:
+    with cli.api_session(ctx) as client:
         items = client.list_clips(episode_id)
-    console.print(clips_table(items))
+    cli.console.print(cli.clips_table(items))
 
 
 @clips_app.command("approve")
@@ -41,9 +41,9 @@ def reject(ctx: typer.Context, episode_id: EpisodeArg, clip_id: ClipArg) -> None
 
 
 def review(ctx: typer.Context, episode_id: str, clip_id: str, status: str) -> None:
-    with api_session(ctx) as client:
+    with cli.api_session(ctx) as client:
         clip = client.review_clip(episode_id, clip_id, status=status)
-    console.print(f"Clip {clip['clipId']} is {clip['status']}: {clip['hook']}", markup=False, highlight=False)
+    cli.console.print(f"Clip {clip['clipId']} is {clip['status']}: {clip['hook']}", markup=False, highlight=False)
 
 
 def matching(renders: list[Render], format_name: str, captions: bool, render_id: str | None = None) -> Render | None:
@@ -68,21 +68,21 @@ def render(
 ) -> None:
     """Render a clip as an MP4 (MediaConvert) and wait until it is ready."""
     if format_name not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}")
+        cli.fail(f"--format must be one of {', '.join(FORMATS)}")
     deadline = time.monotonic() + timeout
-    with api_session(ctx) as client:
+    with cli.api_session(ctx) as client:
         started = client.request_render(episode_id, clip_id, format=format_name, captions=captions, track=track)
-        with console.status(f"Rendering {format_name} clip {clip_id} from track {started['trackName']}…"):
+        with cli.console.status(f"Rendering {format_name} clip {clip_id} from track {started['trackName']}…"):
             while True:
                 done = matching(client.get_clip(episode_id, clip_id).get("renders", []), "", False, started["renderId"])
                 if (done and done["status"] != "Rendering") or time.monotonic() > deadline:
                     break
                 time.sleep(interval)
     if done is None or done["status"] == "Rendering":
-        fail(f"the render is not ready after {timeout:g} s; run the command again to keep waiting")
+        cli.fail(f"the render is not ready after {timeout:g} s; run the command again to keep waiting")
     if done["status"] == "RenderFailed":
-        fail(f"the render failed: {done.get('failureReason', 'no reason given')}")
-    console.print(
+        cli.fail(f"the render failed: {done.get('failureReason', 'no reason given')}")
+    cli.console.print(
         f"Rendered {done['width']}x{done['height']}, {done.get('durationSeconds', 0):.1f} s, "
         f"{done.get('sizeBytes', 0) / 1e6:.1f} MB: nullcheck clips download {episode_id} {clip_id} -o clip.mp4",
         markup=False,
@@ -100,25 +100,25 @@ def download(
     captions: Annotated[bool, typer.Option("--captions/--no-captions", help="The captioned render or not.")] = True,
 ) -> None:
     """Download a rendered clip (render it first with `nullcheck clips render`)."""
-    with api_session(ctx) as client:
+    with cli.api_session(ctx) as client:
         clip = client.get_clip(episode_id, clip_id)
     found = matching(clip.get("renders", []), format_name, captions)
     if found is None or found["status"] != "Rendered" or "downloadUrl" not in found:
         state = found["status"] if found else "not rendered"
-        fail(f"no {format_name} render of clip {clip_id} to download ({state}): run `nullcheck clips render` first")
+        cli.fail(f"no {format_name} render of clip {clip_id} to download ({state}): run `nullcheck clips render` first")
     partial = output.with_name(output.name + ".part")
     try:
         with httpx.stream("GET", found["downloadUrl"], timeout=60, follow_redirects=True) as answer:
             answer.raise_for_status()
             total = int(answer.headers.get("Content-Length", 0)) or None
             columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn())
-            with Progress(*columns, console=console, transient=True) as progress, partial.open("wb") as file:
+            with Progress(*columns, console=cli.console, transient=True) as progress, partial.open("wb") as file:
                 task = progress.add_task("download", total=total)
                 for chunk in answer.iter_bytes():
                     file.write(chunk)
                     progress.advance(task, len(chunk))
     except httpx.HTTPError as error:
         partial.unlink(missing_ok=True)
-        fail(f"download failed: {error}")
+        cli.fail(f"download failed: {error}")
     partial.replace(output)
-    console.print(f"Saved {output} ({output.stat().st_size / 1e6:.1f} MB)", markup=False, highlight=False)
+    cli.console.print(f"Saved {output} ({output.stat().st_size / 1e6:.1f} MB)", markup=False, highlight=False)

@@ -190,7 +190,7 @@ def test_clips_shows_type_hook_duration_and_segments(use_api: Callable[[Handler]
     }
     use_api(lambda request: httpx.Response(200, json={"items": [clip]}))
 
-    result = runner.invoke(cli.app, ["clips", "list", EPISODE_ID], env={"COLUMNS": "250"})
+    result = runner.invoke(cli.app, ["clips", "list", EPISODE_ID])
 
     assert result.exit_code == 0, result.output
     for text in (

@@ -4,7 +4,8 @@ Starts the local stack, creates a demo user (tenant `demo`) and signs it in with
 command line, makes a sample episode (or takes `VIDEO=` and `SRT=` files), creates it and
 uploads its track and transcript with the CLI, waits for chunking and
 the clip agent (the offline clip model: a heuristic, not a language model), prints the track's
-chunks and the proposed clips, then stops everything. One line per pipeline stage; the
+chunks and the proposed clips, approves the top clip, renders it vertical with burned-in captions
+and downloads it (its path is printed), then stops everything. One line per pipeline stage; the
 functions' own log lines go to `FUNCTION_LOG`.
 """
 
@@ -30,6 +31,8 @@ from local.transcripts import sample_transcript
 console = Console()
 SAMPLE_MINUTES = 5
 FUNCTION_LOG = Path(".nullcheck") / "logs" / "functions.log"
+RENDERS = Path(".nullcheck") / "demo"
+"""Where the demo leaves the rendered clip."""
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_EMAIL = "demo@example.com"
 DEMO_TENANT = "demo"
@@ -148,8 +151,17 @@ def main() -> None:
                 progress.done("clips proposed", f"{api.get_episode(episode_id).get('clipCount', 0)} clips")
                 console.print(cli("episodes", "show", episode_id))
                 console.print(chunks_table(api, episode_id))
-            console.print(cli("clips", episode_id))
+                top = api.list_clips(episode_id)[0]  # best confidence first
+            console.print(cli("clips", "list", episode_id))
             console.print("[dim]Clips come from the offline clip model (a heuristic, not a language model).[/]")
+            cli("clips", "approve", episode_id, top["clipId"])
+            progress.done("top clip approved", f"nullcheck clips approve … {top['clipId']}: {top['hook']}")
+            cli("clips", "render", episode_id, top["clipId"], "--format", "vertical", "--timeout", "900")
+            progress.done("clip rendered", "nullcheck clips render … --format vertical (1080x1920, captions burned in)")
+            target = (RENDERS / f"{top['clipId']}-vertical.mp4").resolve()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            cli("clips", "download", episode_id, top["clipId"], "-o", str(target))
+            progress.done("clip downloaded", str(target))
     console.print(f"[bold]Demo finished; the local stack is stopped.[/] Function logs: {FUNCTION_LOG}")
 
 

@@ -3,13 +3,16 @@
 Neither moto nor any other emulator transcodes, so the local stack runs this instead: a small
 REST-JSON server on 127.0.0.1 that boto3's `mediaconvert` client reaches through
 `AWS_ENDPOINT_URL_MEDIACONVERT`, and one worker thread that runs jobs in submission order with
-ffmpeg (see `local.hls`). Inputs are read from and outputs written to S3 (moto), and job state
-changes are published to EventBridge in the shape MediaConvert documents, so the same handlers
-and rules run locally and in AWS.
+ffmpeg. Inputs are read from and outputs written to S3 (moto), and job state changes are
+published to EventBridge in the shape MediaConvert documents (PROGRESSING, INPUT_INFORMATION
+once the input is read, then COMPLETE or ERROR), so the same handlers and rules run locally and
+in AWS.
 
-Scope: jobs with one `s3://` file input and one HLS output group holding one output. Request
-errors answer 400 `BadRequestException` like the service; job failures end in an `ERROR`
-event carrying MediaConvert's documented error codes.
+Scope: jobs with one `s3://` file input and one output group holding one output. The group's
+type picks the work: HLS_GROUP_SETTINGS packages the input as HLS (`local.hls`),
+FILE_GROUP_SETTINGS renders input clippings to an MP4 with captions burned in
+(`local.rendering`). Request errors answer 400 `BadRequestException` like the service; job
+failures end in an `ERROR` event carrying MediaConvert's documented error codes.
 """
 
 from __future__ import annotations
@@ -34,24 +37,18 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from local import hls
+from local import captions, hls, media, rendering
+from local.job_settings import FILE_GROUP, HLS_GROUP, InvalidSettings, JobSpec, S3Location, parse_settings
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/2017-08-29"
 EVENT_SOURCE = "aws.mediaconvert"
 EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
-# AWS's default when HlsGroupSettings.SegmentLength is left out.
-DEFAULT_SEGMENT_LENGTH = 10
 UPLOAD_THREADS = 4
-# MediaConvert error codes for S3 failures (docs: "Error codes"); the media ones live in local.hls.
-PERMISSIONS_ERROR = 1401
-FILE_NOT_FOUND = 1404
 
-_S3_URI = re.compile(r"^s3://([^/]+)/(.*)$")
 _JOB_PATH = re.compile(rf"^{API_PREFIX}/jobs/([^/]+)$")
-_HLS_PATH = "/settings/outputGroups/0/outputGroupSettings/hlsGroupSettings"
-_CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T"}
+_CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T", ".mp4": "video/mp4"}
 _JOB_ID_ALPHABET = string.ascii_lowercase + string.digits
 # How often the HTTP loop checks for stop(); the default 0.5 s would make every stop that slow.
 _SHUTDOWN_POLL_SECONDS = 0.05
@@ -74,74 +71,29 @@ def bad_request(message: str) -> ApiError:
 
 
 @dataclass(frozen=True)
-class JobSpec:
-    """The parts of a job's settings the local transcoder acts on."""
+class Rendition:
+    """What a finished job wrote, as COMPLETE and GetJob report it."""
 
-    input_bucket: str
-    input_key: str
-    output_bucket: str
-    output_prefix: str  # key prefix, "" or ending in "/"
-    base_name: str
-    name_modifier: str | None  # None: derived from the output height, e.g. "_720p"
-    segment_length: int
+    group_type: str
+    output_file: str  # s3:// URI: the MP4, or HLS's media playlist
+    playlist: str | None  # HLS: the master playlist's s3:// URI
+    duration_ms: int
+    width: int
+    height: int
 
-    @property
-    def input_uri(self) -> str:
-        return f"s3://{self.input_bucket}/{self.input_key}"
+    def output_detail(self) -> dict[str, Any]:
+        return {
+            "outputFilePaths": [self.output_file],
+            "durationInMs": self.duration_ms,
+            "videoDetails": {"widthInPx": self.width, "heightInPx": self.height},
+        }
 
-    def output_uri(self, name: str) -> str:
-        return f"s3://{self.output_bucket}/{self.output_prefix}{name}"
-
-
-def parse_settings(settings: Any) -> JobSpec:
-    """Validate CreateJob's wire `settings` (lowerCamel names) into a JobSpec, or raise a 400."""
-    if not isinstance(settings, dict):
-        raise bad_request("/settings: settings are required")
-    bucket, key = _parse_input(settings.get("inputs"))
-    hls_settings, output = _parse_output_group(settings.get("outputGroups"))
-    destination = _S3_URI.match(str(hls_settings.get("destination", "")))
-    if destination is None:
-        raise bad_request(f"{_HLS_PATH}/destination: must be an s3://bucket/prefix/ URI")
-    out_bucket, out_path = destination.groups()
-    # As in MediaConvert: a destination ending in "/" names a folder and the input names the
-    # files; otherwise its last component is the base file name.
-    prefix, _, base_name = out_path.rpartition("/")
-    segment_length = hls_settings.get("segmentLength", DEFAULT_SEGMENT_LENGTH)
-    if not isinstance(segment_length, int) or segment_length < 1:
-        raise bad_request(f"{_HLS_PATH}/segmentLength: must be an integer of at least 1")
-    return JobSpec(
-        input_bucket=bucket,
-        input_key=key,
-        output_bucket=out_bucket,
-        output_prefix=f"{prefix}/" if prefix else "",
-        base_name=base_name or PurePosixPath(key).stem,
-        name_modifier=output.get("nameModifier") or None,
-        segment_length=segment_length,
-    )
-
-
-def _parse_input(inputs: Any) -> tuple[str, str]:
-    """Bucket and key of the single s3:// file input."""
-    if not isinstance(inputs, list) or len(inputs) != 1 or not isinstance(inputs[0], dict):
-        raise bad_request("/settings/inputs: the local MediaConvert takes exactly one input")
-    match = _S3_URI.match(str(inputs[0].get("fileInput", "")))
-    if match is None or not match.group(2) or match.group(2).endswith("/"):
-        raise bad_request("/settings/inputs/0/fileInput: must be an s3://bucket/key URI")
-    return match.group(1), match.group(2)
-
-
-def _parse_output_group(groups: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """hlsGroupSettings and the single output of the single HLS output group."""
-    if not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict):
-        raise bad_request("/settings/outputGroups: the local MediaConvert takes exactly one output group")
-    group_settings = groups[0].get("outputGroupSettings") or {}
-    hls_settings = group_settings.get("hlsGroupSettings")
-    if group_settings.get("type") != "HLS_GROUP_SETTINGS" or not isinstance(hls_settings, dict):
-        raise bad_request("/settings/outputGroups/0/outputGroupSettings: must be of type HLS_GROUP_SETTINGS")
-    outputs = groups[0].get("outputs")
-    if not isinstance(outputs, list) or len(outputs) != 1 or not isinstance(outputs[0], dict):
-        raise bad_request("/settings/outputGroups/0/outputs: the local MediaConvert takes exactly one output")
-    return hls_settings, outputs[0]
+    def group_detail(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {"type": self.group_type}
+        if self.playlist is not None:
+            detail["playlistFilePaths"] = [self.playlist]
+        detail["outputDetails"] = [self.output_detail()]
+        return detail
 
 
 @dataclass
@@ -159,8 +111,8 @@ class Job:
     status: str = "SUBMITTED"
     started_at: float | None = None
     finished_at: float | None = None
-    error: hls.MediaError | None = None
-    output: hls.HlsOutput | None = None
+    error: media.MediaError | None = None
+    output: Rendition | None = None
 
     def to_wire(self) -> dict[str, Any]:
         """The Job shape as MediaConvert's REST-JSON API spells it."""
@@ -179,39 +131,26 @@ class Job:
         if self.error is not None:
             wire |= {"errorCode": self.error.code, "errorMessage": self.error.message}
         if self.output is not None:
-            wire["outputGroupDetails"] = [{"outputDetails": [_output_detail(self.output)]}]
+            # GetJob's OutputDetail holds the duration and picture size only.
+            detail = self.output.output_detail()
+            wire["outputGroupDetails"] = [{"outputDetails": [{k: detail[k] for k in ("durationInMs", "videoDetails")}]}]
         return wire
 
-    def event_detail(self) -> dict[str, Any]:
-        """`detail` of the "MediaConvert Job State Change" event for the current status."""
+    def event_detail(self, status: str | None = None) -> dict[str, Any]:
+        """`detail` of a "MediaConvert Job State Change" event (default: for the current status)."""
         detail: dict[str, Any] = {
             "timestamp": int(time.time() * 1000),
             "accountId": self.arn.split(":")[4],
             "queue": self.queue,
             "jobId": self.id,
-            "status": self.status,
+            "status": status or self.status,
             "userMetadata": self.user_metadata,
         }
-        if self.error is not None:
+        if status is None and self.error is not None:
             detail |= {"errorCode": self.error.code, "errorMessage": self.error.message}
-        if self.output is not None:
-            output_detail = _output_detail(self.output)
-            output_detail["outputFilePaths"] = [self.spec.output_uri(self.output.media_playlist)]
-            detail["outputGroupDetails"] = [
-                {
-                    "type": "HLS_GROUP",
-                    "playlistFilePaths": [self.spec.output_uri(self.output.master_playlist)],
-                    "outputDetails": [output_detail],
-                }
-            ]
+        if status is None and self.output is not None:
+            detail["outputGroupDetails"] = [self.output.group_detail()]
         return detail
-
-
-def _output_detail(output: hls.HlsOutput) -> dict[str, Any]:
-    return {
-        "durationInMs": output.duration_ms,
-        "videoDetails": {"widthInPx": output.width, "heightInPx": output.height},
-    }
 
 
 class LocalMediaConvert:
@@ -278,7 +217,10 @@ class LocalMediaConvert:
         role = body.get("role")
         if not isinstance(role, str) or not role:
             raise bad_request("/role: role is required")
-        spec = parse_settings(body.get("settings"))
+        try:
+            spec = parse_settings(body.get("settings"))
+        except InvalidSettings as error:
+            raise bad_request(str(error)) from None
         job_id = f"{int(time.time() * 1000)}-{''.join(secrets.choice(_JOB_ID_ALPHABET) for _ in range(6))}"
         job = Job(
             id=job_id,
@@ -319,7 +261,7 @@ class LocalMediaConvert:
                 # A bug must end only its own job, in ERROR: a dead worker would leave every later
                 # job SUBMITTED and its consumers waiting for an event that never comes.
                 logger.exception("local MediaConvert job %s crashed", job_id)
-                unknown = hls.MediaError(hls.UNKNOWN_ERROR, f"Unexpected local MediaConvert failure: {error!r}")
+                unknown = media.MediaError(media.UNKNOWN_ERROR, f"Unexpected local MediaConvert failure: {error!r}")
                 self._advance(job, status="ERROR", error=unknown, finished_at=time.time())
             finally:
                 with self._state:
@@ -327,11 +269,11 @@ class LocalMediaConvert:
                     self._state.notify_all()
 
     def _process(self, job: Job) -> None:
-        """SUBMITTED -> PROGRESSING -> COMPLETE | ERROR, with an event for each change."""
+        """SUBMITTED -> PROGRESSING (-> INPUT_INFORMATION) -> COMPLETE | ERROR, with an event for each."""
         self._advance(job, status="PROGRESSING", started_at=time.time())
         try:
-            output = self._transcode(job.spec)
-        except hls.MediaError as error:
+            output = self._transcode(job)
+        except media.MediaError as error:
             self._advance(job, status="ERROR", error=error, finished_at=time.time())
         else:
             self._advance(job, status="COMPLETE", output=output, finished_at=time.time())
@@ -346,62 +288,120 @@ class LocalMediaConvert:
             detail = job.event_detail()
         self._publish(job.arn, detail)
 
-    def _transcode(self, spec: JobSpec) -> hls.HlsOutput:
-        """Download the input, package it as HLS and upload the rendition; MediaError on failure."""
+    def _transcode(self, job: Job) -> Rendition:
+        """Download and probe the input, do the output group's work and upload it; MediaError on failure."""
+        spec = job.spec
         with tempfile.TemporaryDirectory(prefix="local-mediaconvert-") as tmp:
-            source = Path(tmp) / PurePosixPath(spec.input_key).name
-            self._download(spec, source)
+            source = Path(tmp) / "input" / PurePosixPath(spec.input.key).name
+            source.parent.mkdir()
+            self._download(spec.input, source)
             try:
-                info = hls.probe(source, cancel=self._stopping)
-            except hls.MediaError as error:
-                raise hls.MediaError(error.code, f"Unable to open input file [{spec.input_uri}]: [{error}]") from error
+                info = media.probe(source, cancel=self._stopping)
+            except media.MediaError as error:
+                raise media.MediaError(
+                    error.code, f"Unable to open input file [{spec.input_uri}]: [{error}]"
+                ) from error
             if info.video_codec is None:
-                raise hls.MediaError(hls.VIDEO_ERROR, f"No video stream found in input file [{spec.input_uri}]")
+                raise media.MediaError(media.VIDEO_ERROR, f"No video stream found in input file [{spec.input_uri}]")
+            self._publish_input_information(job, info)
             out_dir = Path(tmp) / "out"
             out_dir.mkdir()
-            output = hls.package(
-                source,
-                out_dir,
-                base_name=spec.base_name,
-                name_modifier=spec.name_modifier or f"_{info.height}p",
-                segment_length=spec.segment_length,
-                info=info,
-                timeout=self.ffmpeg_timeout,
-                cancel=self._stopping,
-            )
-            self._upload(spec, out_dir, output)
-            return output
+            if spec.group_type == FILE_GROUP:
+                return self._render(spec, source, info, out_dir)
+            return self._package(spec, source, info, out_dir)
 
-    def _download(self, spec: JobSpec, target: Path) -> None:
-        # One streamed GET: moto reads the whole object for every ranged GET of a multipart download.
-        try:
-            body = self._s3.get_object(Bucket=spec.input_bucket, Key=spec.input_key)["Body"]
-            with target.open("wb") as file:
-                shutil.copyfileobj(body, file, length=1 << 20)
-        except (ClientError, BotoCoreError) as error:
-            message = f"Unable to open input file [{spec.input_uri}]: [{error}]"
-            raise hls.MediaError(_s3_error_code(error), message) from error
+    def _publish_input_information(self, job: Job, info: media.MediaInfo) -> None:
+        """INPUT_INFORMATION: what MediaConvert read about the input (the job stays PROGRESSING)."""
+        if self._stopping.is_set():
+            return
+        with self._state:
+            detail = job.event_detail("INPUT_INFORMATION")
+        detail["inputDetails"] = [info.input_detail(job.spec.input_uri)]
+        self._publish(job.arn, detail)
+
+    def _package(self, spec: JobSpec, source: Path, info: media.MediaInfo, out_dir: Path) -> Rendition:
+        output = hls.package(
+            source,
+            out_dir,
+            base_name=spec.base_name,
+            name_modifier=spec.name_modifier or f"_{info.height}p",
+            segment_length=spec.segment_length,
+            info=info,
+            timeout=self.ffmpeg_timeout,
+            cancel=self._stopping,
+        )
+        self._upload(spec, out_dir, output)
+        return Rendition(
+            group_type=HLS_GROUP,
+            output_file=spec.output_uri(output.media_playlist),
+            playlist=spec.output_uri(output.master_playlist),
+            duration_ms=output.duration_ms,
+            width=output.width,
+            height=output.height,
+        )
 
     def _upload(self, spec: JobSpec, out_dir: Path, output: hls.HlsOutput) -> None:
         """Segments first (in parallel), playlists last, so a visible playlist's segments all exist."""
         with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
-            list(pool.map(lambda name: self._put(spec, out_dir, name), output.segments))
+            list(pool.map(lambda name: self._put(spec, out_dir / name, name), output.segments))
         for name in (output.media_playlist, output.master_playlist):
-            self._put(spec, out_dir, name)
+            self._put(spec, out_dir / name, name)
 
-    def _put(self, spec: JobSpec, out_dir: Path, name: str) -> None:
-        """One PUT per file: moto reassembles multipart uploads slowly."""
+    def _render(self, spec: JobSpec, source: Path, info: media.MediaInfo, out_dir: Path) -> Rendition:
+        settings = spec.render
+        assert settings is not None  # parse_settings sets it for every FILE_GROUP job
+        subtitles = None
+        if settings.captions_source is not None:
+            text = self._read_text(settings.captions_source)
+            subtitles = captions.parse_srt(text, uri=settings.captions_source.uri)
+        plan = rendering.prepare(source, info, settings, out_dir, subtitles=subtitles)
+        written = rendering.render(plan, timeout=self.ffmpeg_timeout, cancel=self._stopping)
+        self._put(spec, written.path, spec.file_name)
+        return Rendition(
+            group_type=FILE_GROUP,
+            output_file=spec.output_uri(spec.file_name),
+            playlist=None,
+            duration_ms=written.duration_ms,
+            width=written.width,
+            height=written.height,
+        )
+
+    def _download(self, location: S3Location, target: Path) -> None:
+        # One streamed GET: moto reads the whole object for every ranged GET of a multipart download.
         try:
-            with (out_dir / name).open("rb") as body:
+            body = self._s3.get_object(Bucket=location.bucket, Key=location.key)["Body"]
+            with target.open("wb") as file:
+                shutil.copyfileobj(body, file, length=1 << 20)
+        except (ClientError, BotoCoreError) as error:
+            message = f"Unable to open input file [{location.uri}]: [{error}]"
+            raise media.MediaError(_s3_error_code(error), message) from error
+
+    def _read_text(self, location: S3Location) -> str:
+        """A caption file's text (UTF-8, with or without a byte order mark)."""
+        uri = location.uri
+        try:
+            data = self._s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read()
+        except (ClientError, BotoCoreError) as error:
+            message = f"Unable to open input file [{uri}]: [{error}]"
+            raise media.MediaError(_s3_error_code(error), message) from error
+        try:
+            return str(data.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise media.MediaError(media.INPUT_ERROR, f"Unable to read caption file [{uri}]: [{error}]") from error
+
+    def _put(self, spec: JobSpec, path: Path, name: str) -> None:
+        """Upload one written file as the output `name`: one PUT, as moto reassembles multipart uploads slowly."""
+        try:
+            with path.open("rb") as body:
                 self._s3.put_object(
                     Bucket=spec.output_bucket,
                     Key=f"{spec.output_prefix}{name}",
                     Body=body,
-                    ContentType=_CONTENT_TYPES[PurePosixPath(name).suffix],
+                    ContentType=_CONTENT_TYPES.get(PurePosixPath(name).suffix, "application/octet-stream"),
                 )
         except (ClientError, BotoCoreError) as error:
             message = f"Unable to write output file [{spec.output_uri(name)}]: [{error}]"
-            raise hls.MediaError(_s3_error_code(error), message) from error
+            raise media.MediaError(_s3_error_code(error), message) from error
 
     def _publish(self, job_arn: str, detail: dict[str, Any]) -> None:
         """Put one "MediaConvert Job State Change" event on the default bus."""
@@ -424,9 +424,9 @@ class LocalMediaConvert:
 def _s3_error_code(error: ClientError | BotoCoreError) -> int:
     """MediaConvert's code for an S3 failure: 1404 missing object or bucket, 1401 access denied."""
     if not isinstance(error, ClientError):
-        return hls.UNKNOWN_ERROR
+        return media.UNKNOWN_ERROR
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return {403: PERMISSIONS_ERROR, 404: FILE_NOT_FOUND}.get(status or 0, hls.UNKNOWN_ERROR)
+    return {403: media.PERMISSIONS_ERROR, 404: media.FILE_NOT_FOUND}.get(status or 0, media.UNKNOWN_ERROR)
 
 
 class _Server(ThreadingHTTPServer):

@@ -25,7 +25,7 @@ import requests
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
-from local import hls
+from local import hls, media
 from local.mediaconvert import LocalMediaConvert
 
 pytestmark = pytest.mark.slow
@@ -35,6 +35,7 @@ BUCKET = "nullcheck-media"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/mediaconvert"
 CREDENTIALS = {"region_name": REGION, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 SECONDS, SEGMENT = 5, 2
+ORDER = ["PROGRESSING", "INPUT_INFORMATION", "COMPLETE", "ERROR"]
 
 
 def ffmpeg(*args: str) -> None:
@@ -82,14 +83,14 @@ class Stack:
     mediaconvert: Any
 
     def events(self, job_id: str, count: int, timeout: float = 10) -> list[dict[str, Any]]:
-        """The first `count` EventBridge events delivered for a job, in delivery order."""
+        """The first `count` EventBridge events delivered for a job, in the order they were sent."""
         found: list[dict[str, Any]] = []
         deadline = time.monotonic() + timeout
         while len(found) < count and time.monotonic() < deadline:
             response = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
             bodies = [json.loads(message["Body"]) for message in response.get("Messages", [])]
             found += [body for body in bodies if body["detail"]["jobId"] == job_id]
-        return found
+        return sorted(found, key=lambda event: (event["detail"]["timestamp"], ORDER.index(event["detail"]["status"])))
 
     def keys(self, prefix: str) -> set[str]:
         return {item["Key"] for item in self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])}
@@ -207,7 +208,13 @@ GROUP = ("Settings", "OutputGroups", 0)
             (*GROUP, "OutputGroupSettings", "Type"),
             "FILE_GROUP_SETTINGS",
             "/settings/outputGroups/0/outputGroupSettings",
-            id="file-group",
+            id="file-group-without-its-settings",
+        ),
+        pytest.param(
+            (*GROUP, "OutputGroupSettings", "Type"),
+            "DASH_ISO_GROUP_SETTINGS",
+            "/settings/outputGroups/0/outputGroupSettings",
+            id="dash-group",
         ),
         pytest.param(
             (*GROUP, "OutputGroupSettings", "HlsGroupSettings", "Destination"),
@@ -286,9 +293,9 @@ def test_job_state_changes_are_published_as_mediaconvert_documents(stack: Stack,
     source = upload(stack, videos["h264_aac"], "uploads/talk.mp4")
     job = stack.run(job_settings(source, NameModifier="_360p"), episode="ep-1")
 
-    progressing, complete = stack.events(job["Id"], 2)
+    progressing, information, complete = stack.events(job["Id"], 3)
 
-    for event in (progressing, complete):
+    for event in (progressing, information, complete):
         assert event["source"] == "aws.mediaconvert"
         assert event["detail-type"] == "MediaConvert Job State Change"
         assert event["resources"] == [job["Arn"]]
@@ -297,8 +304,32 @@ def test_job_state_changes_are_published_as_mediaconvert_documents(stack: Stack,
         assert event["detail"]["userMetadata"] == {"episode": "ep-1"}
         assert abs(event["detail"]["timestamp"] / 1000 - time.time()) < 60
     assert progressing["detail"]["status"] == "PROGRESSING"
+    assert information["detail"]["status"] == "INPUT_INFORMATION"
     assert complete["detail"]["status"] == "COMPLETE"
-    assert progressing["detail"]["timestamp"] <= complete["detail"]["timestamp"]
+    assert progressing["detail"]["timestamp"] <= information["detail"]["timestamp"] <= complete["detail"]["timestamp"]
+    assert information["detail"]["inputDetails"] == [
+        {
+            "id": 1,
+            "uri": source,
+            "audio": [{"channels": 1, "codec": "AAC", "language": "UND", "sampleRate": 44100, "streamId": 2}],
+            "video": [
+                {
+                    "bitDepth": 8,
+                    "codec": "H_264",
+                    "colorFormat": "YUV_420",
+                    "fourCC": "avc1",
+                    "frameRate": 25,
+                    "height": 240,
+                    "interlaceMode": "PROGRESSIVE",
+                    "sar": "1:1",
+                    "standard": "UNSPECIFIED",
+                    "streamId": 1,
+                    "width": 320,
+                }
+            ],
+        }
+    ]
+    assert "outputGroupDetails" not in information["detail"]
     assert complete["detail"]["outputGroupDetails"] == [
         {
             "type": "HLS_GROUP",
@@ -351,7 +382,7 @@ def test_a_crash_ends_only_its_own_job(stack: Stack, videos: dict[str, Path], mo
 
     later = stack.run(job_settings(source))
 
-    _, error = stack.events(crashed["Id"], 2)
+    *_, error = stack.events(crashed["Id"], 3)
     assert (error["detail"]["status"], error["detail"]["errorCode"]) == ("ERROR", 1999)
     assert "ZeroDivisionError" in error["detail"]["errorMessage"]
     assert stack.mediaconvert.get_job(Id=later["Id"])["Job"]["Status"] == "COMPLETE"
@@ -362,7 +393,7 @@ def stalled_transcode(blocking_input: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """Make every job's ffmpeg run block on a FIFO, honouring the timeout and cancel it is given."""
 
     def package(source: Path, out_dir: Path, *, timeout: float, cancel: threading.Event, **_: Any) -> Any:
-        return hls.probe(blocking_input, cancel=cancel, timeout=timeout)
+        return media.probe(blocking_input, cancel=cancel, timeout=timeout)
 
     monkeypatch.setattr(hls, "package", package)
 
@@ -372,7 +403,7 @@ def test_a_job_whose_ffmpeg_overruns_ends_in_error(stack: Stack, videos: dict[st
     stack.emulator.ffmpeg_timeout = 0.5
     job = stack.run(job_settings(upload(stack, videos["h264_aac"], "uploads/talk.mp4")))
 
-    _, error = stack.events(job["Id"], 2)
+    *_, error = stack.events(job["Id"], 3)
 
     assert (error["detail"]["status"], error["detail"]["errorCode"]) == ("ERROR", 1999)
     assert "timed out after 0.5 s" in error["detail"]["errorMessage"]
@@ -382,7 +413,8 @@ def test_a_job_whose_ffmpeg_overruns_ends_in_error(stack: Stack, videos: dict[st
 def test_stop_interrupts_a_running_job_without_publishing_its_end(stack: Stack, videos: dict[str, Path]) -> None:
     settings = job_settings(upload(stack, videos["h264_aac"], "uploads/talk.mp4"))
     job = stack.mediaconvert.create_job(Role=ROLE, Settings=settings)["Job"]
-    assert [event["detail"]["status"] for event in stack.events(job["Id"], 1)] == ["PROGRESSING"]
+    statuses = [event["detail"]["status"] for event in stack.events(job["Id"], 2)]
+    assert statuses == ["PROGRESSING", "INPUT_INFORMATION"]
     started = time.monotonic()
 
     stack.emulator.stop()
@@ -392,16 +424,33 @@ def test_stop_interrupts_a_running_job_without_publishing_its_end(stack: Stack, 
     assert stack.events(job["Id"], 1, timeout=1) == []
 
 
-# ffmpeg runs (local.hls) ------------------------------------------------------------------------
+# ffmpeg runs (local.media) ----------------------------------------------------------------------
 
 
 def test_probe_reads_codecs_size_and_duration(videos: dict[str, Path]) -> None:
     never = threading.Event()
 
-    h264 = hls.probe(videos["h264_aac"], cancel=never)
-    mpeg4 = hls.probe(videos["mpeg4"], cancel=never)
+    h264 = media.probe(videos["h264_aac"], cancel=never)
+    mpeg4 = media.probe(videos["mpeg4"], cancel=never)
 
-    assert h264 == hls.MediaInfo(duration_ms=5000, video_codec="h264", audio_codec="aac", width=320, height=240)
+    assert h264 == media.MediaInfo(
+        duration_ms=5000,
+        video=(
+            media.VideoStream(
+                index=0,
+                codec="h264",
+                width=320,
+                height=240,
+                frame_rate=25.0,
+                fourcc="avc1",
+                pixel_format="yuv420p",
+                sar="1:1",
+                language="und",
+            ),
+        ),
+        audio=(media.AudioStream(index=1, codec="aac", sample_rate=44100, channels=1, language="und"),),
+    )
+    assert (h264.video_codec, h264.audio_codec, h264.width, h264.height) == ("h264", "aac", 320, 240)
     assert h264.can_stream_copy
     assert mpeg4.video_codec == "mpeg4" and not mpeg4.can_stream_copy
 
@@ -417,8 +466,8 @@ def blocking_input(tmp_path: Path) -> Path:
 def test_an_ffmpeg_run_is_killed_at_its_timeout(blocking_input: Path) -> None:
     started = time.monotonic()
 
-    with pytest.raises(hls.MediaError) as raised:
-        hls.probe(blocking_input, cancel=threading.Event(), timeout=0.5)
+    with pytest.raises(media.MediaError) as raised:
+        media.probe(blocking_input, cancel=threading.Event(), timeout=0.5)
 
     assert raised.value.code == 1999
     assert "timed out" in raised.value.message
@@ -430,8 +479,8 @@ def test_an_ffmpeg_run_is_killed_when_cancelled(blocking_input: Path) -> None:
     threading.Timer(0.3, cancel.set).start()
     started = time.monotonic()
 
-    with pytest.raises(hls.MediaError) as raised:
-        hls.probe(blocking_input, cancel=cancel, timeout=60)
+    with pytest.raises(media.MediaError) as raised:
+        media.probe(blocking_input, cancel=cancel, timeout=60)
 
     assert raised.value.code == 1999
     assert "cancelled" in raised.value.message

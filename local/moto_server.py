@@ -4,7 +4,11 @@ S3 stores the bytes of a `PUT` (PutObject, UploadPart) whatever `Content-Type` t
 moto's server reads a `PUT` sent as a form (`application/x-www-form-urlencoded`, the default of
 `curl --data-binary` and `urllib`) as form fields: a part upload never answers and an object is
 stored empty. Such a body is handed to moto as `application/octet-stream`, so it stores the bytes
-it was sent. No other request is touched.
+it was sent.
+
+DynamoDB transactions are atomic on AWS. moto's are not under concurrency: a failing transaction
+restores a copy of the whole table taken when it began, wiping what other requests wrote
+meanwhile. DynamoDB requests are therefore served one at a time (they take microseconds here).
 """
 
 from __future__ import annotations
@@ -32,6 +36,20 @@ def uploads_as_bytes(app: WsgiApp) -> WsgiApp:
     return wrapped
 
 
+def dynamodb_one_at_a_time(app: WsgiApp) -> WsgiApp:
+    """Wrap a WSGI app so DynamoDB requests (JSON protocol, `X-Amz-Target: DynamoDB_…`) never overlap."""
+    lock = threading.Lock()
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return app(environ, start_response)
+        with lock:
+            # The whole answer is produced inside the lock: moto's is a list of bytes already.
+            return list(app(environ, start_response))
+
+    return wrapped
+
+
 class LocalMotoServer:
     """moto's whole AWS in one threaded server on 127.0.0.1, uploads taken as S3 takes them."""
 
@@ -42,7 +60,7 @@ class LocalMotoServer:
 
     def start(self) -> str:
         """Listen and return the endpoint URL."""
-        app = uploads_as_bytes(DomainDispatcherApplication(create_backend_app))
+        app = dynamodb_one_at_a_time(uploads_as_bytes(DomainDispatcherApplication(create_backend_app)))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-moto", daemon=True)
         self._thread.start()

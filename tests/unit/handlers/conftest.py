@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 
+from local.moto_server import LocalMotoServer
 from local.resources import create_bucket, create_table
 from tests.lambda_events import TENANT, api_event, invoke
 
@@ -34,10 +34,9 @@ HANDLER_ENV = {
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
+    # The local stack's moto server: its DynamoDB transactions are atomic under concurrency, as AWS's.
+    server = LocalMotoServer()
+    url = server.start()
     os.environ["AWS_ENDPOINT_URL"] = url
     os.environ.update(HANDLER_ENV)
     yield url

@@ -6,7 +6,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv policy-venv test lint workflows typecheck unit browser dev demo bench clean
+.PHONY: venv policy-venv test lint workflows typecheck unit browser dev demo bench clean schema
 
 venv: $(STAMP)
 
@@ -36,6 +36,10 @@ lint: venv
 workflows: venv
 	$(VENV)/bin/actionlint
 	$(VENV)/bin/zizmor --offline --min-severity medium .github/workflows
+
+# The component package's schema (what `provider/` serves to other languages), generated in-process.
+schema: venv
+	$(PY) -m components.package build/schema.json
 
 typecheck: venv
 	$(VENV)/bin/mypy

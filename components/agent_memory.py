@@ -1,13 +1,16 @@
 """AgentCore Memory of the clip agent (seed: `clipAgentMemory`, summary and semantic strategies)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the provider's schema analyzer reads these annotations at run time.
 
 import re
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+TYPE = "nullcheck:index:AgentMemory"
+OLD_TYPE = "nullcheck:agents:AgentMemory"
+"""The token before the components were a package: an alias, so existing stacks keep their memory."""
 NAME_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{0,47}$")
 
 
@@ -20,44 +23,62 @@ def memory_name(base: str, suffix: str) -> str:
     return name
 
 
-@dataclass
-class AgentMemoryArgs:
-    """Settings of the agent's memory; defaults are the seed's."""
+class AgentMemoryArgs(TypedDict):
+    """Settings of the agent's memory; every field but `name_suffix` is optional and defaults to the seed's value."""
 
     name_suffix: str
-    """Makes the fixed name unique, e.g. the stack name (AWS does not auto-name memories)."""
-    base_name: str = "clipAgentMemory"
-    event_expiry_days: int = 90
-    """Seed: events expire after 90 days."""
-    summary_namespace: str = "{sessionId}-transcription"
-    """Seed: session-based organisation of summaries."""
-    semantic_namespace: str = "{actorId}-topics"
-    """Seed: actor-based organisation of facts."""
-    execution_role_arn: pulumi.Input[str] | None = None
-    """Only custom strategies need one; the built-in summary and semantic strategies run on AgentCore's models."""
+    """Makes the fixed name unique, e.g. the stack name (AWS does not auto-name memories; required)."""
+    base_name: NotRequired[str]
+    """The name before the suffix. Default `clipAgentMemory`."""
+    event_expiry_days: NotRequired[pulumi.Input[int]]
+    """Days events are kept. Default 90 (seed)."""
+    summary_namespace: NotRequired[pulumi.Input[str]]
+    """Namespace template of the summary strategy. Default `{sessionId}-transcription` (seed: session-based
+    organisation of summaries)."""
+    semantic_namespace: NotRequired[pulumi.Input[str]]
+    """Namespace template of the semantic strategy. Default `{actorId}-topics` (seed: actor-based organisation
+    of facts)."""
+    execution_role_arn: NotRequired[pulumi.Input[str]]
+    """Role the memory runs as. Default none: only custom strategies need one; the built-in summary and semantic
+    strategies run on AgentCore's models."""
+
+
+def with_defaults(args: AgentMemoryArgs) -> AgentMemoryArgs:
+    """`args` with the seed's value for every field it leaves out (the one place defaults are applied)."""
+    defaults: AgentMemoryArgs = {
+        "name_suffix": args["name_suffix"],
+        "base_name": "clipAgentMemory",
+        "event_expiry_days": 90,
+        "summary_namespace": "{sessionId}-transcription",
+        "semantic_namespace": "{actorId}-topics",
+    }
+    return {**defaults, **args}
 
 
 class AgentMemory(pulumi.ComponentResource):
-    """The memory resource with a SUMMARIZATION and a SEMANTIC strategy."""
+    """AgentCore Memory of the clip agent with a SUMMARIZATION and a SEMANTIC strategy."""
 
-    memory: aws.bedrock.AgentcoreMemory
-    id: pulumi.Output[str]
+    memory_id: pulumi.Output[str]
+    """The memory's id (the agent's `MEMORY_ID`; `id` in Python, a name schemas reserve)."""
     arn: pulumi.Output[str]
+    """The memory's ARN."""
 
     def __init__(self, name: str, args: AgentMemoryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("nullcheck:agents:AgentMemory", name, None, opts)
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=OLD_TYPE)]))
+        super().__init__(TYPE, name, None, opts)
+        settings = with_defaults(args)
         child_opts = pulumi.ResourceOptions(parent=self)
-        self.memory = aws.bedrock.AgentcoreMemory(
+        self.memory: aws.bedrock.AgentcoreMemory = aws.bedrock.AgentcoreMemory(
             f"{name}-memory",
-            name=memory_name(args.base_name, args.name_suffix),
+            name=memory_name(settings["base_name"], settings["name_suffix"]),
             description="Conversation memory of the NullCheck clip detector",
-            event_expiry_duration=args.event_expiry_days,
-            memory_execution_role_arn=args.execution_role_arn,
+            event_expiry_duration=settings["event_expiry_days"],
+            memory_execution_role_arn=settings.get("execution_role_arn"),
             opts=child_opts,
         )
         for strategy, kind, namespace in (
-            ("summaries", "SUMMARIZATION", args.summary_namespace),
-            ("topics", "SEMANTIC", args.semantic_namespace),
+            ("summaries", "SUMMARIZATION", settings["summary_namespace"]),
+            ("topics", "SEMANTIC", settings["semantic_namespace"]),
         ):
             aws.bedrock.AgentcoreMemoryStrategy(
                 f"{name}-{strategy}",
@@ -67,6 +88,7 @@ class AgentMemory(pulumi.ComponentResource):
                 namespace_templates=[namespace],
                 opts=child_opts,
             )
-        self.id = self.memory.id
+        self.memory_id = self.memory.id
+        self.id: pulumi.Output[str] = self.memory_id
         self.arn = self.memory.arn
-        self.register_outputs({"id": self.id, "arn": self.arn})
+        self.register_outputs({"memoryId": self.memory_id, "arn": self.arn})

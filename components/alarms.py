@@ -1,57 +1,72 @@
 """Optional CloudWatch alarms (seed: "can be configured"): function errors and dead letters."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the provider's schema analyzer reads these annotations at run time.
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+TYPE = "nullcheck:index:Alarms"
+OLD_TYPE = "nullcheck:monitoring:Alarms"
+"""The token before the components were a package: an alias, so existing stacks keep their alarms."""
 
-@dataclass
-class AlarmsArgs:
+
+class AlarmsArgs(TypedDict):
     """What to watch and whom to tell."""
 
-    function_names: Mapping[str, pulumi.Input[str]]
-    """Lambda functions by catalog name: alarm on any error."""
-    dead_letter_queue_names: Mapping[str, pulumi.Input[str]]
-    """Dead-letter queues by catalog name: alarm on any message (an event that could not be processed)."""
-    email: str | None = None
-    """Subscribe this address to the alarm topic (it must confirm the subscription)."""
-    period_seconds: int = 300
+    function_names: dict[str, pulumi.Input[str]]
+    """Lambda function names by a short key (the catalog name): one alarm on any error each (required)."""
+    dead_letter_queue_names: dict[str, pulumi.Input[str]]
+    """Dead-letter queue names by a short key (the catalog name): one alarm on any message each, an event that
+    could not be processed (required)."""
+    email: NotRequired[str]
+    """Subscribe this address to the alarm topic (it must confirm the subscription). Default none."""
+    period_seconds: NotRequired[int]
+    """Evaluation period of every alarm in seconds. Default 300."""
+
+
+def with_defaults(args: AlarmsArgs) -> AlarmsArgs:
+    """`args` with the default for every field it leaves out (the one place defaults are applied)."""
+    return {"period_seconds": 300, **args}
 
 
 class Alarms(pulumi.ComponentResource):
-    """One alarm per function and per dead-letter queue, all notifying one encrypted SNS topic."""
+    """One CloudWatch alarm per function and per dead-letter queue, all notifying one encrypted SNS topic."""
 
-    topic: aws.sns.Topic
+    topic_arn: pulumi.Output[str]
+    """ARN of the SNS topic the alarms notify (subscribe more endpoints to it)."""
 
     def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("nullcheck:monitoring:Alarms", name, None, opts)
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=OLD_TYPE)]))
+        super().__init__(TYPE, name, None, opts)
+        settings = with_defaults(args)
         child_opts = pulumi.ResourceOptions(parent=self)
-        self.topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id="alias/aws/sns", opts=child_opts)
-        if args.email:
+        self.topic: aws.sns.Topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id="alias/aws/sns", opts=child_opts)
+        email = settings.get("email")
+        if email:
             aws.sns.TopicSubscription(
-                f"{name}-email", topic=self.topic.arn, protocol="email", endpoint=args.email, opts=child_opts
+                f"{name}-email", topic=self.topic.arn, protocol="email", endpoint=email, opts=child_opts
             )
-        for key, function_name in args.function_names.items():
+        for key, function_name in settings["function_names"].items():
             self._alarm(
                 f"{name}-{key}-errors",
                 f"{key} raised an error",
                 ("AWS/Lambda", "Errors", "Sum"),
                 {"FunctionName": function_name},
-                args.period_seconds,
+                settings["period_seconds"],
             )
-        for key, queue_name in args.dead_letter_queue_names.items():
+        for key, queue_name in settings["dead_letter_queue_names"].items():
             self._alarm(
                 f"{name}-{key}-dead-letters",
                 f"events for {key} could not be processed: see `nullcheck dlq list`",
                 ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum"),
                 {"QueueName": queue_name},
-                args.period_seconds,
+                settings["period_seconds"],
             )
-        self.register_outputs({"topicArn": self.topic.arn})
+        self.topic_arn = self.topic.arn
+        self.register_outputs({"topicArn": self.topic_arn})
 
     def _alarm(
         self,

@@ -1,8 +1,8 @@
 """Sign-in: a Cognito user pool with a tenant per user, and the app client web and CLI clients use."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the provider's schema analyzer reads these annotations at run time.
 
-from dataclasses import dataclass
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -17,61 +17,93 @@ WRITE_ATTRIBUTES = ("email",)
 """Explicit, and without the tenant: users must never change their own tenant."""
 
 
-@dataclass
-class IdentityArgs:
-    """Settings of the user pool and its app client; defaults follow the seed's style (secure, dev-friendly)."""
+TYPE = "nullcheck:index:Identity"
+OLD_TYPE = "nullcheck:identity:Identity"
+"""The token before the components were a package: an alias, so existing stacks keep their user pool."""
+MFA_SETTINGS = ("OFF", "OPTIONAL", "ON")
 
-    allow_self_sign_up: bool = False
-    """Off: operators invite users (AdminCreateUser) and set their tenant. On: anyone may sign up
+
+class IdentityArgs(TypedDict, total=False):
+    """Settings of the user pool and its app client; every field is optional and defaults to the seed's style
+    (secure, development-friendly)."""
+
+    allow_self_sign_up: bool
+    """Default false: operators invite users (AdminCreateUser) and set their tenant. True: anyone may sign up
     and the post-confirmation trigger gives each new user a tenant of its own."""
-    post_confirmation_function_arn: pulumi.Input[str] | None = None
-    """The post-confirmation trigger (required when self sign-up is on)."""
-    mfa: str = "OFF"
-    """`OFF`, `OPTIONAL` or `ON` (authenticator apps)."""
-    deletion_protection: bool = False
-    """Development stacks can be torn down; production stacks turn this on."""
-    password_minimum_length: int = 8
-    id_token_hours: int = 1
-    access_token_hours: int = 1
-    refresh_token_days: int = 30
+    post_confirmation_function_arn: pulumi.Input[str]
+    """ARN of the post-confirmation trigger function; required when self sign-up is on, unused otherwise."""
+    mfa: str
+    """`OFF`, `OPTIONAL` or `ON` (authenticator apps). Default `OFF`."""
+    deletion_protection: bool
+    """Cognito refuses to delete the pool. Default false (development stacks can be torn down)."""
+    password_minimum_length: pulumi.Input[int]
+    """Minimum password length (lower and upper case, numbers and symbols are always required). Default 8."""
+    id_token_hours: pulumi.Input[int]
+    """Validity of ID tokens in hours. Default 1."""
+    access_token_hours: pulumi.Input[int]
+    """Validity of access tokens in hours. Default 1."""
+    refresh_token_days: pulumi.Input[int]
+    """Validity of refresh tokens in days. Default 30."""
+
+
+DEFAULTS: IdentityArgs = {
+    "allow_self_sign_up": False,
+    "mfa": "OFF",
+    "deletion_protection": False,
+    "password_minimum_length": 8,
+    "id_token_hours": 1,
+    "access_token_hours": 1,
+    "refresh_token_days": 30,
+}
+
+
+def with_defaults(args: IdentityArgs | None = None) -> IdentityArgs:
+    """`args` with the defaults for every field it leaves out, checked; the one place defaults are applied."""
+    settings: IdentityArgs = {**DEFAULTS, **(args or {})}
+    if settings["mfa"] not in MFA_SETTINGS:
+        raise ValueError(f"mfa must be OFF, OPTIONAL or ON, not {settings['mfa']!r}")
+    if settings["allow_self_sign_up"] and settings.get("post_confirmation_function_arn") is None:
+        raise ValueError("self sign-up needs the post-confirmation function that gives new users a tenant")
+    return settings
 
 
 class Identity(pulumi.ComponentResource):
     """Email sign-in with verification, a strong password policy and a read-only `tenantId` attribute."""
 
-    user_pool: aws.cognito.UserPool
-    client: aws.cognito.UserPoolClient
     user_pool_id: pulumi.Output[str]
+    """The user pool's id."""
     user_pool_arn: pulumi.Output[str]
+    """The user pool's ARN (the API's authorizer trusts it)."""
     client_id: pulumi.Output[str]
+    """The app client's id (web and CLI clients sign in with it)."""
 
-    def __init__(self, name: str, args: IdentityArgs | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("nullcheck:identity:Identity", name, None, opts)
-        args = args or IdentityArgs()
-        if args.mfa not in ("OFF", "OPTIONAL", "ON"):
-            raise ValueError(f"mfa must be OFF, OPTIONAL or ON, not {args.mfa!r}")
-        if args.allow_self_sign_up and args.post_confirmation_function_arn is None:
-            raise ValueError("self sign-up needs the post-confirmation function that gives new users a tenant")
+    def __init__(self, name: str, args: IdentityArgs = DEFAULTS, opts: pulumi.ResourceOptions | None = None) -> None:
+        settings = with_defaults(args)
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=OLD_TYPE)]))
+        super().__init__(TYPE, name, None, opts)
+        mfa = settings["mfa"]
+        self_sign_up = settings["allow_self_sign_up"]
+        post_confirmation = settings.get("post_confirmation_function_arn")
         child_opts = pulumi.ResourceOptions(parent=self)
-        self.user_pool = aws.cognito.UserPool(
+        self.user_pool: aws.cognito.UserPool = aws.cognito.UserPool(
             f"{name}-users",
             username_attributes=["email"],
             auto_verified_attributes=["email"],
             username_configuration=aws.cognito.UserPoolUsernameConfigurationArgs(case_sensitive=False),
             password_policy=aws.cognito.UserPoolPasswordPolicyArgs(
-                minimum_length=args.password_minimum_length,
+                minimum_length=settings["password_minimum_length"],
                 require_lowercase=True,
                 require_uppercase=True,
                 require_numbers=True,
                 require_symbols=True,
                 temporary_password_validity_days=7,
             ),
-            mfa_configuration=args.mfa,
+            mfa_configuration=mfa,
             software_token_mfa_configuration=(
-                aws.cognito.UserPoolSoftwareTokenMfaConfigurationArgs(enabled=True) if args.mfa != "OFF" else None
+                aws.cognito.UserPoolSoftwareTokenMfaConfigurationArgs(enabled=True) if mfa != "OFF" else None
             ),
             admin_create_user_config=aws.cognito.UserPoolAdminCreateUserConfigArgs(
-                allow_admin_create_user_only=not args.allow_self_sign_up
+                allow_admin_create_user_only=not self_sign_up
             ),
             account_recovery_setting=aws.cognito.UserPoolAccountRecoverySettingArgs(
                 recovery_mechanisms=[
@@ -90,23 +122,21 @@ class Identity(pulumi.ComponentResource):
                 )
             ],
             lambda_config=(
-                aws.cognito.UserPoolLambdaConfigArgs(post_confirmation=args.post_confirmation_function_arn)
-                if args.allow_self_sign_up
-                else None
+                aws.cognito.UserPoolLambdaConfigArgs(post_confirmation=post_confirmation) if self_sign_up else None
             ),
-            deletion_protection="ACTIVE" if args.deletion_protection else "INACTIVE",
+            deletion_protection="ACTIVE" if settings["deletion_protection"] else "INACTIVE",
             # Trigger functions may update users only in pools carrying this tag (their grant's condition).
             tags={USER_POOL_TAG[0]: USER_POOL_TAG[1]},
             opts=child_opts,
         )
-        self.client = aws.cognito.UserPoolClient(
+        self.client: aws.cognito.UserPoolClient = aws.cognito.UserPoolClient(
             f"{name}-client",
             user_pool_id=self.user_pool.id,
             generate_secret=False,
             explicit_auth_flows=list(AUTH_FLOWS),
-            id_token_validity=args.id_token_hours,
-            access_token_validity=args.access_token_hours,
-            refresh_token_validity=args.refresh_token_days,
+            id_token_validity=settings["id_token_hours"],
+            access_token_validity=settings["access_token_hours"],
+            refresh_token_validity=settings["refresh_token_days"],
             token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(
                 id_token="hours", access_token="hours", refresh_token="days"
             ),
@@ -116,11 +146,11 @@ class Identity(pulumi.ComponentResource):
             write_attributes=list(WRITE_ATTRIBUTES),
             opts=child_opts,
         )
-        if args.allow_self_sign_up:
+        if self_sign_up:
             aws.lambda_.Permission(
                 f"{name}-post-confirmation",
                 action="lambda:InvokeFunction",
-                function=args.post_confirmation_function_arn,
+                function=post_confirmation,
                 principal="cognito-idp.amazonaws.com",
                 source_arn=self.user_pool.arn,
                 opts=child_opts,

@@ -1,10 +1,9 @@
 """The media bucket (seed: `TranscriptBucket`): uploads, transcripts and HLS chunks."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the provider's schema analyzer reads these annotations at run time.
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -12,77 +11,116 @@ import pulumi_aws as aws
 from handlers.catalog import INCOMPLETE_UPLOAD_DAYS
 from handlers.core import keys
 
-
-@dataclass(frozen=True)
-class CorsRule:
-    """Browser uploads: presigned PUTs from the studio, ETag readable for multipart completion."""
-
-    allowed_origins: tuple[str, ...] = ("*",)
-    allowed_methods: tuple[str, ...] = ("GET", "PUT", "HEAD")
-    allowed_headers: tuple[str, ...] = ("*",)
-    expose_headers: tuple[str, ...] = ("ETag",)
-    max_age_seconds: int = 3000
+TYPE = "nullcheck:index:MediaBucket"
+OLD_TYPE = "nullcheck:storage:MediaBucket"
+"""The token before the components were a package: an alias, so existing stacks keep their bucket."""
 
 
-@dataclass
-class MediaBucketArgs:
-    """Settings of the media bucket; defaults are the seed's."""
+class CorsRule(TypedDict, total=False):
+    """One CORS rule of the bucket: browser uploads with presigned PUTs, ETag readable for multipart
+    completion. Every field is optional and defaults to the seed's value."""
 
-    expiration_days: int = 7
-    """Seed: 7-day expiration for automatic cleanup (uploads, transcripts, chunks: `media/`)."""
-    render_retention_days: int = 30
-    """Rendered clips (`renders/`) are what producers keep: their own, longer retention."""
-    noncurrent_version_expiration_days: int = 1
-    """With versioning on, old copies need their own expiry or they are kept forever."""
-    abort_incomplete_multipart_days: int = INCOMPLETE_UPLOAD_DAYS
-    """Parts of abandoned multipart uploads are billed until aborted. The upload routes end a
-    track's upload session within `handlers.catalog.INCOMPLETE_UPLOAD_DAYS`, so this is never shorter."""
-    versioning: bool = True
-    """Seed: versioning enabled."""
-    cors_rules: Sequence[CorsRule] = field(default_factory=lambda: (CorsRule(),))
-    """Seed: CORS configured for cross-origin uploads."""
-    eventbridge_notifications: bool = True
-    """Seed: EventBridge integration for object events."""
-    force_destroy: bool = True
-    """Development stacks can be deleted with their objects (seed: Delete policy)."""
-    protect: bool = False
-    """Pulumi refuses to delete the bucket (`protect`), and removing it from the program leaves it in
-    AWS (`retain_on_delete`). Off by default, as the seed's Delete policy."""
+    allowed_origins: list[str]
+    """Origins allowed to call the bucket. Default `["*"]`."""
+    allowed_methods: list[str]
+    """HTTP methods allowed. Default `["GET", "PUT", "HEAD"]`."""
+    allowed_headers: list[str]
+    """Request headers allowed. Default `["*"]`."""
+    expose_headers: list[str]
+    """Response headers the browser may read. Default `["ETag"]` (multipart completion needs it)."""
+    max_age_seconds: int
+    """How long browsers cache the preflight answer. Default 3000."""
 
-    def expiry_by_prefix(self) -> dict[str, tuple[str, int]]:
-        """Lifecycle rule id → (key prefix, days to keep); the key layout's two roots (handlers.core.keys)."""
-        return {
-            "expire-media": (f"{keys.MEDIA_ROOT}/", self.expiration_days),
-            "expire-renders": (f"{keys.RENDERS_ROOT}/", self.render_retention_days),
-        }
 
-    def __post_init__(self) -> None:
-        if self.abort_incomplete_multipart_days < INCOMPLETE_UPLOAD_DAYS:
-            raise ValueError(
-                f"abort_incomplete_multipart_days must be at least {INCOMPLETE_UPLOAD_DAYS}: the API keeps"
-                " track upload sessions open that long (handlers.catalog.INCOMPLETE_UPLOAD_DAYS)"
-            )
+CORS_RULE_DEFAULTS: CorsRule = {
+    "allowed_origins": ["*"],
+    "allowed_methods": ["GET", "PUT", "HEAD"],
+    "allowed_headers": ["*"],
+    "expose_headers": ["ETag"],
+    "max_age_seconds": 3000,
+}
+
+
+class MediaBucketArgs(TypedDict, total=False):
+    """Settings of the media bucket; every field is optional and defaults to the seed's value."""
+
+    expiration_days: int
+    """Days objects under `media/` (uploads, transcripts, chunks) are kept. Default 7 (the seed's
+    automatic cleanup)."""
+    render_retention_days: int
+    """Days rendered clips (`renders/`), what producers keep, are kept. Default 30."""
+    noncurrent_version_expiration_days: int
+    """Days old object versions are kept (with versioning on they are otherwise kept forever). Default 1."""
+    abort_incomplete_multipart_days: int
+    """Days after which abandoned multipart uploads are aborted (their parts are billed until then).
+    Default 1, and never shorter: the API keeps a track's upload session open that long."""
+    versioning: bool
+    """Object versioning. Default true (seed: versioning enabled)."""
+    cors_rules: list[CorsRule]
+    """CORS rules for cross-origin uploads. Default one rule allowing any origin."""
+    eventbridge_notifications: bool
+    """Send object events to EventBridge. Default true (the pipeline reacts to uploads)."""
+    force_destroy: bool
+    """Deleting the bucket deletes its objects. Default true (development stacks; seed: Delete policy)."""
+    protect: bool
+    """Pulumi refuses to delete the bucket (`protect`), and removing it from the program leaves it in AWS
+    (`retain_on_delete`). Default false, as the seed's Delete policy."""
+
+
+DEFAULTS: MediaBucketArgs = {
+    "expiration_days": 7,
+    "render_retention_days": 30,
+    "noncurrent_version_expiration_days": 1,
+    "abort_incomplete_multipart_days": INCOMPLETE_UPLOAD_DAYS,
+    "versioning": True,
+    "cors_rules": [CORS_RULE_DEFAULTS],
+    "eventbridge_notifications": True,
+    "force_destroy": True,
+    "protect": False,
+}
+
+
+def with_defaults(args: MediaBucketArgs | None = None) -> MediaBucketArgs:
+    """`args` with the seed's value for every field it leaves out (rules too), checked; the one place
+    defaults are applied."""
+    settings: MediaBucketArgs = {**DEFAULTS, **(args or {})}
+    settings["cors_rules"] = [{**CORS_RULE_DEFAULTS, **rule} for rule in settings["cors_rules"]]
+    if settings["abort_incomplete_multipart_days"] < INCOMPLETE_UPLOAD_DAYS:
+        raise ValueError(
+            f"abort_incomplete_multipart_days must be at least {INCOMPLETE_UPLOAD_DAYS}: the API keeps"
+            " track upload sessions open that long (handlers.catalog.INCOMPLETE_UPLOAD_DAYS)"
+        )
+    return settings
+
+
+def expiry_by_prefix(args: MediaBucketArgs | None = None) -> dict[str, tuple[str, int]]:
+    """Lifecycle rule id → (key prefix, days to keep); the key layout's two roots (handlers.core.keys)."""
+    settings = with_defaults(args)
+    return {
+        "expire-media": (f"{keys.MEDIA_ROOT}/", settings["expiration_days"]),
+        "expire-renders": (f"{keys.RENDERS_ROOT}/", settings["render_retention_days"]),
+    }
 
 
 class MediaBucket(pulumi.ComponentResource):
     """Private, encrypted, TLS-only bucket with lifecycle, CORS and EventBridge notifications."""
 
-    bucket: aws.s3.Bucket
     name: pulumi.Output[str]
+    """The bucket's name."""
     arn: pulumi.Output[str]
+    """The bucket's ARN."""
 
-    def __init__(
-        self, name: str, args: MediaBucketArgs | None = None, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__("nullcheck:storage:MediaBucket", name, None, opts)
-        args = args or MediaBucketArgs()
+    def __init__(self, name: str, args: MediaBucketArgs = DEFAULTS, opts: pulumi.ResourceOptions | None = None) -> None:
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=OLD_TYPE)]))
+        super().__init__(TYPE, name, None, opts)
+        settings = with_defaults(args)
         child_opts = pulumi.ResourceOptions(parent=self)
-        self.bucket = aws.s3.Bucket(
+        self.bucket: aws.s3.Bucket = aws.s3.Bucket(
             f"{name}-bucket",
-            force_destroy=args.force_destroy,
+            force_destroy=settings["force_destroy"],
             # None, not False, when off: the component's own options still apply.
             opts=pulumi.ResourceOptions(
-                parent=self, protect=args.protect or None, retain_on_delete=args.protect or None
+                parent=self, protect=settings["protect"] or None, retain_on_delete=settings["protect"] or None
             ),
         )
         bucket_id = self.bucket.id
@@ -119,7 +157,7 @@ class MediaBucket(pulumi.ComponentResource):
             f"{name}-versioning",
             bucket=bucket_id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
-                status="Enabled" if args.versioning else "Suspended"
+                status="Enabled" if settings["versioning"] else "Suspended"
             ),
             opts=child_opts,
         )
@@ -133,13 +171,13 @@ class MediaBucket(pulumi.ComponentResource):
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix),
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
                     noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                        noncurrent_days=args.noncurrent_version_expiration_days
+                        noncurrent_days=settings["noncurrent_version_expiration_days"]
                     ),
                     abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                        days_after_initiation=args.abort_incomplete_multipart_days
+                        days_after_initiation=settings["abort_incomplete_multipart_days"]
                     ),
                 )
-                for rule_id, (prefix, days) in args.expiry_by_prefix().items()
+                for rule_id, (prefix, days) in expiry_by_prefix(settings).items()
             ],
             # Lifecycle rules on noncurrent versions need versioning configured first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
@@ -149,18 +187,21 @@ class MediaBucket(pulumi.ComponentResource):
             bucket=bucket_id,
             cors_rules=[
                 aws.s3.BucketCorsConfigurationCorsRuleArgs(
-                    allowed_origins=list(rule.allowed_origins),
-                    allowed_methods=list(rule.allowed_methods),
-                    allowed_headers=list(rule.allowed_headers),
-                    expose_headers=list(rule.expose_headers),
-                    max_age_seconds=rule.max_age_seconds,
+                    allowed_origins=rule["allowed_origins"],
+                    allowed_methods=rule["allowed_methods"],
+                    allowed_headers=rule["allowed_headers"],
+                    expose_headers=rule["expose_headers"],
+                    max_age_seconds=rule["max_age_seconds"],
                 )
-                for rule in args.cors_rules
+                for rule in settings["cors_rules"]
             ],
             opts=child_opts,
         )
         aws.s3.BucketNotification(
-            f"{name}-notifications", bucket=bucket_id, eventbridge=args.eventbridge_notifications, opts=child_opts
+            f"{name}-notifications",
+            bucket=bucket_id,
+            eventbridge=settings["eventbridge_notifications"],
+            opts=child_opts,
         )
         aws.s3.BucketPolicy(
             f"{name}-tls-only",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from components import agent_memory, identity, media_bucket, table
 from components.agent_memory import AgentMemoryArgs
 from components.identity import AUTH_FLOWS, READ_ATTRIBUTES, WRITE_ATTRIBUTES, IdentityArgs
 from components.media_bucket import MediaBucketArgs
@@ -15,11 +16,11 @@ from handlers.core.tenancy import TENANT_ATTRIBUTE
 
 def create_table(dynamodb: Any, name: str, args: TableArgs | None = None) -> None:
     """The single table: `pk`/`sk`, GSI1 projecting everything, TTL on `ttl`, on demand."""
-    args = args or TableArgs()
+    settings = table.with_defaults(args)
     key_names = (records.HASH_KEY, records.RANGE_KEY, records.GSI1_HASH_KEY, records.GSI1_RANGE_KEY)
     dynamodb.create_table(
         TableName=name,
-        BillingMode=args.billing_mode,
+        BillingMode=settings["billing_mode"],
         AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in key_names],
         KeySchema=[
             {"AttributeName": records.HASH_KEY, "KeyType": "HASH"},
@@ -37,16 +38,16 @@ def create_table(dynamodb: Any, name: str, args: TableArgs | None = None) -> Non
         ],
     )
     dynamodb.update_time_to_live(
-        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": args.ttl_attribute}
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": settings["ttl_attribute"]}
     )
 
 
 def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> None:
     """The media bucket with the component's versioning, lifecycle, CORS and EventBridge settings."""
-    args = args or MediaBucketArgs()
+    settings = media_bucket.with_defaults(args)
     s3.create_bucket(Bucket=name)
     s3.put_bucket_versioning(
-        Bucket=name, VersioningConfiguration={"Status": "Enabled" if args.versioning else "Suspended"}
+        Bucket=name, VersioningConfiguration={"Status": "Enabled" if settings["versioning"] else "Suspended"}
     )
     s3.put_bucket_lifecycle_configuration(
         Bucket=name,
@@ -57,10 +58,12 @@ def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> No
                     "Status": "Enabled",
                     "Filter": {"Prefix": prefix},
                     "Expiration": {"Days": days},
-                    "NoncurrentVersionExpiration": {"NoncurrentDays": args.noncurrent_version_expiration_days},
-                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": args.abort_incomplete_multipart_days},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": settings["noncurrent_version_expiration_days"]},
+                    "AbortIncompleteMultipartUpload": {
+                        "DaysAfterInitiation": settings["abort_incomplete_multipart_days"]
+                    },
                 }
-                for rule_id, (prefix, days) in args.expiry_by_prefix().items()
+                for rule_id, (prefix, days) in media_bucket.expiry_by_prefix(settings).items()
             ]
         },
     )
@@ -69,17 +72,17 @@ def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> No
         CORSConfiguration={
             "CORSRules": [
                 {
-                    "AllowedOrigins": list(rule.allowed_origins),
-                    "AllowedMethods": list(rule.allowed_methods),
-                    "AllowedHeaders": list(rule.allowed_headers),
-                    "ExposeHeaders": list(rule.expose_headers),
-                    "MaxAgeSeconds": rule.max_age_seconds,
+                    "AllowedOrigins": rule["allowed_origins"],
+                    "AllowedMethods": rule["allowed_methods"],
+                    "AllowedHeaders": rule["allowed_headers"],
+                    "ExposeHeaders": rule["expose_headers"],
+                    "MaxAgeSeconds": rule["max_age_seconds"],
                 }
-                for rule in args.cors_rules
+                for rule in settings["cors_rules"]
             ]
         },
     )
-    if args.eventbridge_notifications:
+    if settings["eventbridge_notifications"]:
         s3.put_bucket_notification_configuration(
             Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
         )
@@ -87,8 +90,8 @@ def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> No
 
 def create_agent_memory(control: Any, name: str, args: AgentMemoryArgs | None = None) -> str:
     """The clip agent's AgentCore memory (moto's control plane); returns its id."""
-    args = args or AgentMemoryArgs(name_suffix="local")
-    memory = control.create_memory(name=name, eventExpiryDuration=args.event_expiry_days)["memory"]
+    settings = agent_memory.with_defaults(args or AgentMemoryArgs(name_suffix="local"))
+    memory = control.create_memory(name=name, eventExpiryDuration=settings["event_expiry_days"])["memory"]
     return str(memory["id"])
 
 
@@ -98,10 +101,9 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
     Email is the username; `custom:tenantId` is readable but not among the client's write
     attributes; with self sign-up the pool names the post-confirmation function, as deployed.
     """
-    args = args or IdentityArgs()
-    if args.allow_self_sign_up and args.post_confirmation_function_arn is None:
-        raise ValueError("self sign-up needs the post-confirmation function that gives new users a tenant")
-    lambda_config = {"PostConfirmation": args.post_confirmation_function_arn} if args.allow_self_sign_up else {}
+    settings = identity.with_defaults(args)
+    self_sign_up = settings["allow_self_sign_up"]
+    lambda_config = {"PostConfirmation": settings.get("post_confirmation_function_arn")} if self_sign_up else {}
     pool = cognito.create_user_pool(
         PoolName=name,
         UsernameAttributes=["email"],
@@ -109,7 +111,7 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
         UsernameConfiguration={"CaseSensitive": False},
         Policies={
             "PasswordPolicy": {
-                "MinimumLength": args.password_minimum_length,
+                "MinimumLength": settings["password_minimum_length"],
                 "RequireLowercase": True,
                 "RequireUppercase": True,
                 "RequireNumbers": True,
@@ -117,8 +119,8 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
                 "TemporaryPasswordValidityDays": 7,
             }
         },
-        MfaConfiguration=args.mfa,
-        AdminCreateUserConfig={"AllowAdminCreateUserOnly": not args.allow_self_sign_up},
+        MfaConfiguration=settings["mfa"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": not self_sign_up},
         AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
         Schema=[
             {
@@ -130,7 +132,7 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
             }
         ],
         LambdaConfig=lambda_config,
-        DeletionProtection="ACTIVE" if args.deletion_protection else "INACTIVE",
+        DeletionProtection="ACTIVE" if settings["deletion_protection"] else "INACTIVE",
         UserPoolTags={USER_POOL_TAG[0]: USER_POOL_TAG[1]},
     )["UserPool"]
     client = cognito.create_user_pool_client(
@@ -138,9 +140,9 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
         ClientName=f"{name}-client",
         GenerateSecret=False,
         ExplicitAuthFlows=list(AUTH_FLOWS),
-        IdTokenValidity=args.id_token_hours,
-        AccessTokenValidity=args.access_token_hours,
-        RefreshTokenValidity=args.refresh_token_days,
+        IdTokenValidity=settings["id_token_hours"],
+        AccessTokenValidity=settings["access_token_hours"],
+        RefreshTokenValidity=settings["refresh_token_days"],
         TokenValidityUnits={"IdToken": "hours", "AccessToken": "hours", "RefreshToken": "days"},
         PreventUserExistenceErrors="ENABLED",
         EnableTokenRevocation=True,

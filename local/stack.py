@@ -115,10 +115,9 @@ class LocalStack:
         """The pool and app client from the Identity component's defaults; the authorizer trusts them."""
         post_confirmation = next(f for f, trigger in cognito_triggers() if trigger.source == "post_confirmation")
         arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{post_confirmation.name}"
-        args = IdentityArgs(
-            allow_self_sign_up=self.config.allow_self_sign_up,
-            post_confirmation_function_arn=arn if self.config.allow_self_sign_up else None,
-        )
+        args = IdentityArgs(allow_self_sign_up=self.config.allow_self_sign_up)
+        if self.config.allow_self_sign_up:
+            args["post_confirmation_function_arn"] = arn
         self.user_pool_id, self.user_pool_client_id = create_user_pool(
             self.client("cognito-idp"), self.config.user_pool_name, args
         )

@@ -86,6 +86,20 @@ class Registration:
     protect: bool
     retain_on_delete: bool
     dependencies: tuple[str, ...]
+    aliases: tuple[Alias, ...] = ()
+    """The alias specs the registration carries (earlier type tokens, parents, names)."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One alias spec of a registration; empty strings for what the alias leaves as the resource's own."""
+
+    type: str
+    name: str
+    parent: str
+    """The earlier parent's URN ("" for the same parent as now)."""
+    no_parent: bool
+    """The resource had no parent (it sat at the stack's root)."""
 
 
 _registering = threading.local()
@@ -105,6 +119,16 @@ class RecordingMonitor(MockMonitor):
             protect=bool(request.protect),
             retain_on_delete=bool(request.retainOnDelete),
             dependencies=tuple(request.dependencies),
+            aliases=tuple(
+                Alias(
+                    type=alias.spec.type,
+                    name=alias.spec.name,
+                    parent=alias.spec.parentUrn,
+                    no_parent=alias.spec.noParent,
+                )
+                for alias in request.aliases
+                if alias.HasField("spec")
+            ),
         )
         try:
             return super().RegisterResource(request)

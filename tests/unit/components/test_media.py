@@ -49,7 +49,7 @@ def test_bucket_non_default_args(mocks, build) -> None:
             MediaBucketArgs(
                 expiration_days=30,
                 render_retention_days=90,
-                cors_rules=[CorsRule(allowed_origins=("https://studio.example.com",))],
+                cors_rules=[CorsRule(allowed_origins=["https://studio.example.com"])],
             ),
         )
     )

@@ -32,7 +32,7 @@ def test_table_options_and_parenting(mocks, build) -> None:
     assert table.name == "prod-table"
     assert table.inputs["pointInTimeRecovery"]["enabled"] is True
     assert table.inputs["deletionProtectionEnabled"] is True
-    assert "nullcheck:storage:NullCheckTable$aws:dynamodb/table:Table::prod-table" in resolve(component.table.urn)
+    assert "nullcheck:index:NullCheckTable$aws:dynamodb/table:Table::prod-table" in resolve(component.table.urn)
 
 
 def test_a_protected_table_is_kept_by_pulumi_and_by_aws(mocks, build) -> None:

@@ -10,6 +10,7 @@ import boto3
 import pytest
 import requests
 
+from components import media_bucket
 from components.media_bucket import MediaBucketArgs
 from handlers import catalog, openapi
 from handlers.core import uploads
@@ -341,10 +342,10 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
 
 
 def test_the_upload_window_is_the_buckets_abort_incomplete_upload_window() -> None:
-    assert MediaBucketArgs().abort_incomplete_multipart_days == catalog.INCOMPLETE_UPLOAD_DAYS
+    assert media_bucket.with_defaults()["abort_incomplete_multipart_days"] == catalog.INCOMPLETE_UPLOAD_DAYS
     assert timedelta(days=catalog.INCOMPLETE_UPLOAD_DAYS) == catalog.UPLOAD_WINDOW
     with pytest.raises(ValueError, match="at least"):
-        MediaBucketArgs(abort_incomplete_multipart_days=catalog.INCOMPLETE_UPLOAD_DAYS - 1)
+        media_bucket.with_defaults(MediaBucketArgs(abort_incomplete_multipart_days=catalog.INCOMPLETE_UPLOAD_DAYS - 1))
 
 
 def test_starting_an_open_upload_with_another_file_is_refused_naming_the_open_one(

@@ -8,14 +8,16 @@ handlers. Grants are abstract (a stack resource and actions); components resolve
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from handlers.core import event_names as events
 
-from handlers.core import events, models, render_models
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 INCOMPLETE_UPLOAD_DAYS = 1
 """Days the media bucket keeps an incomplete multipart upload before its lifecycle rule aborts it.
@@ -70,17 +72,42 @@ class Route:
     method: str
     path: str
     summary: str
-    response_model: type[BaseModel] | None
-    """None for an answer without a body (204)."""
+    response: str | None
+    """The response model as `module.Class` under `handlers.core`; None for an answer without a body (204)."""
     success_status: int = 200
-    request_model: type[BaseModel] | None = None
-    query_model: type[BaseModel] | None = None
+    request: str | None = None
+    query: str | None = None
     request_body_required: bool = True
     error_statuses: tuple[int, ...] = (400,)
 
     @property
     def path_parameters(self) -> tuple[str, ...]:
         return tuple(part[1:-1] for part in self.path.split("/") if part.startswith("{"))
+
+    @property
+    def response_model(self) -> type[BaseModel] | None:
+        return _model(self.response)
+
+    @property
+    def request_model(self) -> type[BaseModel] | None:
+        return _model(self.request)
+
+    @property
+    def query_model(self) -> type[BaseModel] | None:
+        return _model(self.query)
+
+
+def _model(reference: str | None) -> type[BaseModel] | None:
+    """The model a route names, imported on first use.
+
+    Names, not classes: a handler imports the catalog to find its own route, and importing every
+    route's models (and pydantic's schema building for each) would be paid by every cold start.
+    """
+    if reference is None:
+        return None
+    module, name = reference.rsplit(".", 1)
+    model: type[BaseModel] = getattr(importlib.import_module(f"handlers.core.{module}"), name)
+    return model
 
 
 @dataclass(frozen=True)
@@ -145,9 +172,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes",
             "Create an episode",
-            models.CreateEpisodeResponse,
+            "models.CreateEpisodeResponse",
             success_status=201,
-            request_model=models.CreateEpisodeRequest,
+            request="models.CreateEpisodeRequest",
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:PutItem",)),),
         env=(Env.TABLE_NAME,),
@@ -157,7 +184,7 @@ FUNCTIONS: tuple[Function, ...] = (
         handler="handlers.api.list_episodes.lambda_handler",
         description="GET /episodes: newest first, encrypted cursor",
         trigger=Route(
-            "GET", "/episodes", "List episodes, newest first", models.EpisodeList, query_model=models.ListEpisodesQuery
+            "GET", "/episodes", "List episodes, newest first", "models.EpisodeList", query="models.ListEpisodesQuery"
         ),
         grants=(Grant(Resource.TABLE_INDEXES, ("dynamodb:Query",)),),
         env=(Env.TABLE_NAME, Env.ENCRYPTION_KEY),
@@ -170,7 +197,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "GET",
             "/episodes/{episodeId}",
             "Get one episode",
-            models.EpisodeDetail,
+            "models.EpisodeDetail",
             error_statuses=(404,),
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:Query",)),),
@@ -184,9 +211,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/transcripts",
             "Get an upload URL for the episode's transcript",
-            models.TranscriptUpload,
+            "models.TranscriptUpload",
             success_status=201,
-            request_model=models.TranscriptUploadRequest,
+            request="models.TranscriptUploadRequest",
             request_body_required=False,
             error_statuses=(404,),
         ),
@@ -204,8 +231,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/tracks",
             "Start uploading a video track",
-            models.TrackUploadSession,
-            request_model=models.StartTrackUploadRequest,
+            "models.TrackUploadSession",
+            request="models.StartTrackUploadRequest",
             error_statuses=(404, 409),
         ),
         grants=(
@@ -223,8 +250,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/tracks/{trackName}/parts",
             "Get upload URLs for parts of a track",
-            models.PartUrls,
-            request_model=models.PresignPartsRequest,
+            "models.PartUrls",
+            request="models.PresignPartsRequest",
             error_statuses=(404,),
         ),
         grants=(
@@ -243,8 +270,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/tracks/{trackName}/complete",
             "Complete a track upload",
-            models.CompletedTrackUpload,
-            request_model=models.CompleteTrackUploadRequest,
+            "models.CompletedTrackUpload",
+            request="models.CompleteTrackUploadRequest",
             error_statuses=(404, 409),
         ),
         grants=(
@@ -291,7 +318,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "GET",
             "/episodes/{episodeId}/clips",
             "List the episode's proposed clips",
-            models.ClipList,
+            "models.ClipList",
             error_statuses=(404,),
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query")),),
@@ -412,7 +439,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "GET",
             "/episodes/{episodeId}/clips/{clipId}",
             "One clip with its renders (download URLs when rendered)",
-            models.ClipView,
+            "models.ClipView",
             error_statuses=(404,),
         ),
         grants=(
@@ -430,8 +457,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "PATCH",
             "/episodes/{episodeId}/clips/{clipId}",
             "Review a clip: status and/or hook",
-            models.ClipView,
-            request_model=render_models.ReviewClipRequest,
+            "models.ClipView",
+            request="render_models.ReviewClipRequest",
             error_statuses=(400, 404),
         ),
         grants=(
@@ -448,9 +475,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/clips/{clipId}/renders",
             "Render a clip (vertical, landscape or square; captions burned in)",
-            render_models.RenderAccepted,
+            "render_models.RenderAccepted",
             success_status=202,
-            request_model=render_models.RenderRequest,
+            request="render_models.RenderRequest",
             request_body_required=False,
             error_statuses=(400, 404, 409),
         ),

@@ -7,7 +7,7 @@ earlier transcript again is a new transcript, never mistaken for a redelivery.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -15,12 +15,12 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
 
-from handlers.core import clients, eventbridge
+from handlers.core import clients, eventbridge, tracing
 from handlers.core.clip_detection import AgentServices, detect_clips
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 services = AgentServices(
     table=clients.table(settings().require("table_name")),
     s3=clients.client("s3"),
@@ -37,6 +37,10 @@ persistence = DynamoDBPersistenceLayer(
     sort_key_attr="sk",
     static_pk_value="idempotency#detect-clips",
     expiry_attr="ttl",
+    # From the default session, whose loaded DynamoDB model the table already cached (Powertools
+    # would start a session of its own and load it again); not the table's own client, whose
+    # resource layer would serialise the records a second time.
+    boto3_client=clients.client("dynamodb"),
 )
 
 

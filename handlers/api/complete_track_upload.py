@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, http, uploads
+from handlers.core import clients, http, tracing, uploads
 from handlers.core.models import CompleteTrackUploadRequest
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 storage = clients.upload_storage()
 bus = clients.client("events")
 app = http.create_resolver()

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, clip_review, http
+from handlers.core import clients, clip_review, http, tracing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 app = http.create_resolver()
 route = catalog.route_of(__name__)

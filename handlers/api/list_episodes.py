@@ -2,17 +2,17 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from handlers import catalog
-from handlers.core import clients, episodes, http
+from handlers.core import clients, episodes, http, tracing
 from handlers.core.models import ListEpisodesQuery
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 cursor_secret = settings().require("encryption_key")
 app = http.create_resolver()

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, http, uploads
+from handlers.core import clients, http, tracing, uploads
 from handlers.core.models import PresignPartsRequest
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 storage = clients.upload_storage()
 app = http.create_resolver()
 route = catalog.route_of(__name__)

@@ -2,16 +2,16 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, http, renders
+from handlers.core import clients, http, renders, tracing
 from handlers.core.render_models import RenderRequest
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 services = renders.RenderServices(
     table=clients.table(settings().require("table_name")),
     s3=clients.client("s3"),

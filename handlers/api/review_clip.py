@@ -2,18 +2,18 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, clip_review, http
+from handlers.core import clients, clip_review, http, tracing
 from handlers.core.render_models import ReviewClipRequest
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
-presign = clip_review.presigner(clients.s3(), settings().require("bucket_name"))
+presign = clip_review.presigner(clients.s3, settings().require("bucket_name"))
 app = http.create_resolver()
 route = catalog.route_of(__name__)
 

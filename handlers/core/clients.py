@@ -8,13 +8,15 @@ from `AWS_ENDPOINT_URL*` when set (the local stack), from the region otherwise.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
 from handlers.core.settings import settings
-from handlers.core.uploads import Storage
+
+if TYPE_CHECKING:  # only the upload routes need the upload machinery: imported by `upload_storage`
+    from handlers.core.uploads import Storage
 
 DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_attempts": 3})
 # Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
@@ -35,5 +37,7 @@ def table(name: str) -> Any:
 
 def upload_storage() -> Storage:
     """The table, presigning S3 client and bucket the upload routes share."""
+    from handlers.core.uploads import Storage
+
     config = settings()
     return Storage(table=table(config.require("table_name")), s3=s3(), bucket=config.require("bucket_name"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -31,10 +32,14 @@ def clip_view(item: dict[str, Any], current_transcript: str | None, presign: Pre
     return ClipView.model_validate({**plain, "renders": renders, "fromEarlierTranscript": earlier})
 
 
-def presigner(s3: Any, bucket: str) -> Presign:
+def presigner(s3: Callable[[], Any], bucket: str) -> Presign:
+    """Download URLs for rendered files; `s3` gives the client, created on the first URL signed
+    (only a clip with a finished render needs one, so most cold starts never pay for it)."""
+    client = cache(s3)
+
     def presign(key: str) -> str:
         name = key.rsplit("/", 1)[-1]
-        url: str = s3.generate_presigned_url(
+        url: str = client().generate_presigned_url(
             "get_object",
             Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{name}"'},
             ExpiresIn=DOWNLOAD_SECONDS,

@@ -1,6 +1,6 @@
 """Events NullCheck publishes and listens to: names and detail shapes shared by publishers, rules and handlers.
 
-Plain pydantic, so the catalog (and through it the Pulumi program) can import the names.
+The names live in `handlers.core.event_names` (the catalog imports only those); re-exported here.
 """
 
 from __future__ import annotations
@@ -9,15 +9,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 
-SOURCE = "nullcheck"
-VIDEO_UPLOAD_COMPLETED = "Video Upload Completed"
-MEDIACONVERT_SOURCE = "aws.mediaconvert"
-MEDIACONVERT_STATE_CHANGE = "MediaConvert Job State Change"
-JOB_KIND = "kind"
-"""UserMetadata key telling NullCheck's two kinds of MediaConvert job apart (rules filter on it)."""
-CHUNKS_JOB, RENDER_JOB = "chunks", "render"
-S3_SOURCE = "aws.s3"
-S3_OBJECT_CREATED = "Object Created"
+from handlers.core import event_names
+
+SOURCE = event_names.SOURCE
+VIDEO_UPLOAD_COMPLETED = event_names.VIDEO_UPLOAD_COMPLETED
+MEDIACONVERT_SOURCE = event_names.MEDIACONVERT_SOURCE
+MEDIACONVERT_STATE_CHANGE = event_names.MEDIACONVERT_STATE_CHANGE
+JOB_KIND = event_names.JOB_KIND
+CHUNKS_JOB = event_names.CHUNKS_JOB
+RENDER_JOB = event_names.RENDER_JOB
+S3_SOURCE = event_names.S3_SOURCE
+S3_OBJECT_CREATED = event_names.S3_OBJECT_CREATED
 
 
 AttemptId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]

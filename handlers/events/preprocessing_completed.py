@@ -1,12 +1,12 @@
 """MediaConvert job COMPLETE → the track's segment index, status Processed."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing
+from handlers.core import clients, eventbridge, preprocessing, tracing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 s3 = clients.client("s3")
 bucket = settings().require("bucket_name")

@@ -1,12 +1,12 @@
 """MediaConvert job ERROR or CANCELED → the track is ProcessingFailed with the reason."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing
+from handlers.core import clients, eventbridge, preprocessing, tracing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 
 

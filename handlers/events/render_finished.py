@@ -1,12 +1,12 @@
 """MediaConvert COMPLETE / ERROR / CANCELED of a render job → the render on its clip, never a track."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, renders
+from handlers.core import clients, eventbridge, renders, tracing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 s3 = clients.client("s3")
 bucket = settings().require("bucket_name")

@@ -1,12 +1,12 @@
 """`Video Upload Completed` → one MediaConvert job that chunks the track into HLS segments."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing
+from handlers.core import clients, eventbridge, preprocessing, tracing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 mediaconvert = clients.client("mediaconvert")
 job_spec = preprocessing.JobSpec(

@@ -3,13 +3,13 @@
 Renders cut clips by frame (`HH:MM:SS:FF` input clippings), so they need the source's frame rate.
 """
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing
+from handlers.core import clients, eventbridge, preprocessing, tracing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 
 

@@ -1,13 +1,13 @@
 """S3 `Object Created` for an .srt → the episode points at its newest transcript (`Uploaded`)."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
 
-from handlers.core import clients, eventbridge, transcripts
+from handlers.core import clients, eventbridge, tracing, transcripts
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = Tracer()
+tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 
 

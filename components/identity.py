@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from handlers.catalog import USER_POOL_TAG
-from handlers.core.tenancy import TENANT_ATTRIBUTE, TENANT_CLAIM
+from handlers.core.tenancy import TENANT_ATTRIBUTE, TENANT_CLAIM, TENANT_MAX_LENGTH
 
 AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 """SRP for web clients, password for scripts and the CLI, refresh to stay signed in."""
@@ -57,6 +57,10 @@ DEFAULTS: IdentityArgs = {
 }
 
 
+TEMPORARY_PASSWORD_DAYS = 7
+"""How long an invited user's temporary password works."""
+
+
 def with_defaults(args: IdentityArgs | None = None) -> IdentityArgs:
     """`args` with the defaults for every field it leaves out, checked; the one place defaults are applied."""
     settings: IdentityArgs = {**DEFAULTS, **(args or {})}
@@ -96,7 +100,7 @@ class Identity(pulumi.ComponentResource):
                 require_uppercase=True,
                 require_numbers=True,
                 require_symbols=True,
-                temporary_password_validity_days=7,
+                temporary_password_validity_days=TEMPORARY_PASSWORD_DAYS,
             ),
             mfa_configuration=mfa,
             software_token_mfa_configuration=(
@@ -117,7 +121,7 @@ class Identity(pulumi.ComponentResource):
                     mutable=True,
                     developer_only_attribute=False,
                     string_attribute_constraints=aws.cognito.UserPoolSchemaStringAttributeConstraintsArgs(
-                        min_length="1", max_length="64"
+                        min_length="1", max_length=str(TENANT_MAX_LENGTH)
                     ),
                 )
             ],

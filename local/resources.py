@@ -11,7 +11,7 @@ from components.media_bucket import MediaBucketArgs
 from components.table import TableArgs
 from handlers.catalog import USER_POOL_TAG
 from handlers.core import table as records
-from handlers.core.tenancy import TENANT_ATTRIBUTE
+from handlers.core.tenancy import TENANT_ATTRIBUTE, TENANT_MAX_LENGTH
 
 
 def create_table(dynamodb: Any, name: str, args: TableArgs | None = None) -> None:
@@ -116,7 +116,7 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
                 "RequireUppercase": True,
                 "RequireNumbers": True,
                 "RequireSymbols": True,
-                "TemporaryPasswordValidityDays": 7,
+                "TemporaryPasswordValidityDays": identity.TEMPORARY_PASSWORD_DAYS,
             }
         },
         MfaConfiguration=settings["mfa"],
@@ -128,7 +128,7 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
                 "AttributeDataType": "String",
                 "Mutable": True,
                 "DeveloperOnlyAttribute": False,
-                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": str(TENANT_MAX_LENGTH)},
             }
         ],
         LambdaConfig=lambda_config,

@@ -97,15 +97,18 @@ FAILURE_REASONS: dict[int, str] = {
 "Error codes"). The service's own message names buckets and keys: it goes to the logs only."""
 
 
-def failure_reason(status: str, error_code: int | None) -> str:
-    """The reason a producer sees for a job that ended without output; never names a resource."""
+def failure_reason(status: str, error_code: int | None, retry: str = "upload the track again") -> str:
+    """The reason a producer sees for a job that ended without output; never names a resource.
+
+    `retry` says what to do when the file was not at fault (a chunking job: upload the track again).
+    """
     if status == "CANCELED":
-        return "processing was canceled: upload the track again"
+        return f"processing was canceled: {retry}"
     if error_code is not None and error_code in FAILURE_REASONS:
         return FAILURE_REASONS[error_code]
     code = f" (error {error_code})" if error_code is not None else ""
     # Anything else is on the service's side (settings, permissions, quotas): no fault of the file.
-    return f"the video could not be processed{code}: upload the track again, and if it fails again, contact support"
+    return f"the video could not be processed{code}: {retry}, and if it fails again, contact support"
 
 
 class Segment(BaseModel):

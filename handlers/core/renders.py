@@ -36,7 +36,6 @@ class RenderServices:
     mediaconvert: Any
     bucket: str
     role_arn: str
-    upload_retention_days: int = 7
 
 
 def render_id(track_name: str, format_name: str, captions: bool) -> str:
@@ -155,8 +154,7 @@ def _require_objects(services: RenderServices, track: dict[str, Any], transcript
         except ClientError as error:
             if error.response["Error"]["Code"] not in ("404", "NoSuchKey", "NotFound"):
                 raise
-            kept = services.upload_retention_days
-            raise Conflict(f"{what} has expired (uploads are kept {kept} days): upload it again to render") from error
+            raise Conflict(f"{what} has expired (the bucket keeps uploads a few days): upload it again") from error
 
 
 def _segment_seconds(segment: dict[str, Any]) -> tuple[float, float]:
@@ -177,7 +175,7 @@ def _claim(table: Any, episode: EpisodeRef, clip_id: str, rid: str, render: dict
             UpdateExpression="SET renders.#id = :render",
             ConditionExpression="attribute_not_exists(renders.#id) OR renders.#id.#status = :failed",
             ExpressionAttributeNames={"#id": rid, "#status": "status"},
-            ExpressionAttributeValues={":render": _dynamo(render), ":failed": RenderStatus.RENDER_FAILED.value},
+            ExpressionAttributeValues={":render": records.dynamo(render), ":failed": RenderStatus.RENDER_FAILED.value},
         )
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
@@ -207,7 +205,7 @@ def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChan
         logger.warning("job without render metadata ignored", extra={"job_id": change.jobId})
         return False
     if change.status != "COMPLETE":
-        reason = media.failure_reason(change.status, change.errorCode).replace("upload the track again", "ask again")
+        reason = media.failure_reason(change.status, change.errorCode, retry="ask for the render again")
         changed = _finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
         logger.warning(
             "render failed" if changed else "render outcome already recorded",
@@ -231,7 +229,7 @@ def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChan
 def _finish(table: Any, metadata: dict[str, str], status: RenderStatus, fields: dict[str, Any]) -> bool:
     names = {f"#f{n}": name for n, name in enumerate(fields)}
     assignments = ", ".join(f"renders.#id.{alias} = :v{n}" for n, alias in enumerate(names))
-    values = {f":v{n}": _dynamo(value) for n, value in enumerate(fields.values())}
+    values = {f":v{n}": records.dynamo(value) for n, value in enumerate(fields.values())}
     return _update_render(
         table,
         metadata,
@@ -272,11 +270,3 @@ def _update_render(
             raise
         return False
     return True
-
-
-def _dynamo(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _dynamo(v) for k, v in value.items()}
-    return value

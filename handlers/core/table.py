@@ -92,3 +92,14 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def dynamo(value: Any) -> Any:
+    """A value as DynamoDB takes it: floats become Decimals (as written), at any depth."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [dynamo(v) for v in value]
+    return value

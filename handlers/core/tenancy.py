@@ -17,7 +17,8 @@ TENANT_ATTRIBUTE = "tenantId"
 """The user pool's custom attribute (schema name, without the `custom:` prefix)."""
 TENANT_CLAIM = f"custom:{TENANT_ATTRIBUTE}"
 """Where the tenant is in the ID token's claims."""
-_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+TENANT_MAX_LENGTH = 64
+_TENANT = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{TENANT_MAX_LENGTH - 1}}}$")
 
 
 class Forbidden(DomainError):
@@ -25,7 +26,7 @@ class Forbidden(DomainError):
 
 
 def is_valid_tenant(tenant: str) -> bool:
-    """Tenants are part of every key: letters, digits, `-` and `_`, at most 64 characters."""
+    """Tenants are part of every key: letters, digits, `-` and `_`, at most `TENANT_MAX_LENGTH` characters."""
     return bool(_TENANT.match(tenant))
 
 
@@ -35,7 +36,9 @@ def tenant_of_claims(claims: dict[str, Any] | None) -> str:
     if not isinstance(tenant, str) or not tenant:
         raise Forbidden("this account has no tenant: an operator must set its custom:tenantId attribute")
     if not is_valid_tenant(tenant):
-        raise Forbidden("this account's tenant is not valid: letters, digits, - and _ only (at most 64)")
+        raise Forbidden(
+            f"this account's tenant is not valid: letters, digits, - and _ only (at most {TENANT_MAX_LENGTH})"
+        )
     return tenant
 
 

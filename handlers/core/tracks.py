@@ -9,9 +9,7 @@ of a replaced attempt never touches the attempt that replaced it.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -125,9 +123,9 @@ def mark_processed(
         ExpressionAttributeValues={
             ":processed": TrackStatus.PROCESSED.value,
             ":manifest": index.manifestKey,
-            ":index": _dynamo([segment.model_dump() for segment in index.segments]),
+            ":index": records.dynamo([segment.model_dump() for segment in index.segments]),
             ":count": len(index.segments),
-            ":total": _dynamo(index.total_duration),
+            ":total": records.dynamo(index.total_duration),
             ":attempt": attempt_id,
             ":job": job_id,
             ":now": records.now_iso(),
@@ -174,7 +172,7 @@ def record_source(
         UpdateExpression="SET frameRate = :rate, sourceWidth = :width, sourceHeight = :height",
         ConditionExpression="attemptId = :attempt",
         ExpressionAttributeValues={
-            ":rate": _dynamo(frame_rate),
+            ":rate": records.dynamo(frame_rate),
             ":width": width,
             ":height": height,
             ":attempt": attempt_id,
@@ -249,8 +247,3 @@ def discard_media(s3: Any, bucket: str, episode: EpisodeRef, track: dict[str, An
         logger.exception("media left behind", extra={"keys": doomed[:20], "episode_id": episode.id})
         return
     logger.info("media removed", extra={"episode_id": episode.id, "track": track["trackName"], "objects": len(doomed)})
-
-
-def _dynamo(value: Any) -> Any:
-    """DynamoDB takes numbers as Decimal; a JSON round trip converts floats exactly as written."""
-    return json.loads(json.dumps(value), parse_float=Decimal)

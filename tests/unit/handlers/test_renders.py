@@ -247,3 +247,12 @@ def test_review_sets_status_and_hook_and_refuses_nonsense(handler: Any, episode:
     assert call(review, "PATCH", path, {"status": "rejected"}, clipId="nope")[0] == 404
     assert call(review, "PATCH", path, {"status": "rejected"}, tenant="studio-b")[0] == 404
     assert clip_record(episode)["status"] == "approved"
+
+
+def test_a_canceled_render_says_to_ask_again_not_to_upload(handler: Any, render: Any, episode: Any) -> None:
+    metadata = started(render)
+
+    finished(handler, "CANCELED", metadata)
+
+    reason = clip_record(episode)["renders"][metadata["renderId"]]["failureReason"]
+    assert reason == "processing was canceled: ask for the render again"

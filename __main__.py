@@ -37,6 +37,8 @@ settings: dict[str, Any] = {
     "allow_self_sign_up": config.get_bool("allowSelfSignUp"),
     "mfa": config.get("mfa"),
     "render_retention_days": config.get_int("renderRetentionDays"),
+    # Production: callers invoke snapshotted versions (paid per cached version and per restore).
+    "snap_start": config.get_bool("snapStart"),
 }
 backend = NullCheckBackend(
     "nullcheck",

@@ -74,7 +74,8 @@ class RestApi(pulumi.ComponentResource):
         if missing:
             raise ValueError(f"no deployed function for routes of: {', '.join(missing)}")
 
-        arns = {function.name: args.functions[function.name].invoke_arn for function, _ in routes}
+        # With SnapStart the integrations call each function's alias (a snapshotted version).
+        arns = {function.name: args.functions[function.name].target_invoke_arn for function, _ in routes}
         body = pulumi.Output.all(
             pulumi.Output.from_input(args.cors_origin),
             pulumi.Output.all(**arns),
@@ -131,6 +132,7 @@ class RestApi(pulumi.ComponentResource):
                 f"{name}-invoke-{function.name}",
                 action="lambda:InvokeFunction",
                 function=args.functions[function.name].name,
+                qualifier=args.functions[function.name].qualifier,
                 principal="apigateway.amazonaws.com",
                 source_arn=self.rest_api.execution_arn.apply(
                     lambda arn, m=route.method, p=route_path: f"{arn}/*/{m}{p}"

@@ -68,6 +68,11 @@ class NullCheckBackendArgs(TypedDict):
     """Multi-factor sign-in: `OFF`, `OPTIONAL` or `ON` (authenticator apps). Default `OFF`."""
     render_retention_days: NotRequired[int]
     """Days rendered clips are kept in the media bucket. Default 30."""
+    snap_start: NotRequired[bool]
+    """Lambda SnapStart on every function: each deployment that changes a function publishes a version Lambda
+    snapshots after its init, and the API, rules and triggers invoke its `live` alias, so new execution
+    environments resume from the snapshot instead of running the init. Paid per published version cached and
+    per restore; for production. Default false."""
 
 
 def with_defaults(args: NullCheckBackendArgs) -> NullCheckBackendArgs:
@@ -87,6 +92,7 @@ def with_defaults(args: NullCheckBackendArgs) -> NullCheckBackendArgs:
         "allow_self_sign_up": False,
         "mfa": "OFF",
         "render_retention_days": 30,
+        "snap_start": False,
     }
     return {**defaults, **args}
 
@@ -208,7 +214,12 @@ class NullCheckBackend(pulumi.ComponentResource):
                     environment=environment,
                     origin=cors_origin,
                     log_retention_days=log_retention_days,
-                    extra_environment={"POWERTOOLS_SERVICE_NAME": SERVICE_NAME},
+                    extra_environment={
+                        "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+                        # botocore reads the layer's service models (no documentation: faster clients).
+                        "AWS_DATA_PATH": packaging.LAYER_SERVICE_MODELS,
+                    },
+                    snap_start=settings["snap_start"],
                 ),
                 child(),
             )
@@ -220,7 +231,7 @@ class NullCheckBackend(pulumi.ComponentResource):
             allow_self_sign_up=allow_self_sign_up, mfa=settings["mfa"], deletion_protection=protect_data
         )
         if allow_self_sign_up:
-            identity_args["post_confirmation_function_arn"] = self.functions["post-confirmation"].arn
+            identity_args["post_confirmation_function_arn"] = self.functions["post-confirmation"].target_arn
         self.identity = Identity(name, identity_args, child(identity.OLD_TYPE))
         self.subscriptions = {
             spec.name: EventSubscription(

@@ -18,7 +18,8 @@ class EventSubscriptionArgs:
     """How one function listens on the default bus; retry defaults replace EventBridge's 24 h / 185 tries."""
 
     function: CatalogFunction
-    """The deployed function (its role gets permission to dead-letter its own failures)."""
+    """The deployed function: the rule invokes its target (with SnapStart, its alias), and its role gets
+    permission to dead-letter its own failures."""
     rule: EventRule
     """The catalog's pattern."""
     bucket_name: pulumi.Input[str] | None = None
@@ -34,7 +35,11 @@ class EventSubscriptionArgs:
 
 
 class EventSubscription(pulumi.ComponentResource):
-    """Rule → Lambda target; failures of delivery and of the function both land in one SQS DLQ."""
+    """Rule → Lambda target; failures of delivery and of the function both land in one SQS DLQ.
+
+    Target, invoke permission, async invoke config and redrive all name the function's invoke target: an async
+    invoke config or a permission applies only to the qualifier it names, so with SnapStart they name the
+    alias the rule invokes."""
 
     rule: aws.cloudwatch.EventRule
     dead_letter_queue: aws.sqs.Queue
@@ -54,8 +59,8 @@ class EventSubscription(pulumi.ComponentResource):
             f"{name}-dlq",
             message_retention_seconds=args.dlq_retention_seconds,
             sqs_managed_sse_enabled=True,
-            # `nullcheck dlq redrive` sends failed events back to this function.
-            tags={FUNCTION_TAG: args.function.arn},
+            # `nullcheck dlq redrive` sends failed events back to this function, the way the rule invokes it.
+            tags={FUNCTION_TAG: args.function.target_arn},
             opts=child_opts,
         )
         aws.sqs.QueuePolicy(
@@ -97,6 +102,7 @@ class EventSubscription(pulumi.ComponentResource):
         aws.lambda_.FunctionEventInvokeConfig(
             f"{name}-async",
             function_name=args.function.name,
+            qualifier=args.function.qualifier,
             maximum_retry_attempts=args.invoke_retry_attempts,
             maximum_event_age_in_seconds=args.invoke_max_event_age_seconds,
             destination_config=aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
@@ -110,6 +116,7 @@ class EventSubscription(pulumi.ComponentResource):
             f"{name}-invoke",
             action="lambda:InvokeFunction",
             function=args.function.name,
+            qualifier=args.function.qualifier,
             principal="events.amazonaws.com",
             source_arn=self.rule.arn,
             opts=child_opts,
@@ -117,7 +124,7 @@ class EventSubscription(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(
             f"{name}-target",
             rule=self.rule.name,
-            arn=args.function.arn,
+            arn=args.function.target_arn,
             retry_policy=aws.cloudwatch.EventTargetRetryPolicyArgs(
                 maximum_retry_attempts=args.delivery_retry_attempts,
                 maximum_event_age_in_seconds=args.delivery_max_event_age_seconds,

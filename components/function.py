@@ -16,6 +16,8 @@ from handlers.catalog import Env, Function, Resource
 LAMBDA_TRUST_POLICY = trust_policy("lambda.amazonaws.com")
 # X-Ray's segment APIs have no resource type: "*" is the only resource they accept.
 XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+ALIAS_NAME = "live"
+"""The alias callers invoke when SnapStart is on: it always names the latest published (snapshotted) version."""
 
 
 @dataclass
@@ -47,17 +49,34 @@ class CatalogFunctionArgs:
     """Retention of the function's log group."""
     extra_environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Variables every function gets besides its catalog needs (e.g. Powertools settings)."""
+    snap_start: bool = False
+    """Lambda SnapStart: publish a version on every change, snapshot it, and have callers invoke the `live`
+    alias of that version (SnapStart never applies to the unpublished `$LATEST`)."""
 
 
 class CatalogFunction(pulumi.ComponentResource):
-    """A Lambda function built from a catalog entry, with its role, policy and log group."""
+    """A Lambda function built from a catalog entry, with its role, policy and log group, and with SnapStart
+    the alias its callers invoke.
+
+    Callers (API integrations, invoke permissions, event targets, async invoke configs, triggers) use the
+    `target_*` attributes and `qualifier`, never the function's own ARN: with SnapStart they name the alias, so
+    every invocation runs a snapshotted version; without it they name the function, as Lambda's default."""
 
     function: aws.lambda_.Function
     role: aws.iam.Role
     log_group: aws.cloudwatch.LogGroup
+    alias: aws.lambda_.Alias | None
+    """The `live` alias of the latest published version (SnapStart only)."""
     arn: pulumi.Output[str]
+    """The function's own (unqualified) ARN."""
     name: pulumi.Output[str]
-    invoke_arn: pulumi.Output[str]
+    """The function's name; with `qualifier`, what a permission or an async invoke config names."""
+    qualifier: pulumi.Output[str] | None
+    """The alias's name with SnapStart (permissions and async invoke configs apply to it), None without."""
+    target_arn: pulumi.Output[str]
+    """The ARN callers invoke: the alias's with SnapStart, the function's without."""
+    target_invoke_arn: pulumi.Output[str]
+    """API Gateway's integration URI for `target_arn`."""
 
     def __init__(self, name: str, args: CatalogFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("nullcheck:compute:CatalogFunction", name, None, opts)
@@ -87,7 +106,6 @@ class CatalogFunction(pulumi.ComponentResource):
         variables: dict[str, pulumi.Input[str]] = {
             "ORIGIN": args.origin,
             **args.extra_environment,
-            **dict(spec.fixed_env),
             **{env.value: args.environment[env] for env in spec.env},
         }
         self.function = aws.lambda_.Function(
@@ -104,13 +122,35 @@ class CatalogFunction(pulumi.ComponentResource):
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode=args.tracing_mode),
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=self.log_group.name),
             environment=aws.lambda_.FunctionEnvironmentArgs(variables=variables),
+            # Without SnapStart both stay unset, so existing functions see no change.
+            publish=True if args.snap_start else None,
+            snap_start=aws.lambda_.FunctionSnapStartArgs(apply_on="PublishedVersions") if args.snap_start else None,
             # The policy must exist before the first invocation writes logs.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
         self.arn = self.function.arn
         self.name = self.function.name
-        self.invoke_arn = self.function.invoke_arn
-        self.register_outputs({"arn": self.arn, "name": self.name, "roleArn": self.role.arn})
+        self.alias = None
+        self.qualifier = None
+        self.target_arn = self.function.arn
+        self.target_invoke_arn = self.function.invoke_arn
+        if args.snap_start:
+            # Each deployment that changes the code or configuration publishes a version; the alias follows it.
+            self.alias = aws.lambda_.Alias(
+                f"{name}-alias",
+                name=ALIAS_NAME,
+                description=f"What callers of {spec.name} invoke: its latest snapshotted version",
+                function_name=self.function.name,
+                function_version=self.function.version,
+                opts=child_opts,
+            )
+            # Outputs of the alias, so whatever names it waits until it exists.
+            self.qualifier = self.alias.name
+            self.target_arn = self.alias.arn
+            self.target_invoke_arn = self.alias.invoke_arn
+        self.register_outputs(
+            {"arn": self.arn, "name": self.name, "roleArn": self.role.arn, "targetArn": self.target_arn}
+        )
 
     @staticmethod
     def _grant_resources(args: CatalogFunctionArgs) -> list[pulumi.Output[Any]]:

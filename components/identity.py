@@ -31,7 +31,9 @@ class IdentityArgs(TypedDict, total=False):
     """Default false: operators invite users (AdminCreateUser) and set their tenant. True: anyone may sign up
     and the post-confirmation trigger gives each new user a tenant of its own."""
     post_confirmation_function_arn: pulumi.Input[str]
-    """ARN of the post-confirmation trigger function; required when self sign-up is on, unused otherwise."""
+    """ARN of the post-confirmation trigger function, or of the alias or version Cognito invokes (a qualified
+    ARN: the invoke permission is granted on that qualifier); required when self sign-up is on, unused
+    otherwise."""
     mfa: str
     """`OFF`, `OPTIONAL` or `ON` (authenticator apps). Default `OFF`."""
     deletion_protection: bool
@@ -69,6 +71,15 @@ def with_defaults(args: IdentityArgs | None = None) -> IdentityArgs:
     if settings["allow_self_sign_up"] and settings.get("post_confirmation_function_arn") is None:
         raise ValueError("self sign-up needs the post-confirmation function that gives new users a tenant")
     return settings
+
+
+def split_qualifier(function_arn: str) -> tuple[str, str | None]:
+    """A Lambda ARN as the function's own ARN and its qualifier (alias or version; None when unqualified)."""
+    # arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
+    parts = function_arn.split(":")
+    if len(parts) == 8:
+        return ":".join(parts[:7]), parts[7]
+    return function_arn, None
 
 
 class Identity(pulumi.ComponentResource):
@@ -151,10 +162,14 @@ class Identity(pulumi.ComponentResource):
             opts=child_opts,
         )
         if self_sign_up:
+            # A permission on an alias names the function and the alias as its qualifier (a qualified ARN as the
+            # function would read back unqualified, and show a change on every preview).
+            target = pulumi.Output.from_input(settings["post_confirmation_function_arn"]).apply(split_qualifier)
             aws.lambda_.Permission(
                 f"{name}-post-confirmation",
                 action="lambda:InvokeFunction",
-                function=post_confirmation,
+                function=target[0],
+                qualifier=target[1],
                 principal="cognito-idp.amazonaws.com",
                 source_arn=self.user_pool.arn,
                 opts=child_opts,

@@ -22,6 +22,10 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+import botocore
+
+from components import service_models
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_DIR = REPO_ROOT / "build"
 """Default output directory (git-ignored); `make clean` removes it."""
@@ -36,8 +40,12 @@ COMPRESS_LEVEL = 6
 _UNIX = 3
 """`create_system` of the entries: fixed, so the bytes do not depend on the building OS."""
 
-CODE_SUFFIXES = (".py", ".json", ".json.gz")
-"""What the code archive takes from the package: modules and JSON data (botocore service models)."""
+CODE_SUFFIXES = (".py", ".json")
+"""What the code archive takes from the package: modules and JSON data."""
+LAYER_SITE = "python"
+"""The layer's directory on the runtime's `sys.path` (`/opt/python`)."""
+LAYER_SERVICE_MODELS = f"/opt/{LAYER_SITE}/{service_models.LAYER_DIRECTORY}"
+"""Where the functions' botocore finds the layer's service models (their `AWS_DATA_PATH`)."""
 LAYER_OMITS = (
     # Varies per build or machine: bytecode of whichever interpreter ran pip, pip's list of
     # installed-file hashes, console scripts whose shebang is this interpreter's path.
@@ -51,6 +59,17 @@ LAYER_OMITS = (
     "*.pyi",
     "*-stubs/*",
     "aws_lambda_powertools/event_handler/openapi/swagger_ui/*.min.*",
+    # Never imported at run time (about 0.9 MB):
+    # - pydantic.v1, the pydantic 1 API kept for migrations. pydantic 2 imports it only for code
+    #   written against that API (v1 names removed in 2, types with `__get_validators__`), which
+    #   neither the handlers nor the other packages in the layer contain.
+    # - pydantic's mypy plugin, loaded by mypy only.
+    # - cffi's Python package: the code generator that compiles C bindings when a wheel is built
+    #   (its dependency pycparser is not installed at all). cryptography's Rust extension needs
+    #   only cffi's `_cffi_backend` extension module, which stays.
+    "pydantic/v1/*",
+    "pydantic/mypy.py",
+    "cffi/*",
 )
 """Path patterns (relative to the layer's `python/`) left out of the layer."""
 SDIST_BUILD_CONSTRAINTS = ("setuptools==84.2.1",)
@@ -133,13 +152,15 @@ def layer_key(requirements: Path, python_version: str, platform: str) -> str:
     """Short hash of everything that decides the layer's bytes: the cache key in its file name.
 
     This module's own source is an input too, so changing a build rule (omitted files, zip
-    settings, the pinned sdist backend) never returns a layer cached under the old rules.
+    settings, the pinned sdist backend) never returns a layer cached under the old rules; so are
+    the service models' rules and the botocore version they are taken from.
     """
     inputs = {
         "requirements": requirements.read_text(encoding="utf-8"),
         "python_version": python_version,
         "platform": platform,
         "build_rules": sha256_of(Path(__file__)),
+        "service_models": [sha256_of(Path(service_models.__file__)), botocore.__version__],
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -152,7 +173,8 @@ def build_dependency_layer(
     platform: str = "manylinux2014_aarch64",
     cache_dir: Path | None = None,
 ) -> Path:
-    """Build (or reuse) `destination/layer-<key>.zip`: the pinned dependencies under `python/`.
+    """Build (or reuse) `destination/layer-<key>.zip`: the pinned dependencies under `python/`,
+    and the service models under `python/botocore_data/` (`service_models`).
 
     pip installs wheels for the Lambda's platform and Python version (native ones, such as
     pydantic-core and cryptography, are aarch64), with `--no-deps`: `requirements` is the lock.
@@ -164,7 +186,7 @@ def build_dependency_layer(
     if archive.is_file():
         return archive
     with tempfile.TemporaryDirectory(prefix="nullcheck-layer-") as scratch:
-        site = Path(scratch) / "python"
+        site = Path(scratch) / LAYER_SITE
         pip_install(
             requirements,
             site,
@@ -172,7 +194,8 @@ def build_dependency_layer(
             platform=platform,
             cache_dir=cache_dir or BUILD_DIR / "pip-cache",
         )
-        return deterministic_zip(site, archive, "python", is_layer_file)
+        service_models.write_models(site / service_models.LAYER_DIRECTORY)
+        return deterministic_zip(site, archive, LAYER_SITE, is_layer_file)
 
 
 def pip_install(requirements: Path, target: Path, *, python_version: str, platform: str, cache_dir: Path) -> None:

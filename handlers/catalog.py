@@ -149,8 +149,6 @@ class Function:
     env: tuple[Env, ...] = ()
     timeout_seconds: int | None = None
     memory_mb: int | None = None
-    fixed_env: tuple[tuple[str, str], ...] = ()
-    """Variables with the same value in every stack."""
 
     @property
     def module(self) -> str:
@@ -413,8 +411,6 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEMORY_ID, Env.MODEL_ID),
         timeout_seconds=300,
-        # The runtime's botocore may predate bedrock-agentcore: its model ships with the code.
-        fixed_env=(("AWS_DATA_PATH", "/var/task/handlers/botocore_data"),),
     ),
     Function(
         name="track-source-details",

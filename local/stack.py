@@ -212,8 +212,6 @@ class LocalStack:
             "AWS_REGION": REGION,
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
             "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
-            # No X-Ray daemon runs here.
-            "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_SERVICE_NAME": "nullcheck",
             "ORIGIN": config.origin,
             "TABLE_NAME": config.table_name,

@@ -392,35 +392,49 @@ def role_allows(stack: Stack, role_arn: Any, action: str, resource_arn: Any) -> 
     return False
 
 
-def invoked_functions(stack: Stack, target_arn: Any) -> list[PolicyResource]:
-    """The functions of the stack a target ARN invokes: the function itself, or a version or alias of it."""
+def invoked_functions(stack: Stack, target_arn: Any) -> list[tuple[PolicyResource, str]]:
+    """The functions of the stack a target ARN invokes, each with the qualifier it invokes ("" for the function
+    itself, else a version or an alias)."""
     target = str(target_arn or "")
     found = []
     for function in stack.of_type(FUNCTION):
         arn = str(function.props.get("arn") or "")
         if arn and (target == arn or target.startswith(f"{arn}:")):
-            found.append(function)
+            found.append((function, target.removeprefix(arn).removeprefix(":")))
     return found
+
+
+def configures(config: PolicyResource, function: PolicyResource, qualifier: str) -> bool:
+    """Whether an async invoke config applies to invocations of `function` with `qualifier` ("" for none).
+
+    A config applies to the qualifier it names only: one on the function (or `$LATEST`) leaves its aliases
+    and versions with Lambda's defaults (no failure destination)."""
+    named = str(config.props.get("functionName") or "")
+    arn = str(function.props.get("arn") or "")
+    if named in {arn, *Stack.names(function)}:
+        configured = str(config.props.get("qualifier") or "")
+    elif arn and named.startswith(f"{arn}:"):
+        configured = named.removeprefix(f"{arn}:")
+    else:
+        return False
+    unqualified = ("", "$LATEST")
+    return configured == qualifier or (configured in unqualified and qualifier in unqualified)
 
 
 @stack_rule(
     "event-function-async-failure-destination",
     "Every function an EventBridge rule invokes sets its asynchronous retries and event age, and sends"
-    " what still fails to a destination its role may write to. Functions no rule invokes (API,"
-    " Cognito triggers) are invoked synchronously and exempt.",
+    " what still fails to a destination its role may write to, for the version or alias the rule invokes."
+    " Functions no rule invokes (API, Cognito triggers) are invoked synchronously and exempt.",
 )
 def event_function_async_failure_destination(args: StackValidationArgs, report: ReportViolation) -> None:
     stack = Stack(args.resources)
     for target in stack.of_type(EVENT_TARGET):
-        for function in invoked_functions(stack, target.props.get("arn")):
-            references = {function.props.get("arn"), *Stack.names(function)}
-            configs = [
-                config for config in stack.of_type(INVOKE_CONFIG) if config.props.get("functionName") in references
-            ]
+        for function, qualifier in invoked_functions(stack, target.props.get("arn")):
+            configs = [config for config in stack.of_type(INVOKE_CONFIG) if configures(config, function, qualifier)]
             if not configs:
-                report(
-                    f"{function.name}: EventBridge invokes it, but it has no FunctionEventInvokeConfig", function.urn
-                )
+                invoked = f"{function.name} (qualifier {qualifier})" if qualifier else function.name
+                report(f"{invoked}: EventBridge invokes it, but it has no FunctionEventInvokeConfig", function.urn)
                 continue
             for config in configs:
                 props = config.props

@@ -51,6 +51,13 @@ _ARNS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
         "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{n}",
         "invokeArn": f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
         f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{n}/invocations",
+        # `publish` makes Lambda number a version; without it the function only has $LATEST.
+        "version": "1" if i.get("publish") else "$LATEST",
+    },
+    "aws:lambda/alias:Alias": lambda n, i: {
+        "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{i['functionName']}:{n}",
+        "invokeArn": f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{i['functionName']}:{n}/invocations",
     },
     "aws:lambda/layerVersion:LayerVersion": lambda n, i: {
         "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{i.get('layerName', n)}:1"

@@ -13,14 +13,12 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
 
-from handlers.core import clients, eventbridge, tracing
+from handlers.core import clients, eventbridge
 from handlers.core.clip_detection import AgentServices, detect_clips
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 services = AgentServices(
     table=clients.table(settings().require("table_name")),
     s3=clients.client("s3"),
@@ -49,11 +47,11 @@ def detect_once(transcript: dict[str, str]) -> dict[str, Any]:
     return detect_clips(services, transcript["key"])
 
 
-def detect_clips_for(event: S3EventNotificationEventBridgeModel) -> None:
+def detect_clips_for(event: eventbridge.S3ObjectNotification) -> None:
     detail = event.detail
     detect_once(transcript={"bucket": detail.bucket.name, "key": detail.object.key, "etag": detail.object.etag})
 
 
 lambda_handler = eventbridge.event_handler_for(
-    S3EventNotificationEventBridgeModel, detect_clips_for, logger, tracer, idempotency=idempotency
+    eventbridge.S3ObjectNotification, detect_clips_for, logger, idempotency=idempotency
 )

@@ -1,26 +1,20 @@
 """GET /episodes/{episodeId}/clips/{clipId}: one clip with its renders (download URLs when rendered)."""
 
-from typing import Any
-
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, clip_review, http, tracing
+from handlers.core import clients, clip_review, http
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 presign = clip_review.presigner(clients.s3, settings().require("bucket_name"))
-app = http.create_resolver()
 route = catalog.route_of(__name__)
 
 
-@http.bind(app, route)
-def get_clip(episodeId: str, clipId: str) -> Response[Any]:
-    clip = clip_review.get_clip(table, http.caller_episode(app, episodeId), clipId, presign)
+def get_clip(request: http.Request, episodeId: str, clipId: str) -> http.Response:
+    clip = clip_review.get_clip(table, request.episode(episodeId), clipId, presign)
     return http.json_response(route.success_status, clip.model_dump(mode="json", exclude_none=True))
 
 
-lambda_handler = http.lambda_handler_for(app, logger, tracer)
+lambda_handler = http.lambda_handler_for(route, get_clip, logger)

@@ -1,25 +1,19 @@
 """GET /episodes/{episodeId}: one episode with its tracks, transcript state and clip count."""
 
-from typing import Any
-
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
 from handlers import catalog
-from handlers.core import clients, episodes, http, tracing
+from handlers.core import clients, episodes, http
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
-app = http.create_resolver()
 route = catalog.route_of(__name__)
 
 
-@http.bind(app, route)
-def get_episode(episodeId: str) -> Response[Any]:
-    episode = episodes.get_episode(table, http.caller_episode(app, episodeId))
+def get_episode(request: http.Request, episodeId: str) -> http.Response:
+    episode = episodes.get_episode(table, request.episode(episodeId))
     return http.json_response(route.success_status, episode.model_dump(mode="json", exclude_none=True))
 
 
-lambda_handler = http.lambda_handler_for(app, logger, tracer)
+lambda_handler = http.lambda_handler_for(route, get_episode, logger)

@@ -1,18 +1,25 @@
-"""boto3 clients as every function creates them: once per container, at module scope.
+"""AWS clients as every function creates them: once per container, at module scope, from one session.
 
 Keep-alive and standard retries are the Python counterpart of the seed's
 `AWS_NODEJS_CONNECTION_REUSE_ENABLED=1`: botocore pools connections per client, so creating
 clients once and reusing them across invocations is what keeps warm calls fast. Endpoints come
 from `AWS_ENDPOINT_URL*` when set (the local stack), from the region otherwise.
+
+Cold start is the other half (`bench/cold_start.py`): one botocore session per process (not
+boto3's, whose S3 client pulls in the transfer manager) and low-level clients (a `dynamodb.Table`
+instead of the resource API). On Lambda, `AWS_DATA_PATH` points botocore at the layer's service
+models, botocore's own without the documentation (`components/service_models.py`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 
+from handlers.core import snapshot
+from handlers.core.dynamodb import Table
 from handlers.core.settings import settings
 
 if TYPE_CHECKING:  # only the upload routes need the upload machinery: imported by `upload_storage`
@@ -22,17 +29,21 @@ DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_at
 # Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
 PRESIGN_CONFIG = DEFAULT_CONFIG.merge(Config(signature_version="s3v4"))
 
+session = botocore.session.get_session()
 
-def client(service: str) -> Any:
-    return boto3.client(service, config=DEFAULT_CONFIG)
+
+def client(service: str, config: Config = DEFAULT_CONFIG) -> Any:
+    """A client of `service`, reconnecting after a SnapStart restore (its pooled sockets predate it)."""
+    return snapshot.forget_connections(session.create_client(service, config=config))
 
 
 def s3() -> Any:
-    return boto3.client("s3", config=PRESIGN_CONFIG)
+    """The S3 client that also presigns."""
+    return client("s3", PRESIGN_CONFIG)
 
 
-def table(name: str) -> Any:
-    return boto3.resource("dynamodb", config=DEFAULT_CONFIG).Table(name)
+def table(name: str) -> Table:
+    return Table(client("dynamodb"), name)
 
 
 def upload_storage() -> Storage:

@@ -37,7 +37,7 @@ def from_source(key: str, etag: str) -> Callable[[dict[str, Any]], bool]:
 def _remove(table: Any, tenant: str, clip: dict[str, Any], series: str) -> bool:
     now = records.now_iso()
     try:
-        table.meta.client.transact_write_items(
+        table.transact_write_items(
             TransactItems=[
                 {
                     "Delete": {

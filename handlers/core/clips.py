@@ -164,7 +164,7 @@ class ClipStore:
             item["confidence"] = Decimal(str(clip.confidence))
         name = self.table.name
         try:
-            self.table.meta.client.transact_write_items(
+            self.table.transact_write_items(
                 TransactItems=[
                     {"Put": {"TableName": name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
                     {

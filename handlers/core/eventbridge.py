@@ -1,27 +1,80 @@
-"""EventBridge in and out: typed envelopes, the event-function entry point, publishing."""
+"""EventBridge in and out: typed envelopes, the event-function entry point, publishing.
+
+The envelopes are NullCheck's own small models of what EventBridge delivers (its field names, the
+same required fields as Powertools' parser models): importing Powertools' parser models builds
+every model of every AWS event source, at each cold start (`bench/cold_start.py`).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from handlers.core.events import SOURCE, JobStateChange, VideoUploadCompleted
 
+if TYPE_CHECKING:  # only the idempotent function imports the idempotency utility
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-class VideoUploadCompletedEvent(EventBridgeModel):
-    detail: VideoUploadCompleted
+
+class EventBridgeEvent(BaseModel):
+    """The envelope EventBridge delivers to a target; `detail` is the source's own."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    version: str
+    id: str
+    source: str
+    account: str
+    time: datetime
+    region: str
+    resources: list[str]
+    detail_type: str = Field(alias="detail-type")
+    detail: dict[str, Any]
 
 
-class JobStateChangeEvent(EventBridgeModel):
-    detail: JobStateChange
+class VideoUploadCompletedEvent(EventBridgeEvent):
+    detail: VideoUploadCompleted  # type: ignore[assignment]
+
+
+class JobStateChangeEvent(EventBridgeEvent):
+    detail: JobStateChange  # type: ignore[assignment]
+
+
+class S3Bucket(BaseModel):
+    name: str
+
+
+class S3Object(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    key: str
+    size: float | None = Field(None, ge=0)
+    etag: str = ""
+    version_id: str | None = Field(None, alias="version-id")
+    sequencer: str | None = None
+
+
+class S3ObjectEvent(BaseModel):
+    """Detail of S3's `Object Created` (and other object events) sent to EventBridge."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    version: str
+    bucket: S3Bucket
+    object: S3Object
+    request_id: str = Field(alias="request-id")
+    requester: str
+    reason: str | None = None
+
+
+class S3ObjectNotification(EventBridgeEvent):
+    detail: S3ObjectEvent  # type: ignore[assignment]
 
 
 def publish(events: Any, detail_type: str, detail: BaseModel) -> None:
@@ -41,7 +94,6 @@ def event_handler_for(
     model: type[Model],
     process: Callable[[Model], None],
     logger: Logger,
-    tracer: Tracer,
     idempotency: IdempotencyConfig | None = None,
 ) -> Callable[[dict[str, Any], LambdaContext], None]:
     """The Lambda entry point of an event function.
@@ -51,13 +103,12 @@ def event_handler_for(
     """
 
     @logger.inject_lambda_context(correlation_id_path="id")
-    @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> None:
         if idempotency:
             # Lets an in-progress record expire with this invocation if it times out.
             idempotency.register_lambda_context(context)
         try:
-            parsed = parse(event=event, model=model)
+            parsed = model.model_validate(event)
         except ValidationError as error:
             logger.warning("dropping malformed event", extra={"event": event, "errors": str(error)})
             return

@@ -1,24 +1,29 @@
-"""The REST layer shared by every API function: validation, error mapping and CORS.
+"""The REST layer shared by every API function: routing, validation, error mapping and CORS.
 
-Each API function is its own Lambda with one route, so each module builds its resolver here and
-binds the route its catalog entry declares. Every answer, errors and unknown routes included,
-carries the CORS headers: browsers need them to read a 4xx as much as a 200.
+Each API function is its own Lambda with one catalog route, so this is a one-route request path
+rather than a router: match the path, validate the query and body with the route's pydantic
+models, call the view, answer in API Gateway's proxy format. Powertools' validated REST resolver
+did the same at about 1.5x the cold start of `import boto3` on its own (`bench/cold_start.py`:
+its package imports every resolver), so the answers keep its exact shape: `invalid request:
+body.title: Field required` for invalid input, the same status codes, and the CORS headers on
+every answer, errors and unknown routes included (browsers need them to read a 4xx).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
-from collections.abc import Callable
-from re import Match
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ValidationError
 
 from handlers.catalog import Route
 from handlers.core.cors import cors_headers
@@ -28,122 +33,185 @@ from handlers.core.tenancy import EpisodeRef, tenant_of_claims
 
 logger = Logger()
 
-
-def error_response(status: int, message: str) -> Response[dict[str, str]]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"message": message})
-
-
-def json_response(status: int, body: Any) -> Response[Any]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+APPLICATION_JSON = "application/json"
+# Characters a path parameter may hold, as API Gateway hands them over (RFC 3986's unreserved and
+# sub-delims, plus what API Gateway leaves decoded): a `"` or a `/` never matches a parameter.
+_PARAMETER = r"[-._~()'!*:@,;=+&$%<> \[\]{}|^\w]+"
 
 
-def no_content() -> Response[None]:
+@dataclass(frozen=True)
+class Response:
+    """What a view answers: a status and a JSON body (None: no body)."""
+
+    status: int
+    body: Any = None
+
+
+def json_response(status: int, body: Any) -> Response:
+    return Response(status, body)
+
+
+def error_response(status: int, message: str) -> Response:
+    return Response(status, {"message": message})
+
+
+def no_content() -> Response:
     """204: done, nothing to say (no body, so no Content-Type either)."""
-    return Response(status_code=204, body=None)
+    return Response(204)
 
 
-def describe_validation_errors(error: RequestValidationError) -> str:
-    """One readable line naming each invalid field, e.g. `body.title: Field required`."""
-    parts = []
-    for detail in error.errors():
-        steps = [str(step) for step in detail.get("loc", ())]
-        # Query models nest under their parameter name; the client only knows the field.
-        location = ".".join(steps[2:] if steps[:2] == ["query", "query"] else steps)
-        parts.append(f"{location}: {detail.get('msg', 'invalid')}" if location else str(detail.get("msg")))
-    return "invalid request: " + "; ".join(parts)
+@dataclass(frozen=True)
+class Request:
+    """The caller of a request, from the claims the Cognito authorizer verified."""
+
+    event: Mapping[str, Any]
+
+    @property
+    def tenant(self) -> str:
+        """The signed-in caller's tenant (403 without one)."""
+        authorizer = (self.event.get("requestContext") or {}).get("authorizer") or {}
+        return tenant_of_claims(authorizer.get("claims"))
+
+    def episode(self, episode_id: str) -> EpisodeRef:
+        """The episode `episode_id` of the caller's tenant: another tenant's id simply does not exist here."""
+        return EpisodeRef(self.tenant, episode_id)
 
 
-def bind(app: APIGatewayRestResolver, route: Route) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view for a catalog route (`{param}` in the catalog is `<param>` for the resolver)."""
-    return app.route(re.sub(r"\{(\w+)\}", r"<\1>", route.path), route.method)
+View = Callable[..., Response]
+"""`view(request, **path_parameters, [query=model], [body=model or None])`."""
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-class DecodingRestResolver(APIGatewayRestResolver):
-    """The REST resolver, with path parameters percent-decoded exactly once.
+class InvalidRequest(Exception):
+    """The request does not fit the route's models: `(location, message)` per problem."""
 
-    API Gateway REST hands the path (and `pathParameters`) over still percent-encoded for
-    reserved characters (`Browser%20Cam`), while other callers send them decoded; decoding
-    here, before any view runs, makes both the same value.
-    """
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
 
-    def _convert_matches_into_route_keys(self, match: Match[str]) -> dict[str, str]:
-        return {name: unquote(value) for name, value in match.groupdict().items()}
-
-
-def caller_tenant(app: APIGatewayRestResolver) -> str:
-    """The signed-in caller's tenant, from the claims the Cognito authorizer verified (403 without one)."""
-    return tenant_of_claims(app.current_event.request_context.authorizer.claims)
+    def describe(self) -> str:
+        """One readable line naming each invalid field, e.g. `body.title: Field required`."""
+        return "invalid request: " + "; ".join(f"{where}: {what}" if where else what for where, what in self.problems)
 
 
-def caller_episode(app: APIGatewayRestResolver, episode_id: str) -> EpisodeRef:
-    """The episode `episode_id` of the caller's tenant: another tenant's id simply does not exist here."""
-    return EpisodeRef(caller_tenant(app), episode_id)
+def _problems(error: ValidationError, prefix: tuple[str | int, ...]) -> list[tuple[str, str]]:
+    return [(".".join(str(step) for step in (*prefix, *detail["loc"])), detail["msg"]) for detail in error.errors()]
 
 
-def create_resolver() -> APIGatewayRestResolver:
-    """A resolver that validates with pydantic and maps domain errors to 4xx answers."""
-    app = DecodingRestResolver(enable_validation=True)
-
-    @app.exception_handler(RequestValidationError)
-    def invalid_request(error: RequestValidationError) -> Response[dict[str, str]]:
-        return error_response(400, describe_validation_errors(error))
-
-    @app.exception_handler(RecursionError)
-    def nested_too_deeply(_: RecursionError) -> Response[dict[str, str]]:
-        # json.loads recurses per level: a body nested thousands deep is bad input, not a crash.
-        return error_response(400, "invalid request body: nested too deeply")
-
-    @app.exception_handler(DomainError)
-    def domain_error(error: DomainError) -> Response[dict[str, str]]:
-        logger.info("request refused", extra={"status": error.status, "reason": error.message})
-        return error_response(error.status, error.message)
-
-    @app.not_found
-    def unknown_route(_: Exception) -> Response[dict[str, str]]:
-        return error_response(404, "no such route")
-
-    return app
+def _validate(
+    model: type[BaseModel], value: Any, prefix: tuple[str, ...]
+) -> tuple[BaseModel | None, list[tuple[str, str]]]:
+    try:
+        return model.model_validate(value, from_attributes=True), []
+    except ValidationError as error:
+        return None, _problems(error, prefix)
 
 
-def resolve_with_cors(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Resolve the request, then add the CORS headers the resolver only adds for browser origins."""
-    content_type = _header(event, "content-type")
-    response: dict[str, Any]
-    if event.get("body") and content_type and not content_type.lower().startswith("application/json"):
-        response = _unsupported_media_type()
-    else:
-        response = app.resolve(event, context)
-        if response["statusCode"] == 415:  # the resolver's own answer has no `message`
-            response = _unsupported_media_type()
-    headers = cors_headers(settings().origin)
-    response.setdefault("headers", {}).update(headers)
-    if "multiValueHeaders" in response:
-        response["multiValueHeaders"].update({name: [value] for name, value in headers.items()})
-    return response
+class RouteHandler:
+    """One catalog route served by one view."""
+
+    def __init__(self, route: Route, view: View) -> None:
+        self.route = route
+        self.view = view
+        template = re.sub(r"\{(\w+)\}", lambda name: f"(?P<{name[1]}>{_PARAMETER})", route.path.rstrip("/"))
+        self.pattern = re.compile(f"^{template}/*$")
+        self.query_model = route.query_model
+        self.request_model = route.request_model
+
+    def respond(self, event: Mapping[str, Any]) -> Response:
+        """The view's answer, or the 4xx that says what is wrong with the request."""
+        match = self.pattern.match(event.get("path") or "")
+        if not match or event.get("httpMethod") != self.route.method:
+            return error_response(404, "no such route")
+        try:
+            arguments = {name: unquote(value) for name, value in match.groupdict().items()}
+            arguments.update(self._validated(event))
+            return self.view(Request(event), **arguments)
+        except InvalidRequest as error:
+            return error_response(400, error.describe())
+        except RecursionError:
+            # json.loads recurses per level: a body nested thousands deep is bad input, not a crash.
+            return error_response(400, "invalid request body: nested too deeply")
+        except DomainError as error:
+            logger.info("request refused", extra={"status": error.status, "reason": error.message})
+            return error_response(error.status, error.message)
+
+    def _validated(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        """The query and body arguments of the view, validated; every problem at once."""
+        arguments: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
+        if self.query_model:
+            given = event.get("queryStringParameters") or {}
+            fields = {name: given[name] for name in self.query_model.model_fields if name in given}
+            arguments["query"], found = _validate(self.query_model, fields, ())
+            problems += found
+        if self.request_model:
+            body = _json_body(event)
+            if body is None and self.route.request_body_required:
+                problems.append(("body", "Field required"))
+            elif body is not None:
+                arguments["body"], found = _validate(self.request_model, body, ("body",))
+                problems += found
+            else:
+                arguments["body"] = None
+        if problems:
+            raise InvalidRequest(problems)
+        return arguments
 
 
-def _unsupported_media_type() -> dict[str, Any]:
-    return {
-        "statusCode": 415,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": json.dumps({"message": "send the body as application/json"}),
-        "isBase64Encoded": False,
-    }
+def _json_body(event: Mapping[str, Any]) -> Any:
+    """The body's JSON value; None when there is no body (or it is `null`)."""
+    text = event.get("body")
+    if not text:
+        return None
+    try:
+        if event.get("isBase64Encoded"):
+            text = base64.b64decode(text, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidRequest([("body", "not base64-encoded UTF-8 text")]) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidRequest([(f"body.{error.pos}", "JSON decode error")]) from error
 
 
-def _header(event: dict[str, Any], name: str) -> str | None:
+def _header(event: Mapping[str, Any], name: str) -> str | None:
     headers = event.get("headers") or {}
     return next((value for key, value in headers.items() if key.lower() == name), None)
 
 
-def lambda_handler_for(
-    app: APIGatewayRestResolver, logger: Logger, tracer: Tracer
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda entry point of an API function: correlation id from the request, traced, CORS."""
+def proxy_response(response: Response) -> dict[str, Any]:
+    """API Gateway's proxy answer, with the CORS headers every answer carries."""
+    headers = cors_headers(settings().origin)
+    multi_value_headers = {name: [value] for name, value in headers.items()}
+    body = None
+    if response.body is not None:
+        multi_value_headers["Content-Type"] = [APPLICATION_JSON]
+        body = json.dumps(response.body, separators=(",", ":"))
+    return {
+        "statusCode": response.status,
+        "headers": headers,
+        "multiValueHeaders": multi_value_headers,
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def answer(handler: RouteHandler, event: Mapping[str, Any]) -> dict[str, Any]:
+    """Refuse a body that is not JSON, or a route's body declared as something else (415), else the route's answer."""
+    content_type = _header(event, "content-type")
+    declared_other = bool(content_type) and not str(content_type).lower().startswith(APPLICATION_JSON)
+    if declared_other and (event.get("body") or handler.request_model):
+        return proxy_response(error_response(415, "send the body as application/json"))
+    return proxy_response(handler.respond(event))
+
+
+def lambda_handler_for(route: Route, view: View, logger: Logger) -> Handler:
+    """The Lambda entry point of an API function: correlation id from the request, CORS on every answer."""
+    handler = RouteHandler(route, view)
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-    @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return resolve_with_cors(app, event, context)
+        return answer(handler, event)
 
     return lambda_handler

@@ -189,7 +189,7 @@ def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
     """
     now = records.now_iso()
     try:
-        table.meta.client.transact_write_items(
+        table.transact_write_items(
             TransactItems=[
                 {
                     "Delete": {

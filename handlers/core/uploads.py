@@ -315,7 +315,7 @@ def complete_track_upload(
         }
         counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
     try:
-        storage.table.meta.client.transact_write_items(
+        storage.table.transact_write_items(
             TransactItems=[
                 {"Put": {"TableName": storage.table.name, "Item": track, **put}},
                 {

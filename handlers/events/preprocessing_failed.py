@@ -2,11 +2,10 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing, tracing
+from handlers.core import clients, eventbridge, preprocessing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 
 
@@ -14,4 +13,4 @@ def preprocessing_failed(event: eventbridge.JobStateChangeEvent) -> None:
     preprocessing.failed(table, event.detail)
 
 
-lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, preprocessing_failed, logger, tracer)
+lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, preprocessing_failed, logger)

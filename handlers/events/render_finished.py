@@ -2,11 +2,10 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, renders, tracing
+from handlers.core import clients, eventbridge, renders
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 s3 = clients.client("s3")
 bucket = settings().require("bucket_name")
@@ -16,4 +15,4 @@ def render_finished(event: eventbridge.JobStateChangeEvent) -> None:
     renders.record_outcome(table, s3, bucket, event.detail)
 
 
-lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, render_finished, logger, tracer)
+lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, render_finished, logger)

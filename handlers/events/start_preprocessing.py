@@ -2,11 +2,10 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing, tracing
+from handlers.core import clients, eventbridge, preprocessing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 mediaconvert = clients.client("mediaconvert")
 job_spec = preprocessing.JobSpec(
@@ -20,6 +19,4 @@ def start_preprocessing(event: eventbridge.VideoUploadCompletedEvent) -> None:
     preprocessing.start(table, mediaconvert, job_spec, event.detail)
 
 
-lambda_handler = eventbridge.event_handler_for(
-    eventbridge.VideoUploadCompletedEvent, start_preprocessing, logger, tracer
-)
+lambda_handler = eventbridge.event_handler_for(eventbridge.VideoUploadCompletedEvent, start_preprocessing, logger)

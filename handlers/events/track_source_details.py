@@ -5,11 +5,10 @@ Renders cut clips by frame (`HH:MM:SS:FF` input clippings), so they need the sou
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing, tracing
+from handlers.core import clients, eventbridge, preprocessing
 from handlers.core.settings import settings
 
 logger = Logger()
-tracer = tracing.tracer()
 table = clients.table(settings().require("table_name"))
 
 
@@ -17,4 +16,4 @@ def track_source_details(event: eventbridge.JobStateChangeEvent) -> None:
     preprocessing.source_details(table, event.detail)
 
 
-lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, track_source_details, logger, tracer)
+lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, track_source_details, logger)

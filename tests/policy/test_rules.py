@@ -375,13 +375,18 @@ def test_data_protection_is_off_unless_the_stack_asks_for_it(graph: Graph) -> No
     assert levels == ({EnforcementLevel.MANDATORY} if graph.stack == "dev" else set())
 
 
-def test_a_rule_invoking_a_functions_alias_still_needs_the_functions_async_config(graph: Graph) -> None:
-    """With an alias or version as the target (SnapStart invokes versions), the function is still the one."""
+def test_the_async_config_must_be_on_what_the_rule_invokes(graph: Graph) -> None:
+    """An async invoke config applies to the qualifier it names only: a rule invoking the `live` alias (SnapStart,
+    the prod stack) needs the alias's config, one invoking the function (dev) the function's."""
     rule = [policies.event_function_async_failure_destination]
     target = graph.of_type(TARGET)[0]
-    function = next(f for f in graph.of_type(FUNCTION) if graph.arn(f) == target.inputs["arn"])
+    [function] = [f for f in graph.of_type(FUNCTION) if f"{target.inputs['arn']}:".startswith(f"{graph.arn(f)}:")]
     [config] = [c for c in graph.of_type(INVOKE_CONFIG) if c.inputs["functionName"] == graph.physical_name(function)]
-    alias = setting("arn", target.inputs["arn"] + ":live")
-    assert run_pack(graph, rule, changes={target: alias}) == []
-    found = [v.message for v in run_pack(graph, rule, changes={target: alias, config: None})]
+    qualified = target.inputs["arn"] != graph.arn(function)
+    assert qualified is (graph.stack == "prod") and config.inputs.get("qualifier") == ("live" if qualified else None)
+    # The rule invokes the other one: the config that was right is now on the wrong qualifier.
+    retargeted = setting("arn", graph.arn(function) if qualified else f"{graph.arn(function)}:live")
+    found = [v.message for v in run_pack(graph, rule, changes={target: retargeted})]
     assert any("no FunctionEventInvokeConfig" in message for message in found), found
+    reconfigured = dropping("qualifier") if qualified else setting("qualifier", "live")
+    assert run_pack(graph, rule, changes={target: retargeted, config: reconfigured}) == []

@@ -6,16 +6,24 @@ PyPI once per session (pip's cache lives under pytest's temporary directory).
 
 from __future__ import annotations
 
+import ast
 import compileall
+import gzip
+import importlib.machinery
+import importlib.metadata
+import json
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from components import packaging
+from components import packaging, service_models
+from handlers.catalog import Env
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ROOT / "handlers"
@@ -25,7 +33,46 @@ EM_AARCH64 = 0xB7
 MiB = 1024 * 1024
 LAYER_BUDGET = 25 * MiB
 """The layer goal; in MiB, as AWS counts Lambda's size quotas (250 MB = 262,144,000 bytes)."""
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six.py")
+LAYER_CEILING = LAYER_BUDGET - 2 * MiB
+"""What this suite lets the layer grow to: 2 MiB of the goal stay free for dependency upgrades."""
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six.py", "snapshot_restore_py.py")
+"""What Lambda's Python runtime provides; `snapshot_restore_py` registers SnapStart's runtime hooks."""
+RUNTIME_MODULES = {name.removesuffix(".py") for name in RUNTIME_PROVIDED}
+OPTIONAL_IMPORTS = {"certifi"}
+"""Imported by a runtime-provided package only when installed: botocore uses certifi's CA bundle
+if it can, its own otherwise."""
+LEFT_OUT_OF_THE_LAYER = (
+    *("python/pydantic/v1/", "python/pydantic/mypy.py", "python/cffi/", "python/pycparser"),
+    *("python/aws_xray_sdk", "python/wrapt"),
+)
+"""Path prefixes nothing imports on Lambda: pruned by `LAYER_OMITS` or never installed."""
+LAMBDA_EXTENSION_SUFFIXES = (".cpython-313-aarch64-linux-gnu.so", ".abi3.so", ".so")
+"""The file names CPython 3.13 on arm64 Linux loads an extension module from, in its order."""
+LAMBDA_LIKE_ENVIRONMENT = {
+    **{variable.value: "1" for variable in Env},
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_LAMBDA_FUNCTION_NAME": "packaging-test",
+    "LAMBDA_TASK_ROOT": str(ROOT),
+}
+"""Every variable a function can ask for ("1" is valid for each setting) and the runtime's own, which
+Powertools reads to behave as on Lambda. Nothing else: no test-only setting reaches the import."""
+LOADED_MODULES = """
+import json, sys, sysconfig
+before = set(sys.modules)
+for statement in json.loads(sys.argv[1]):
+    exec(statement, {})
+sites = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+loaded = {}
+for name in sorted(set(sys.modules) - before):
+    spec = getattr(sys.modules[name], "__spec__", None)
+    origin = spec.origin if spec is not None and spec.has_location else None
+    for site in sites:
+        if origin and origin.startswith(site + "/"):
+            loaded[name] = origin[len(site) + 1 :]
+print(json.dumps(loaded))
+"""
+"""Runs the import statements it is given, then prints each module they loaded from site-packages
+with its path there (namespace packages have no file; their modules are listed)."""
 
 FAKE_PACKAGE = {
     "__init__.py": "",
@@ -69,6 +116,11 @@ def fake_package(root: Path, *, reverse: bool = False) -> Path:
 def zip_entries(archive: Path) -> list[zipfile.ZipInfo]:
     with zipfile.ZipFile(archive) as opened:
         return opened.infolist()
+
+
+def layer_names(layer: Path) -> set[str]:
+    with zipfile.ZipFile(layer) as archive:
+        return set(archive.namelist())
 
 
 def elf_machine(header: bytes) -> int:
@@ -168,8 +220,28 @@ def test_layer_leaves_out_what_varies_per_machine(tmp_path: Path, requirements: 
     layer = packaging.build_dependency_layer(requirements, tmp_path / "layer")
 
     entries = zip_entries(layer)
-    assert [entry.filename for entry in entries] == ["python/dep-1.0.dist-info/METADATA", "python/dep/__init__.py"]
+    installed = [entry.filename for entry in entries if not entry.filename.startswith("python/botocore_data/")]
+    assert installed == ["python/dep-1.0.dist-info/METADATA", "python/dep/__init__.py"]
     assert {entry.date_time for entry in entries} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("pydantic/main.py", True),
+        ("pydantic-2.14.4.dist-info/METADATA", True),
+        ("_cffi_backend.cpython-313-aarch64-linux-gnu.so", True),
+        ("cffi-2.1.1.dist-info/METADATA", True),
+        ("pydantic/v1/main.py", False),
+        ("pydantic/mypy.py", False),
+        ("cffi/api.py", False),
+        ("cffi/_cffi_include.h", False),
+        ("aws_lambda_powertools/event_handler/openapi/swagger_ui/swagger-ui-bundle.min.js", False),
+        ("cryptography/hazmat/bindings/_rust/openssl/aead.pyi", False),
+    ],
+)
+def test_layer_rules_leave_out_only_what_nothing_imports_at_run_time(path: str, kept: bool) -> None:
+    assert packaging.is_layer_file(Path(path)) is kept
 
 
 def test_layer_is_reused_for_the_same_inputs(tmp_path: Path, requirements: Path, fake_pip: list[Path]) -> None:
@@ -236,8 +308,8 @@ def test_layer_holds_the_lock_and_not_what_the_runtime_provides(layer: Path) -> 
     names = [entry.filename for entry in zip_entries(layer)]
     top_level = {name.split("/")[1] for name in names}
 
-    expected = {"aws_lambda_powertools", "aws_xray_sdk", "wrapt", "pydantic", "pydantic_core", "annotated_types"}
-    expected |= {"typing_extensions.py", "typing_inspection", "cryptography", "cffi", "pycparser"}
+    expected = {"aws_lambda_powertools", "pydantic", "pydantic_core", "annotated_types", "typing_extensions.py"}
+    expected |= {"typing_inspection", "cryptography", "_cffi_backend.cpython-313-aarch64-linux-gnu.so"}
     expected |= {"srt.py", "m3u8", "jmespath"}
     assert expected <= top_level
     assert not top_level & set(RUNTIME_PROVIDED)
@@ -247,8 +319,19 @@ def test_layer_holds_the_lock_and_not_what_the_runtime_provides(layer: Path) -> 
 
 
 @pytest.mark.slow
-def test_layer_fits_the_size_budget(layer: Path) -> None:
-    assert sum(entry.file_size for entry in zip_entries(layer)) <= LAYER_BUDGET
+def test_layer_leaves_out_what_nothing_imports_at_run_time(layer: Path) -> None:
+    names = layer_names(layer)
+
+    assert sorted(name for name in names if name.startswith(LEFT_OUT_OF_THE_LAYER) or name.endswith((".c", ".h"))) == []
+    distributions = {name.split("/")[1] for name in names if name.split("/")[1].endswith(".dist-info")}
+    assert {name for name in distributions if f"python/{name}/METADATA" not in names} == set(), (
+        "importlib.metadata reads every distribution's METADATA"
+    )
+
+
+@pytest.mark.slow
+def test_layer_keeps_a_margin_under_the_size_goal(layer: Path) -> None:
+    assert sum(entry.file_size for entry in zip_entries(layer)) <= LAYER_CEILING
 
 
 @pytest.mark.slow
@@ -270,11 +353,103 @@ def test_layer_fresh_rebuild_is_byte_identical(
     assert packaging.sha256_of(rebuilt) == packaging.sha256_of(layer)
 
 
-def test_shipped_agentcore_model_is_the_one_botocore_has() -> None:
-    """The agent's bedrock-agentcore model ships with the code; it must not drift from botocore's."""
-    import botocore
+class RunTimeImports(ast.NodeVisitor):
+    """Collects a module's absolute import statements, wherever they are, except under `if TYPE_CHECKING:`."""
 
-    shipped = HANDLERS / "botocore_data" / "bedrock-agentcore"
-    installed = Path(botocore.__file__).parent / "data" / "bedrock-agentcore"
-    for path in shipped.rglob("*.json.gz"):
-        assert path.read_bytes() == (installed / path.relative_to(shipped)).read_bytes(), path
+    def __init__(self) -> None:
+        self.statements: set[str] = set()
+
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        ):
+            for statement in node.orelse:
+                self.visit(statement)
+        else:
+            self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.statements.add(ast.unparse(node))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level == 0:
+            self.statements.add(ast.unparse(node))
+
+
+def handlers_import_statements() -> list[str]:
+    """Statements loading what the handlers can load: each module of the code archive, then each
+    import statement in their source, function-level ones included (run on first use, not at import)."""
+    modules: list[str] = []
+    statements = RunTimeImports()
+    for path in sorted(HANDLERS.rglob("*.py")):
+        relative = path.relative_to(HANDLERS)
+        if not packaging.is_code_file(relative):
+            continue
+        module = relative.parent if relative.name == "__init__.py" else relative.with_suffix("")
+        modules.append(f"import {'.'.join((HANDLERS.name, *module.parts))}")
+        statements.visit(ast.parse(path.read_text(encoding="utf-8")))
+    return modules + sorted(statements.statements)
+
+
+def modules_loaded_by_the_handlers() -> dict[str, str]:
+    """Module name → path under site-packages of every module the handlers load, in a fresh interpreter."""
+    result = subprocess.run(
+        [sys.executable, "-B", "-c", LOADED_MODULES, json.dumps(handlers_import_statements())],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), **LAMBDA_LIKE_ENVIRONMENT},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: dict[str, str] = json.loads(result.stdout)
+    return loaded
+
+
+def layer_paths(site_path: str) -> set[str]:
+    """Where the python3.13 arm64 runtime finds the module this interpreter loaded from `site_path`."""
+    for suffix in sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True):
+        if site_path.endswith(suffix):
+            return {f"python/{site_path.removesuffix(suffix)}{native}" for native in LAMBDA_EXTENSION_SUFFIXES}
+    return {f"python/{site_path}"}
+
+
+@pytest.mark.slow
+def test_layer_has_the_development_venv_versions(layer: Path) -> None:
+    """The import check below runs in this venv: its packages must be the layer's, version for version."""
+    pinned = dict(
+        name.removeprefix("python/").removesuffix(".dist-info/METADATA").rsplit("-", 1)
+        for name in layer_names(layer)
+        if name.endswith(".dist-info/METADATA")
+    )
+
+    assert {name: importlib.metadata.version(name) for name in pinned} == pinned
+
+
+@pytest.mark.slow
+def test_layer_holds_every_module_the_handlers_import(layer: Path) -> None:
+    """The pruned layer still has each module the handlers load, from their own imports to the last
+    dependency's: the handlers run here on this venv's copies of the layer's packages, and each module
+    they loaded from a package the runtime does not provide must be in the layer, where the runtime
+    would look for it. Presence, not a real import: the layer's native modules are arm64 for 3.13."""
+    names = layer_names(layer)
+    loaded = modules_loaded_by_the_handlers()
+
+    missing = {
+        module: site_path
+        for module, site_path in loaded.items()
+        if module.partition(".")[0] not in RUNTIME_MODULES | OPTIONAL_IMPORTS and not layer_paths(site_path) & names
+    }
+    assert missing == {}
+    native = {"pydantic_core._pydantic_core", "cryptography.hazmat.bindings._rust", "_cffi_backend"}
+    assert native | {"aws_lambda_powertools.utilities.idempotency", "srt", "m3u8"} <= loaded.keys()
+
+
+@pytest.mark.slow
+def test_layer_ships_every_service_model_without_its_documentation(layer: Path) -> None:
+    with zipfile.ZipFile(layer) as archive:
+        for relative, model in service_models.shipped_models().items():
+            shipped = json.loads(gzip.decompress(archive.read(f"python/botocore_data/{relative}")))
+            assert shipped == model, relative
+    assert packaging.LAYER_SERVICE_MODELS == "/opt/python/botocore_data"

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from client.dlq import FUNCTION_TAG
 from components.agent_memory import NAME_PATTERN
 from handlers.catalog import FUNCTIONS, CognitoTrigger, EventRule, Route
 from tests.pulumi_mocks import RecordingMocks, is_secret, resolve
@@ -35,6 +36,7 @@ def test_every_catalog_function_is_an_arm64_lambda_with_xray(stack: dict[str, An
         assert function["memorySize"] == (spec.memory_mb or 1024)
         assert function["timeout"] == (spec.timeout_seconds or 25)
         assert set(function["environment"]["variables"]) >= {"ORIGIN", *(env.value for env in spec.env)}
+        assert function["environment"]["variables"]["AWS_DATA_PATH"] == "/opt/python/botocore_data"
         assert len(function["layers"]) == 1
 
 
@@ -160,3 +162,72 @@ def test_self_sign_up_wires_the_post_confirmation_trigger(stack: dict[str, Any],
     assert grant["Resource"] == ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/*"]
     assert grant["Condition"] == {"StringEquals": {"aws:ResourceTag/nullcheck:user-pool": "tenants"}}
     assert pool.inputs["tags"] == {"nullcheck:user-pool": "tenants"}
+
+
+def invoked(mocks: RecordingMocks) -> dict[str, list[Any]]:
+    """What each kind of caller names: the ARN it invokes, or the qualifier it is granted or configured on."""
+    body = json.loads(mocks.one("aws:apigateway/restApi:RestApi").inputs["body"])
+    pool = mocks.one("aws:cognito/userPool:UserPool").inputs
+    return {
+        "integration uris": [
+            operation["x-amazon-apigateway-integration"]["uri"]
+            for methods in body["paths"].values()
+            for method, operation in methods.items()
+            if method != "options"
+        ],
+        "event targets": [t.inputs["arn"] for t in mocks.of_type("aws:cloudwatch/eventTarget:EventTarget")],
+        "redrive tags": [q.inputs["tags"][FUNCTION_TAG] for q in mocks.of_type("aws:sqs/queue:Queue")],
+        "cognito triggers": [pool["lambdaConfig"]["postConfirmation"]] if "lambdaConfig" in pool else [],
+        "permission qualifiers": [p.inputs.get("qualifier") for p in mocks.of_type("aws:lambda/permission:Permission")],
+        "async config qualifiers": [
+            c.inputs.get("qualifier")
+            for c in mocks.of_type("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+        ],
+    }
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:snapStart": "true", "nullcheck:allowSelfSignUp": "true"}])
+def test_with_snap_start_every_caller_invokes_a_functions_live_alias(
+    stack: dict[str, Any], mocks: RecordingMocks
+) -> None:
+    functions = mocks.of_type("aws:lambda/function:Function")
+    assert len(functions) == len(FUNCTIONS)
+    assert all(f.inputs["publish"] is True for f in functions)
+    assert all(f.inputs["snapStart"] == {"applyOn": "PublishedVersions"} for f in functions)
+    # One alias per function, on the version this deployment published.
+    aliases = {a.inputs["functionName"]: a for a in mocks.of_type("aws:lambda/alias:Alias")}
+    assert sorted(aliases) == sorted(f.outputs["name"] for f in functions)
+    for function in functions:
+        alias = aliases[function.outputs["name"]]
+        assert (alias.inputs["name"], alias.inputs["functionVersion"]) == ("live", function.outputs["version"])
+    alias_arns = {a.outputs["arn"] for a in aliases.values()}
+    alias_uris = {a.outputs["invokeArn"] for a in aliases.values()}
+
+    callers = invoked(mocks)
+    assert all(callers.values()), callers
+    assert set(callers["integration uris"]) <= alias_uris
+    for kind in ("event targets", "redrive tags", "cognito triggers"):
+        assert set(callers[kind]) <= alias_arns, kind
+    for kind in ("permission qualifiers", "async config qualifiers"):
+        assert set(callers[kind]) == {"live"}, kind
+    # ...each on the function whose alias it qualifies (by name; Cognito's permission by the function's ARN).
+    references = {f.outputs["name"] for f in functions} | {f.outputs["arn"] for f in functions}
+    assert {p.inputs["function"] for p in mocks.of_type("aws:lambda/permission:Permission")} <= references
+    configs = mocks.of_type("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+    assert {c.inputs["functionName"] for c in configs} <= references
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:allowSelfSignUp": "true"}])
+def test_without_snap_start_callers_invoke_the_functions_themselves(
+    stack: dict[str, Any], mocks: RecordingMocks
+) -> None:
+    functions = mocks.of_type("aws:lambda/function:Function")
+    assert not any("publish" in f.inputs or "snapStart" in f.inputs for f in functions)
+    assert mocks.of_type("aws:lambda/alias:Alias") == []
+    callers = invoked(mocks)
+    assert all(callers.values()), callers
+    assert set(callers["integration uris"]) <= {f.outputs["invokeArn"] for f in functions}
+    for kind in ("event targets", "redrive tags", "cognito triggers"):
+        assert set(callers[kind]) <= {f.outputs["arn"] for f in functions}, kind
+    for kind in ("permission qualifiers", "async config qualifiers"):
+        assert set(callers[kind]) == {None}, kind

@@ -86,3 +86,12 @@ def test_the_stack_name_names_what_aws_does_not_auto_name(
     memory = mocks.one("aws:bedrock/agentcoreMemory:AgentcoreMemory").inputs["name"]
     layer = mocks.one("aws:lambda/layerVersion:LayerVersion").inputs["layerName"]
     assert memory == f"clipAgentMemory_{stack_name}" and layer == f"nullcheck-dependencies-{stack_name}"
+
+
+def test_prod_invokes_snapshotted_versions_and_dev_its_functions(
+    stack: dict[str, Any], mocks: RecordingMocks, stack_name: str
+) -> None:
+    prod = stack_name == "prod"
+    functions = mocks.of_type("aws:lambda/function:Function")
+    assert {f.inputs.get("snapStart", {}).get("applyOn") for f in functions} == {"PublishedVersions" if prod else None}
+    assert len(mocks.of_type("aws:lambda/alias:Alias")) == (len(functions) if prod else 0)

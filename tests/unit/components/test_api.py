@@ -16,6 +16,11 @@ def api(**overrides):
     return RestApi("nc", RestApiArgs(functions=functions, user_pool_arn=USER_POOL_ARN, **overrides))
 
 
+def snap_started():
+    """Every API function with SnapStart (what a production backend deploys)."""
+    return {spec.name: deploy_function(spec, snap_start=True) for spec, _ in api_functions()}
+
+
 def body(mocks):
     return json.loads(mocks.one("aws:apigateway/restApi:RestApi").inputs["body"])
 
@@ -91,3 +96,30 @@ def test_invoke_permissions_are_scoped_to_this_api_method_and_path(mocks, build)
     assert permissions["nc-invoke-get-episode"]["sourceArn"] == f"{execution}/*/GET/episodes/*"
     assert permissions["nc-invoke-create-episode"]["sourceArn"] == f"{execution}/*/POST/episodes"
     assert all(p["principal"] == "apigateway.amazonaws.com" for p in permissions.values())
+
+
+def test_with_snap_start_integrations_and_permissions_name_each_functions_alias(mocks, build) -> None:
+    build(lambda: RestApi("nc", RestApiArgs(functions=snap_started(), user_pool_arn=USER_POOL_ARN)))
+
+    aliases = {a.inputs["functionName"]: a.outputs for a in mocks.of_type("aws:lambda/alias:Alias")}
+    functions = {f.name: f.outputs["name"] for f in mocks.of_type("aws:lambda/function:Function")}
+    document = body(mocks)
+    for spec, route in api_functions():
+        uri = document["paths"][route.path][route.method.lower()]["x-amazon-apigateway-integration"]["uri"]
+        assert uri == aliases[functions[f"{spec.name}-function"]]["invokeArn"], spec.name
+        assert uri.endswith(":live/invocations")
+    permissions = {p.name: p.inputs for p in mocks.of_type("aws:lambda/permission:Permission")}
+    for spec, _ in api_functions():
+        permission = permissions[f"nc-invoke-{spec.name}"]
+        assert (permission["function"], permission["qualifier"]) == (functions[f"{spec.name}-function"], "live")
+
+
+def test_without_snap_start_integrations_and_permissions_name_the_functions(mocks, build) -> None:
+    build(api)
+
+    functions = {f.name: f.outputs for f in mocks.of_type("aws:lambda/function:Function")}
+    document = body(mocks)
+    for spec, route in api_functions():
+        uri = document["paths"][route.path][route.method.lower()]["x-amazon-apigateway-integration"]["uri"]
+        assert uri == functions[f"{spec.name}-function"]["invokeArn"]
+    assert all("qualifier" not in p.inputs for p in mocks.of_type("aws:lambda/permission:Permission"))

@@ -96,3 +96,32 @@ def test_pass_role_is_only_for_mediaconvert(mocks, build) -> None:
     policy = json.loads(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     [pass_role] = [s for s in policy["Statement"] if s["Action"] == ["iam:PassRole"]]
     assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}}
+
+
+def test_snap_start_publishes_versions_and_callers_get_the_live_alias(mocks, build) -> None:
+    component = build(lambda: deploy(snap_start=True))
+
+    function = mocks.one("aws:lambda/function:Function")
+    assert function.inputs["publish"] is True
+    assert function.inputs["snapStart"] == {"applyOn": "PublishedVersions"}
+    alias = mocks.one("aws:lambda/alias:Alias")
+    assert alias.name == "list-episodes-alias" and alias.inputs["name"] == "live"
+    # The alias names the version this deployment published, of this function.
+    assert alias.inputs["functionName"] == function.outputs["name"]
+    assert alias.inputs["functionVersion"] == function.outputs["version"] == "1"
+    assert "nullcheck:compute:CatalogFunction$aws:lambda/alias:Alias" in resolve(component.alias.urn)
+    assert resolve(component.qualifier) == "live"
+    assert resolve(component.target_arn) == alias.outputs["arn"] == f"{function.outputs['arn']}:live"
+    assert resolve(component.target_invoke_arn) == alias.outputs["invokeArn"]
+    assert resolve(component.arn) == function.outputs["arn"]
+
+
+def test_without_snap_start_callers_get_the_function_itself(mocks, build) -> None:
+    component = build(deploy)
+
+    function = mocks.one("aws:lambda/function:Function")
+    assert "publish" not in function.inputs and "snapStart" not in function.inputs
+    assert mocks.of_type("aws:lambda/alias:Alias") == []
+    assert component.alias is None and component.qualifier is None
+    assert resolve(component.target_arn) == function.outputs["arn"]
+    assert resolve(component.target_invoke_arn) == function.outputs["invokeArn"]

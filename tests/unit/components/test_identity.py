@@ -51,3 +51,22 @@ def test_self_sign_up_needs_its_trigger_and_a_valid_mfa_setting() -> None:
         Identity("id", IdentityArgs(allow_self_sign_up=True))
     with pytest.raises(ValueError, match="mfa"):
         Identity("id", IdentityArgs(mfa="sometimes"))
+
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:post-confirmation-function-1a2b3c4"
+
+
+@pytest.mark.parametrize(
+    ("trigger", "qualifier"), [(FUNCTION_ARN, None), (f"{FUNCTION_ARN}:live", "live")], ids=["function", "alias"]
+)
+def test_cognito_invokes_the_trigger_arn_it_is_given_and_may_invoke_only_that(
+    mocks: Any, build: Any, trigger: str, qualifier: str | None
+) -> None:
+    build(lambda: Identity("id", IdentityArgs(allow_self_sign_up=True, post_confirmation_function_arn=trigger)))
+
+    pool = mocks.one("aws:cognito/userPool:UserPool")
+    assert pool.inputs["lambdaConfig"]["postConfirmation"] == trigger
+    permission = mocks.one("aws:lambda/permission:Permission").inputs
+    # The function by its own ARN and the alias as qualifier: the form the permission reads back.
+    assert permission["function"] == FUNCTION_ARN and permission.get("qualifier") == qualifier
+    assert permission["sourceArn"] == pool.outputs["arn"]

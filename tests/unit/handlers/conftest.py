@@ -14,6 +14,7 @@ import boto3
 import pytest
 import requests
 
+from handlers.core import clients
 from local.moto_server import LocalMotoServer
 from local.resources import create_bucket, create_table
 from tests.lambda_events import TENANT, api_event, invoke
@@ -48,7 +49,7 @@ def table(moto_url: str) -> Any:
     """A fresh table (moto reset) per test."""
     requests.post(f"{moto_url}/moto-api/reset", timeout=10)
     create_table(boto3.client("dynamodb"), TABLE)
-    return boto3.resource("dynamodb").Table(TABLE)
+    return clients.table(TABLE)
 
 
 @pytest.fixture

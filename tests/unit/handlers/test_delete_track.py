@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from handlers import catalog, openapi
-from handlers.core import cors
+from handlers.core import clients, cors
 from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
@@ -33,7 +33,7 @@ def uploaded(api: Any, episode_id: str, name: str, filename: str = "cam.mp4") ->
 
 
 def set_status(episode_id: str, name: str, status: str) -> None:
-    boto3.resource("dynamodb").Table(TABLE).update_item(
+    clients.table(TABLE).update_item(
         Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track#{name}"},
         UpdateExpression="SET #s = :status",
         ExpressionAttributeNames={"#s": "status"},
@@ -126,7 +126,7 @@ def test_the_catalog_grants_exactly_what_a_delete_calls(api: Any, episode_id: st
     start(api, episode_id, filename="cam.mp4", track="main")  # a retry in progress: its upload is aborted too
     module = handler("handlers.api.delete_track")
 
-    with recorded_actions(dynamodb=module.storage.table.meta.client, s3=module.storage.s3) as used:
+    with recorded_actions(dynamodb=module.storage.table.client, s3=module.storage.s3) as used:
         assert delete(api, episode_id, "main")[0] == 204
 
     assert used == granted_actions(catalog.function_for_module(module.__name__))

@@ -13,7 +13,7 @@ import requests
 from components import media_bucket
 from components.media_bucket import MediaBucketArgs
 from handlers import catalog, openapi
-from handlers.core import uploads
+from handlers.core import clients, uploads
 from handlers.core.tenancy import EpisodeRef
 from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
@@ -70,13 +70,13 @@ def upload_parts(api: Any, episode_id: str, session: dict[str, Any], chunks: lis
 
 def track(episode_id: str, name: str) -> dict[str, Any]:
     """The stored track record."""
-    table = boto3.resource("dynamodb").Table(TABLE)
+    table = clients.table(TABLE)
     item: dict[str, Any] = table.get_item(Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track#{name}"})["Item"]
     return item
 
 
 def session_record(episode_id: str, name: str) -> dict[str, Any] | None:
-    table = boto3.resource("dynamodb").Table(TABLE)
+    table = clients.table(TABLE)
     item: dict[str, Any] | None = table.get_item(
         Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track-upload:{name}"}
     ).get("Item")
@@ -200,7 +200,7 @@ def test_a_track_is_reached_by_its_raw_encoded_or_sanitised_name(api: Any, episo
 def fail(episode_id: str, name: str, chunks: tuple[str, ...] = ("main_chunk.m3u8", "main_chunk_00001.ts")) -> None:
     """What a failed chunking job leaves: the track ProcessingFailed, some chunks of its attempt."""
     stored = track(episode_id, name)
-    boto3.resource("dynamodb").Table(TABLE).update_item(
+    clients.table(TABLE).update_item(
         Key={"pk": f"{TENANT}#{episode_id}", "sk": f"track#{name}"},
         UpdateExpression="SET #s = :failed, mediaConvertJobId = :job, failureReason = :reason",
         ExpressionAttributeNames={"#s": "status"},
@@ -268,7 +268,7 @@ def test_a_retry_to_the_same_key_keeps_the_new_object(api: Any, episode_id: str)
 def test_a_track_that_is_not_failed_cannot_be_started_again(api: Any, episode_id: str) -> None:
     _, session = start(api, episode_id, track="main")
     complete(api, episode_id, "main", session["uploadId"], upload_parts(api, episode_id, session, [b"z"]))
-    boto3.resource("dynamodb").Table(TABLE).update_item(
+    clients.table(TABLE).update_item(
         Key={"pk": f"{TENANT}#{episode_id}", "sk": "track#main"},
         UpdateExpression="SET #s = :processed",
         ExpressionAttributeNames={"#s": "status"},
@@ -328,7 +328,7 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
     _, session = start(api, episode_id, track="window")
     window_end = datetime.fromisoformat(session_record(episode_id, "window")["startedAt"]) + catalog.UPLOAD_WINDOW
     late = window_end - timedelta(minutes=5)
-    boto3.resource("dynamodb").Table(TABLE).update_item(  # kept alive by signing until near the window's end
+    clients.table(TABLE).update_item(  # kept alive by signing until near the window's end
         Key={"pk": f"{TENANT}#{episode_id}", "sk": "track-upload:window"},
         UpdateExpression="SET expiresAt = :soon",
         ExpressionAttributeValues={":soon": (late + timedelta(minutes=2)).isoformat(timespec="seconds")},
@@ -399,7 +399,7 @@ def test_the_catalog_grants_exactly_what_completing_a_retry_calls(api: Any, epis
     etags = upload_parts(api, episode_id, second, [b"video"])
     module = handler("handlers.api.complete_track_upload")
 
-    with recorded_actions(dynamodb=module.storage.table.meta.client, s3=module.storage.s3, events=module.bus) as used:
+    with recorded_actions(dynamodb=module.storage.table.client, s3=module.storage.s3, events=module.bus) as used:
         assert complete(api, episode_id, "main", second["uploadId"], etags)[0] == 200
 
     assert used == granted_actions(catalog.function_for_module(module.__name__))
@@ -413,7 +413,7 @@ def test_the_catalog_grants_exactly_what_signing_parts_calls(
     later = datetime.now(UTC) + timedelta(minutes=5)
     monkeypatch.setattr(uploads, "_now", lambda: later)  # so signing extends the session
 
-    with recorded_actions(dynamodb=module.storage.table.meta.client, s3=module.storage.s3) as used:
+    with recorded_actions(dynamodb=module.storage.table.client, s3=module.storage.s3) as used:
         assert parts(api, episode_id, "main", session["uploadId"], [1])[0] == 200
 
     # The URLs sign UploadPart, which S3 authorises against the function's role when they are used.
@@ -430,7 +430,7 @@ def test_a_retry_whose_failed_track_changed_meanwhile_is_refused_and_closed(
     etags = upload_parts(api, episode_id, second, [b"video"])
     module = handler("handlers.api.complete_track_upload")
     s3_complete = module.storage.s3.complete_multipart_upload
-    table = boto3.resource("dynamodb").Table(TABLE)
+    table = clients.table(TABLE)
 
     def deleted_meanwhile(**request: Any) -> Any:
         """Another client deletes the failed track while this upload completes."""

@@ -1,0 +1,118 @@
+"""The service models the layer ships: botocore's own, less the prose, and enough for every handler."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+from moto import mock_aws
+
+from components import service_models
+from handlers.catalog import FUNCTIONS
+from tests.unit.handlers.conftest import HANDLER_ENV
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def documentation_strings(node: Any) -> int:
+    if isinstance(node, dict):
+        return sum(
+            bool(value) if key == "documentation" else documentation_strings(value) for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return sum(documentation_strings(value) for value in node)
+    return 0
+
+
+@pytest.fixture(autouse=True)
+def aws_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS's own endpoints, whatever an earlier test pointed the environment at."""
+    for name in [name for name in os.environ if name.startswith("AWS_ENDPOINT_URL")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("botocore_data")
+    service_models.write_models(root)
+    return root
+
+
+def session_reading(models: Path) -> botocore.session.Session:
+    """A session whose botocore searches `models` first, as `AWS_DATA_PATH` makes it on Lambda."""
+    session = botocore.session.Session()
+    session.get_component("data_loader").search_paths.insert(0, str(models))
+    return session
+
+
+def test_only_the_prose_goes() -> None:
+    version, installed = service_models.installed_model("s3", "service-2")
+    shipped = service_models.shipped_models()[f"s3/{version}/service-2.json.gz"]
+
+    assert documentation_strings(installed) > 1000 and documentation_strings(shipped) == 0
+    assert shipped["operations"].keys() == installed["operations"].keys()
+    assert shipped["shapes"].keys() == installed["shapes"].keys()
+    assert shipped["clientContextParams"].keys() == installed["clientContextParams"].keys()
+    assert len(json.dumps(shipped)) < len(json.dumps(installed)) / 4
+
+
+def test_every_service_a_handler_uses_ships() -> None:
+    """Import every catalog handler as Lambda would and record the services of the clients they create."""
+    modules = sorted({spec.module for spec in FUNCTIONS})
+    script = (
+        "import json, botocore.session\n"
+        "created = []\n"
+        "original = botocore.session.Session.create_client\n"
+        "def recording(self, service, *args, **kwargs):\n"
+        "    created.append(service)\n"
+        "    return original(self, service, *args, **kwargs)\n"
+        "botocore.session.Session.create_client = recording\n"
+        f"for module in {modules!r}:\n"
+        "    __import__(module)\n"
+        "print(json.dumps(sorted(set(created))))\n"
+    )
+    environment = {**os.environ, **HANDLER_ENV, "AWS_DEFAULT_REGION": "us-east-1"}
+    environment |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+
+    created = json.loads(result.stdout.splitlines()[-1])
+    assert {"dynamodb", "s3", "events", "mediaconvert"} <= set(created)
+    assert set(created) <= set(service_models.SERVICES)
+
+
+@mock_aws
+def test_clients_built_from_the_shipped_models_work(shipped: Path) -> None:
+    session = session_reading(shipped)
+    dynamodb = session.create_client("dynamodb", region_name="us-east-1")
+    s3 = session.create_client("s3", region_name="us-east-1")
+
+    assert dynamodb.meta.service_model.documentation == ""  # read from the shipped model
+    dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.put_item(TableName="t", Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+    assert dynamodb.get_item(TableName="t", Key={"pk": {"S": "a"}})["Item"]["n"] == {"N": "1"}
+    with pytest.raises(dynamodb.exceptions.ConditionalCheckFailedException):
+        dynamodb.put_item(TableName="t", Item={"pk": {"S": "a"}}, ConditionExpression="attribute_not_exists(pk)")
+    s3.create_bucket(Bucket="models-test")
+    s3.put_object(Bucket="models-test", Key="k", Body=b"x")
+    assert s3.get_object(Bucket="models-test", Key="k")["Body"].read() == b"x"
+    url = s3.generate_presigned_url("upload_part", Params={"Bucket": "b", "Key": "k", "UploadId": "u", "PartNumber": 1})
+    assert "X-Amz-Signature=" in url or "Signature=" in url
+
+
+def test_agentcore_resolves_its_endpoint_from_the_shipped_rules(shipped: Path) -> None:
+    """The runtime's botocore may predate bedrock-agentcore: its endpoint rules ship with its model."""
+    client = session_reading(shipped).create_client("bedrock-agentcore", region_name="us-east-1")
+    assert client.meta.endpoint_url == "https://bedrock-agentcore.us-east-1.amazonaws.com"

@@ -35,10 +35,9 @@ persistence = DynamoDBPersistenceLayer(
     sort_key_attr="sk",
     static_pk_value="idempotency#detect-clips",
     expiry_attr="ttl",
-    # From the default session, whose loaded DynamoDB model the table already cached (Powertools
-    # would start a session of its own and load it again); not the table's own client, whose
-    # resource layer would serialise the records a second time.
-    boto3_client=clients.client("dynamodb"),
+    # The table's low-level client: without one, Powertools would start a boto3 session of its
+    # own and load the DynamoDB model again.
+    boto3_client=services.table.client,
 )
 
 

@@ -3,7 +3,7 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, episodes, http
+from handlers.core import clients, cursor, episodes, http
 from handlers.core.models import ListEpisodesQuery
 from handlers.core.settings import settings
 
@@ -15,7 +15,8 @@ route = catalog.route_of(__name__)
 
 def list_episodes(request: http.Request, query: ListEpisodesQuery) -> http.Response:
     tenant = request.tenant
-    codec = episodes.cursor_codec(cursor_secret, tenant)  # a token replayed by another tenant is refused
+    # Bound to the tenant: a token replayed by another tenant is refused.
+    codec: cursor.CursorCodec = episodes.cursor_codec(cursor_secret, tenant)
     page = episodes.list_episodes(table, codec, tenant, query.limit, query.nextToken)
     return http.json_response(route.success_status, page.model_dump(mode="json", exclude_none=True))
 

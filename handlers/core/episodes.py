@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handlers.core import table as records
-from handlers.core.cursor import CursorCodec
 from handlers.core.errors import BadRequest, NotFound
 from handlers.core.models import (
     CreateEpisodeRequest,
@@ -18,6 +17,9 @@ from handlers.core.models import (
     TrackView,
 )
 from handlers.core.tenancy import EpisodeRef
+
+if TYPE_CHECKING:  # only the listing needs cursors (and cryptography): imported by `cursor_codec`
+    from handlers.core.cursor import CursorCodec
 
 _EPISODE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _CURSOR_KEYS = {"pk", "sk", "GSI1PK", "GSI1SK"}
@@ -88,6 +90,8 @@ def list_episodes(table: Any, codec: CursorCodec, tenant: str, limit: int, next_
 
 def cursor_codec(secret: str, tenant: str) -> CursorCodec:
     """The cursor codec of one tenant's episode listing."""
+    from handlers.core.cursor import CursorCodec
+
     return CursorCodec(secret, listing=f"episodes/{tenant}")
 
 

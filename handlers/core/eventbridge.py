@@ -16,6 +16,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from handlers.core import startup
 from handlers.core.events import SOURCE, JobStateChange, VideoUploadCompleted
 
 if TYPE_CHECKING:  # only the idempotent function imports the idempotency utility
@@ -100,6 +101,7 @@ def event_handler_for(
 
     A malformed event can never succeed, so it is logged and dropped (no retries); anything the
     processing raises propagates, so Lambda retries it and then sends it to the dead-letter queue.
+    Called last in the function's module: its init is done (`startup.initialised`).
     """
 
     @logger.inject_lambda_context(correlation_id_path="id")
@@ -114,4 +116,5 @@ def event_handler_for(
             return
         process(parsed)
 
+    startup.initialised()
     return lambda_handler

@@ -26,6 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from handlers.catalog import Route
+from handlers.core import startup
 from handlers.core.cors import cors_headers
 from handlers.core.errors import DomainError
 from handlers.core.settings import settings
@@ -117,6 +118,10 @@ class RouteHandler:
         self.pattern = re.compile(f"^{template}/*$")
         self.query_model = route.query_model
         self.request_model = route.request_model
+        # The API's models build on first use (`model_base`): this route's, during init.
+        for model in (self.query_model, self.request_model, route.response_model):
+            if model is not None:
+                model.model_rebuild()
 
     def respond(self, event: Mapping[str, Any]) -> Response:
         """The view's answer, or the 4xx that says what is wrong with the request."""
@@ -207,11 +212,15 @@ def answer(handler: RouteHandler, event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def lambda_handler_for(route: Route, view: View, logger: Logger) -> Handler:
-    """The Lambda entry point of an API function: correlation id from the request, CORS on every answer."""
+    """The Lambda entry point of an API function: correlation id from the request, CORS on every answer.
+
+    Called last in the function's module: its init is done (`startup.initialised`).
+    """
     handler = RouteHandler(route, view)
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return answer(handler, event)
 
+    startup.initialised()
     return lambda_handler

@@ -12,8 +12,9 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
+from handlers.core.model_base import Model
 from handlers.core.render_models import RenderView
 
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
@@ -41,13 +42,13 @@ class TrackStatus(StrEnum):
     PROCESSING_FAILED = "ProcessingFailed"
 
 
-class ApiModel(BaseModel):
+class ApiModel(Model):
     """Request models reject unknown fields, so a typo is a 400 instead of silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Model):
     message: str = Field(description="What was wrong with the request")
 
 
@@ -61,7 +62,7 @@ class CreateEpisodeRequest(ApiModel):
     seriesName: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
 
-class CreateEpisodeResponse(BaseModel):
+class CreateEpisodeResponse(Model):
     id: str
 
 
@@ -70,7 +71,7 @@ class ListEpisodesQuery(ApiModel):
     nextToken: Annotated[str, Field(min_length=1, max_length=2048)] | None = None
 
 
-class EpisodeSummary(BaseModel):
+class EpisodeSummary(Model):
     id: str
     title: str
     status: str
@@ -78,13 +79,13 @@ class EpisodeSummary(BaseModel):
     platforms: list[str] | None = None
 
 
-class EpisodeList(BaseModel):
+class EpisodeList(Model):
     items: list[EpisodeSummary]
     count: int
     nextToken: str | None = None
 
 
-class SegmentView(BaseModel):
+class SegmentView(Model):
     key: str
     seq: int
     duration: float
@@ -92,7 +93,7 @@ class SegmentView(BaseModel):
     end: float
 
 
-class TrackView(BaseModel):
+class TrackView(Model):
     trackName: str
     status: TrackStatus
     segmentCount: int | None = None
@@ -102,7 +103,7 @@ class TrackView(BaseModel):
     segments: list[SegmentView] | None = Field(None, description="The HLS chunks, once processed")
 
 
-class EpisodeDetail(BaseModel):
+class EpisodeDetail(Model):
     id: str
     title: str
     episodeNumber: int
@@ -133,7 +134,7 @@ class TranscriptUploadRequest(ApiModel):
     filename: PrintableName | None = Field(None, description="Stored as object metadata `filename`")
 
 
-class TranscriptUpload(BaseModel):
+class TranscriptUpload(Model):
     key: str
     uploadUrl: str
     expiresAt: datetime
@@ -145,7 +146,7 @@ class StartTrackUploadRequest(ApiModel):
     trackName: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
-class TrackUploadSession(BaseModel):
+class TrackUploadSession(Model):
     key: str
     uploadId: str
     trackName: str = Field(description="The sanitised track name to use in the part and complete paths")
@@ -158,12 +159,12 @@ class PresignPartsRequest(ApiModel):
     partNumbers: Annotated[list[PartNumber], Field(min_length=1, max_length=1000)]
 
 
-class PartUrl(BaseModel):
+class PartUrl(Model):
     partNumber: int
     url: str
 
 
-class PartUrls(BaseModel):
+class PartUrls(Model):
     urls: list[PartUrl]
     expiresAt: datetime = Field(description="The upload session now lives until then; signing more parts extends it")
 
@@ -200,19 +201,19 @@ class CompleteTrackUploadRequest(ApiModel):
         return parts
 
 
-class CompletedTrackUpload(BaseModel):
+class CompletedTrackUpload(Model):
     key: str
     trackName: str
 
 
-class ClipSegmentView(BaseModel):
+class ClipSegmentView(Model):
     startTime: str
     endTime: str
     text: str
     speaker: str | None = None
 
 
-class ClipView(BaseModel):
+class ClipView(Model):
     clipId: str
     clipType: str
     status: str
@@ -230,5 +231,5 @@ class ClipView(BaseModel):
     createdAt: datetime
 
 
-class ClipList(BaseModel):
+class ClipList(Model):
     items: list[ClipView]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from handlers.core.model_base import Model
 
 RenderFormat = Literal["vertical", "landscape", "square"]
 FRAME_SIZES: dict[str, tuple[int, int]] = {"vertical": (1080, 1920), "landscape": (1920, 1080), "square": (1080, 1080)}
@@ -28,7 +30,7 @@ class RenderStatus(StrEnum):
     RENDER_FAILED = "RenderFailed"
 
 
-class ReviewClipRequest(BaseModel):
+class ReviewClipRequest(Model):
     """A producer's review: a status, a better hook, or both (an empty body is refused)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -43,7 +45,7 @@ class ReviewClipRequest(BaseModel):
         return self
 
 
-class RenderRequest(BaseModel):
+class RenderRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     format: RenderFormat = Field("vertical", description="vertical 1080x1920, landscape 1920x1080, square 1080x1080")
@@ -53,7 +55,7 @@ class RenderRequest(BaseModel):
     )
 
 
-class RenderAccepted(BaseModel):
+class RenderAccepted(Model):
     renderId: str
     format: RenderFormat
     captions: bool
@@ -61,7 +63,7 @@ class RenderAccepted(BaseModel):
     status: RenderStatus
 
 
-class RenderView(BaseModel):
+class RenderView(Model):
     renderId: str
     format: RenderFormat
     captions: bool

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core import clients, signup
+from handlers.core import clients, signup, startup
 
 logger = Logger()
 cognito = clients.client("cognito-idp")
@@ -24,3 +24,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     signup.assign_tenant(cognito, event, tenant)
     logger.info("tenant assigned to a new user", extra={"tenant": tenant})
     return event
+
+
+startup.initialised()

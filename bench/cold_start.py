@@ -4,11 +4,12 @@ A Lambda cold start pays for the handler module's imports once, in a fresh inter
 code archive without bytecode; so each measurement here runs a fresh interpreter with
 `PYTHONDONTWRITEBYTECODE=1` in a directory holding the extracted code archive (no `__pycache__`
 under `handlers/`), with the layer's service models on `AWS_DATA_PATH` as every function has
-them, and takes the median of several rounds (each round runs the baseline and every handler
-once). The baseline is `import boto3` and creating one client, which every handler pays
-anyway. Goals: a handler imports in at most 1.5x the baseline, the code archive is at most
-200 KiB zipped, the layer at most 25 MiB unzipped (MiB, as AWS counts Lambda's size quotas).
-Prints PASS/FAIL per goal and exits 0: a report, not a gate.
+them. Each handler import is paired with a baseline run just before it, and the ratio is the
+median of the pairs' ratios (this machine's speed drifts over seconds; a pair shares it). The
+baseline is `import boto3` and creating one client, which every handler pays anyway. Goals: a
+handler imports in at most 1.5x the baseline, the code archive is at most 200 KiB zipped, the
+layer at most 25 MiB unzipped (MiB, as AWS counts Lambda's size quotas). Prints PASS/FAIL per
+goal and exits 0: a report, not a gate.
 
 Usage: `python bench/cold_start.py [--runs N] [module ...]` (default: every catalog handler).
 Local figures (this development interpreter and its installed packages, with their bytecode
@@ -97,14 +98,33 @@ def seconds(snippet: str, code_root: Path, models: Path) -> float:
     return float(result.stdout.split()[-1])
 
 
-def medians(snippets: dict[str, str], runs: int, code_root: Path, models: Path) -> dict[str, float]:
-    """Median seconds of each snippet, measured in rounds (one of each per round), so a slow spell of
-    this machine weighs on the baseline and the handlers alike."""
-    samples: dict[str, list[float]] = {label: [] for label in snippets}
+@dataclass(frozen=True)
+class Timing:
+    """A handler's median import time, and the median of its ratios to the baseline run just before it."""
+
+    seconds: float
+    ratio: float
+
+
+def paired_timings(modules: list[str], runs: int, code_root: Path, models: Path) -> tuple[float, dict[str, Timing]]:
+    """The baseline's median seconds, and each module's `Timing`.
+
+    Each import is paired with a baseline run right before it, and the ratio is taken per pair:
+    this machine's speed drifts over seconds, and a pair shares the same spell of it.
+    """
+    baselines: list[float] = []
+    samples: dict[str, list[tuple[float, float]]] = {module: [] for module in modules}
     for _ in range(runs):
-        for label, snippet in snippets.items():
-            samples[label].append(seconds(snippet, code_root, models))
-    return {label: statistics.median(values) for label, values in samples.items()}
+        for module in modules:
+            baseline = seconds(BASELINE, code_root, models)
+            handler = seconds(IMPORT.format(module=module), code_root, models)
+            baselines.append(baseline)
+            samples[module].append((handler, handler / baseline))
+    timings = {
+        module: Timing(statistics.median(s for s, _ in pairs), statistics.median(r for _, r in pairs))
+        for module, pairs in samples.items()
+    }
+    return statistics.median(baselines), timings
 
 
 def archive_sizes(code: Path) -> Sizes:
@@ -119,27 +139,30 @@ def verdict(passed: bool) -> str:
     return "PASS" if passed else "FAIL"
 
 
-def report(runs: int, baseline: float, imports: dict[str, float], sizes: Sizes) -> None:
+def report(runs: int, baseline: float, imports: dict[str, Timing], sizes: Sizes) -> None:
     """Print the timing table, the sizes and one PASS/FAIL line per goal."""
     print(
         f"Python {platform.python_version()} ({platform.machine()}), the development interpreter and its"
         " installed packages (with their bytecode); handlers from the code archive, no bytecode."
     )
-    print(f"median of {runs} rounds of fresh interpreters, PYTHONDONTWRITEBYTECODE=1, the layer's service models")
+    print(
+        f"{runs} runs of each import, each after a run of the baseline (fresh interpreters,"
+        " PYTHONDONTWRITEBYTECODE=1, the layer's service models); x base: median of the paired ratios"
+    )
     print()
     width = max(len(label) for label in [*imports, BASELINE_LABEL])
     print(f"{'module':<{width}}  {'median ms':>9}  {'x base':>6}")
     print(f"{BASELINE_LABEL:<{width}}  {baseline * 1000:9.1f}  {1:6.2f}")
-    for module, seconds in imports.items():
-        print(f"{module:<{width}}  {seconds * 1000:9.1f}  {seconds / baseline:6.2f}")
+    for module, timing in imports.items():
+        print(f"{module:<{width}}  {timing.seconds * 1000:9.1f}  {timing.ratio:6.2f}")
     print()
     print(f"code archive: {sizes.code_zipped / KIB:.1f} KiB zipped")
     print(f"layer: {sizes.layer_zipped / MIB:.1f} MiB zipped, {sizes.layer_unzipped / MIB:.1f} MiB unzipped")
     print()
-    slowest = max(imports, key=imports.__getitem__)
-    fastest = min(imports, key=imports.__getitem__)
-    worst = imports[slowest] / baseline
-    print(f"best: {fastest}, {imports[fastest] * 1000:.1f} ms, {imports[fastest] / baseline:.2f}x")
+    slowest = max(imports, key=lambda module: imports[module].ratio)
+    fastest = min(imports, key=lambda module: imports[module].ratio)
+    worst = imports[slowest].ratio
+    print(f"best: {fastest}, {imports[fastest].seconds * 1000:.1f} ms, {imports[fastest].ratio:.2f}x")
     print(f"{verdict(worst <= RATIO_GOAL)}  import ≤ {RATIO_GOAL}x the baseline (worst: {slowest}, {worst:.2f}x)")
     code_kib = sizes.code_zipped / KIB
     print(f"{verdict(code_kib <= CODE_GOAL_KIB)}  code archive ≤ {CODE_GOAL_KIB} KiB zipped ({code_kib:.1f} KiB)")
@@ -150,7 +173,9 @@ def report(runs: int, baseline: float, imports: dict[str, float], sizes: Sizes) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="modules to import (default: every catalog handler)")
-    parser.add_argument("--runs", type=int, default=3, help="fresh interpreters per measurement (default 3)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs of each import, each paired with a baseline run (default 5)"
+    )
     arguments = parser.parse_args()
 
     modules = arguments.modules or catalog_modules()
@@ -163,9 +188,7 @@ def main() -> None:
         with zipfile.ZipFile(layer) as archive:
             models = [name for name in archive.namelist() if name.startswith(MODELS_IN_LAYER)]
             archive.extractall(layer_root, models)
-        snippets = {BASELINE_LABEL: BASELINE, **{module: IMPORT.format(module=module) for module in modules}}
-        timings = medians(snippets, arguments.runs, code_root, layer_root / MODELS_IN_LAYER)
-    baseline = timings.pop(BASELINE_LABEL)
+        baseline, timings = paired_timings(modules, arguments.runs, code_root, layer_root / MODELS_IN_LAYER)
     report(arguments.runs, baseline, timings, archive_sizes(code))
 
 

@@ -18,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from handlers.core import startup
 from handlers.core.events import SOURCE, JobStateChange, VideoUploadCompleted
+from handlers.core.model_base import Model
 
 if TYPE_CHECKING:  # only the idempotent function imports the idempotency utility
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
 
-class EventBridgeEvent(BaseModel):
+class EventBridgeEvent(Model):
     """The envelope EventBridge delivers to a target; `detail` is the source's own."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -47,11 +48,11 @@ class JobStateChangeEvent(EventBridgeEvent):
     detail: JobStateChange  # type: ignore[assignment]
 
 
-class S3Bucket(BaseModel):
+class S3Bucket(Model):
     name: str
 
 
-class S3Object(BaseModel):
+class S3Object(Model):
     model_config = ConfigDict(populate_by_name=True)
 
     key: str
@@ -61,7 +62,7 @@ class S3Object(BaseModel):
     sequencer: str | None = None
 
 
-class S3ObjectEvent(BaseModel):
+class S3ObjectEvent(Model):
     """Detail of S3's `Object Created` (and other object events) sent to EventBridge."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -88,12 +89,12 @@ def publish(events: Any, detail_type: str, detail: BaseModel) -> None:
         raise RuntimeError(f"EventBridge refused the event: {failure.get('ErrorCode')} {failure.get('ErrorMessage')}")
 
 
-Model = TypeVar("Model", bound=BaseModel)
+Event = TypeVar("Event", bound=BaseModel)
 
 
 def event_handler_for(
-    model: type[Model],
-    process: Callable[[Model], None],
+    model: type[Event],
+    process: Callable[[Event], None],
     logger: Logger,
     idempotency: IdempotencyConfig | None = None,
 ) -> Callable[[dict[str, Any], LambdaContext], None]:
@@ -103,6 +104,8 @@ def event_handler_for(
     processing raises propagates, so Lambda retries it and then sends it to the dead-letter queue.
     Called last in the function's module: its init is done (`startup.initialised`).
     """
+
+    model.model_rebuild()  # models build on first use (`model_base`): this function's, during init
 
     @logger.inject_lambda_context(correlation_id_path="id")
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import StringConstraints
 
 from handlers.core import event_names
+from handlers.core.model_base import Model
 
 SOURCE = event_names.SOURCE
 VIDEO_UPLOAD_COMPLETED = event_names.VIDEO_UPLOAD_COMPLETED
@@ -26,7 +27,7 @@ AttemptId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
 
 
-class VideoUploadCompleted(BaseModel):
+class VideoUploadCompleted(Model):
     """Detail of `Video Upload Completed`: a track's object is complete in the bucket.
 
     `attemptId` names this upload of the track: a retried track is a new attempt, so an event
@@ -41,18 +42,18 @@ class VideoUploadCompleted(BaseModel):
     key: str
 
 
-class VideoDetails(BaseModel):
+class VideoDetails(Model):
     widthInPx: int | None = None
     heightInPx: int | None = None
 
 
-class OutputDetail(BaseModel):
+class OutputDetail(Model):
     outputFilePaths: list[str] = []
     durationInMs: int | None = None
     videoDetails: VideoDetails | None = None
 
 
-class InputVideo(BaseModel):
+class InputVideo(Model):
     """One video stream of an input, as `INPUT_INFORMATION` reports it."""
 
     frameRate: float | None = None
@@ -60,19 +61,19 @@ class InputVideo(BaseModel):
     height: int | None = None
 
 
-class InputDetail(BaseModel):
+class InputDetail(Model):
     id: int | None = None
     uri: str | None = None
     video: list[InputVideo] = []
 
 
-class OutputGroupDetail(BaseModel):
+class OutputGroupDetail(Model):
     type: str | None = None
     playlistFilePaths: list[str] = []
     outputDetails: list[OutputDetail] = []
 
 
-class JobStateChange(BaseModel):
+class JobStateChange(Model):
     """Detail of `MediaConvert Job State Change` (the fields NullCheck reads)."""
 
     jobId: str

@@ -1,9 +1,10 @@
-"""The base of the API's models: each builds its validator on first use, not at import.
+"""The base of NullCheck's models (API bodies and answers, events): each builds on first use.
 
-Every API function imports the modules that define the whole API's models, but validates and
-serialises only its own route's: building all of them at import (pydantic's schema building, a
-few hundred microseconds to milliseconds each) would be paid by every cold start for models
-that function never touches (`bench/cold_start.py`).
+Every function imports the modules that define the whole API's or every event's models, but
+validates and serialises only a few: building all of them at import (pydantic's schema building,
+up to milliseconds each) would be paid by every cold start for models that function never
+touches (`bench/cold_start.py`). The entry points build their own route's or event's models
+during init.
 """
 
 from pydantic import BaseModel, ConfigDict

@@ -59,7 +59,8 @@ def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ffmpeg(*lavfi_sources(SECONDS), "-c:v", "mpeg4", "-g", "1000", "-c:a", "aac", "-shortest", str(files["mpeg4"]))
     ffmpeg("-f", "lavfi", "-i", f"sine=duration={SECONDS}", "-c:a", "aac", str(files["audio_only"]))
     files["corrupt"] = folder / "corrupt.mp4"
-    files["corrupt"].write_bytes(os.urandom(64 * 1024))
+    # Text no demuxer takes for media (random bytes sometimes probe as an audio stream).
+    files["corrupt"].write_bytes(b"this upload is not a video, whatever its name says\n" * 1300)
     return files
 
 

@@ -1,7 +1,7 @@
 """One DynamoDB table spoken to in Python values (str, int, Decimal, bool, None, dict, list, set).
 
 The same surface as boto3's `Table` resource (`get_item(Key=…)`, `put_item(Item=…)`, `update_item`,
-`delete_item`, `query`, `scan`) plus `transact_write_items`, over the low-level client: the resource
+`delete_item`, `query`) plus `transact_write_items`, over the low-level client: the resource
 API builds a whole resource model at cold start (tens of milliseconds, `bench/cold_start.py`) to do
 what the serializer below does per call. Reading uses Powertools' copy of boto3's
 `TypeDeserializer`, so numbers come back as `Decimal` exactly as with the resource API; writing
@@ -109,9 +109,6 @@ class Table:
 
     def query(self, **params: Any) -> dict[str, Any]:
         return self._call("query", params)
-
-    def scan(self, **params: Any) -> dict[str, Any]:
-        return self._call("scan", params)
 
     def transact_write_items(self, TransactItems: list[Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
         """All or nothing, as the client's; each action (`Put`, `Update`, `Delete`, …) in Python values."""

@@ -24,7 +24,10 @@ NUMBERS = Context(Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexac
 
 
 def _number(value: int | Decimal) -> str:
-    return str(NUMBERS.create_decimal(value))
+    number = NUMBERS.create_decimal(value)
+    if not number.is_finite():
+        raise TypeError(f"DynamoDB cannot store {value!r}")
+    return str(number)
 
 
 def attribute_value(value: Any) -> dict[str, Any]:

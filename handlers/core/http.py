@@ -146,8 +146,9 @@ class RouteHandler:
         arguments: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
         if self.query_model:
-            given = event.get("queryStringParameters") or {}
-            fields = {name: given[name] for name in self.query_model.model_fields if name in given}
+            fields = {
+                name: value for name in self.query_model.model_fields if (value := _query(event, name)) is not None
+            }
             arguments["query"], found = _validate(self.query_model, fields, ())
             problems += found
         if self.request_model:
@@ -178,6 +179,15 @@ def _json_body(event: Mapping[str, Any]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidRequest([(f"body.{error.pos}", "JSON decode error")]) from error
+
+
+def _query(event: Mapping[str, Any], name: str) -> str | None:
+    """A query parameter; the first of its values when repeated (`?limit=3&limit=7` is 3)."""
+    values = (event.get("multiValueQueryStringParameters") or {}).get(name)
+    if values:
+        return str(values[0])
+    value = (event.get("queryStringParameters") or {}).get(name)
+    return None if value is None else str(value)
 
 
 def _header(event: Mapping[str, Any], name: str) -> str | None:

@@ -114,5 +114,11 @@ def test_clients_built_from_the_shipped_models_work(shipped: Path) -> None:
 
 def test_agentcore_resolves_its_endpoint_from_the_shipped_rules(shipped: Path) -> None:
     """The runtime's botocore may predate bedrock-agentcore: its endpoint rules ship with its model."""
-    client = session_reading(shipped).create_client("bedrock-agentcore", region_name="us-east-1")
+    session = session_reading(shipped)
+    version, _ = service_models.installed_model("bedrock-agentcore", "service-2")
+    _, found_at = session.get_component("data_loader").load_data_with_path(
+        f"bedrock-agentcore/{version}/endpoint-rule-set-1"
+    )
+    assert Path(found_at).is_relative_to(shipped)
+    client = session.create_client("bedrock-agentcore", region_name="us-east-1")
     assert client.meta.endpoint_url == "https://bedrock-agentcore.us-east-1.amazonaws.com"

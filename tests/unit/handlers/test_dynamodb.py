@@ -54,8 +54,15 @@ def test_round_trips_through_the_deserializer(value: Any) -> None:
 
 @pytest.mark.parametrize(
     ("value", "error"),
-    [(1.5, TypeError), (object(), TypeError), (Decimal("1e200"), Overflow), (Decimal("0." + "1" * 40), Inexact)],
-    ids=["float", "object", "too large", "too precise"],
+    [
+        (1.5, TypeError),
+        (object(), TypeError),
+        (Decimal("NaN"), TypeError),
+        (Decimal("-Infinity"), TypeError),
+        (Decimal("1e200"), Overflow),
+        (Decimal("0." + "1" * 40), Inexact),
+    ],
+    ids=["float", "object", "not a number", "infinite", "too large", "too precise"],
 )
 def test_refuses_what_dynamodb_cannot_store_exactly(value: Any, error: type[Exception]) -> None:
     with pytest.raises(error):

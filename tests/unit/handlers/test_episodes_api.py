@@ -129,6 +129,16 @@ def test_list_defaults_to_twenty(create: Any, listing: Any) -> None:
     assert page["count"] == 20 and "nextToken" in page
 
 
+def test_list_takes_the_first_of_a_repeated_parameter(create: Any, handler: Any) -> None:
+    """`?limit=1&limit=3`: API Gateway keeps the last in `queryStringParameters`, all in the multi-value map."""
+    for n in range(3):
+        create({"title": f"E{n}", "episodeNumber": n})
+    event = api_event("GET", "/episodes", query={"limit": "3"})
+    event["multiValueQueryStringParameters"] = {"limit": ["1", "3"]}
+    _, page, _ = invoke(handler("handlers.api.list_episodes"), event)
+    assert page["count"] == 1
+
+
 @pytest.mark.parametrize("limit", ["0", "21", "ten", "-1"])
 def test_list_refuses_a_bad_limit(listing: Any, limit: str) -> None:
     status, answer, _ = listing(limit=limit)

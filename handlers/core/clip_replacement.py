@@ -41,7 +41,6 @@ def _remove(table: Any, tenant: str, clip: dict[str, Any], series: str) -> bool:
             TransactItems=[
                 {
                     "Delete": {
-                        "TableName": table.name,
                         "Key": {"pk": clip["pk"], "sk": clip["sk"]},
                         "ConditionExpression": "attribute_exists(pk) AND #status <> :approved",
                         "ExpressionAttributeNames": {"#status": "status"},
@@ -50,7 +49,6 @@ def _remove(table: Any, tenant: str, clip: dict[str, Any], series: str) -> bool:
                 },
                 {
                     "Update": {
-                        "TableName": table.name,
                         "Key": records.stats_key(tenant, series),
                         "UpdateExpression": "SET totalClips = totalClips - :one, clipsByType.#type ="
                         " clipsByType.#type - :one, updatedAt = :now",

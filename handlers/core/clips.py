@@ -162,14 +162,12 @@ class ClipStore:
         }
         if clip.confidence is not None:
             item["confidence"] = Decimal(str(clip.confidence))
-        name = self.table.name
         try:
             self.table.transact_write_items(
                 TransactItems=[
-                    {"Put": {"TableName": name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
+                    {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
                     {
                         "Update": {
-                            "TableName": name,
                             "Key": records.stats_key(self.episode.tenant, self.series),
                             "UpdateExpression": "SET totalClips = totalClips + :one, clipsByType.#type = "
                             "clipsByType.#type + :one, updatedAt = :now",

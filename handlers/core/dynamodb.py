@@ -114,7 +114,10 @@ class Table:
         return self._call("query", params)
 
     def transact_write_items(self, TransactItems: list[Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
-        """All or nothing, as the client's; each action (`Put`, `Update`, `Delete`, …) in Python values."""
-        items = [{kind: _request(params) for kind, params in action.items()} for action in TransactItems]
+        """All or nothing, as the client's, on this table: `Put`, `Update`, `Delete`, … in Python values."""
+        items = [
+            {kind: {"TableName": self.name, **_request(params)} for kind, params in action.items()}
+            for action in TransactItems
+        ]
         answer: dict[str, Any] = self.client.transact_write_items(TransactItems=items)
         return answer

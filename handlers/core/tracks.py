@@ -193,7 +193,6 @@ def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
             TransactItems=[
                 {
                     "Delete": {
-                        "TableName": table.name,
                         "Key": records.track_key(episode, track["trackName"]),
                         "ConditionExpression": "uploadId = :upload AND #status <> :processing",
                         "ExpressionAttributeNames": {"#status": "status"},
@@ -205,7 +204,6 @@ def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
                 },
                 {
                     "Update": {
-                        "TableName": table.name,
                         "Key": records.episode_key(episode),
                         "UpdateExpression": "ADD numTracks :minus_one SET updatedAt = :now",
                         "ConditionExpression": "attribute_exists(pk)",

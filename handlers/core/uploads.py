@@ -317,16 +317,15 @@ def complete_track_upload(
     try:
         storage.table.transact_write_items(
             TransactItems=[
-                {"Put": {"TableName": storage.table.name, "Item": track, **put}},
+                {"Put": {"Item": track, **put}},
                 {
                     "Update": {
-                        "TableName": storage.table.name,
                         "Key": records.episode_key(episode),
                         "ConditionExpression": "attribute_exists(pk)",
                         **counted,
                     }
                 },
-                {"Delete": {"TableName": storage.table.name, "Key": records.track_upload_key(episode, track_name)}},
+                {"Delete": {"Key": records.track_upload_key(episode, track_name)}},
             ]
         )
     except ClientError as error:

@@ -33,13 +33,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # run as a script, only bench/ would be on sys.path
 from components import packaging, service_models  # noqa: E402
+from handlers.catalog import FUNCTIONS, Env  # noqa: E402
 
 BENCH_ENV = {
-    "TABLE_NAME": "bench",
-    "BUCKET_NAME": "bench",
-    "ENCRYPTION_KEY": "bench",
-    "MEMORY_ID": "bench",
-    "MEDIACONVERT_ROLE_ARN": "arn:aws:iam::123456789012:role/bench",
+    Env.TABLE_NAME: "bench",
+    Env.BUCKET_NAME: "bench",
+    Env.ENCRYPTION_KEY: "bench",
+    Env.MEMORY_ID: "bench",
+    Env.MEDIACONVERT_ROLE_ARN: "arn:aws:iam::123456789012:role/bench",
     "POWERTOOLS_SERVICE_NAME": "nullcheck",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_LAMBDA_FUNCTION_NAME": "bench",
@@ -75,10 +76,8 @@ class Sizes:
 
 
 def catalog_modules() -> list[str]:
-    """The module of every catalog function's handler (`handlers.api.x.lambda_handler` → `handlers.api.x`)."""
-    from handlers.catalog import FUNCTIONS
-
-    return sorted({function.handler.rsplit(".", 1)[0] for function in FUNCTIONS})
+    """The module of every catalog function's handler."""
+    return sorted({function.module for function in FUNCTIONS})
 
 
 def seconds(snippet: str, code_root: Path, models: Path) -> float:

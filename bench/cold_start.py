@@ -3,7 +3,7 @@
 A Lambda cold start pays for the handler module's imports once, in a fresh interpreter, from a
 code archive without bytecode; so each measurement here runs a fresh interpreter with
 `PYTHONDONTWRITEBYTECODE=1` in a directory holding the extracted code archive (no `__pycache__`
-under `handlers/`), with the layer's service models on `AWS_DATA_PATH` as every function has
+under `handlers/`), with the layer's service models named by `SERVICE_MODELS` as every function has
 them. Each handler import is paired with a baseline run just before it, and the ratio is the
 median of the pairs' ratios (this machine's speed drifts over seconds; a pair shares it). The
 baseline is `import boto3` and creating one client, which every handler pays anyway. Goals: a
@@ -34,6 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # run as a script, only bench/ would be on sys.path
 from components import packaging, service_models  # noqa: E402
 from handlers.catalog import FUNCTIONS, Env  # noqa: E402
+from handlers.core.settings import SERVICE_MODELS  # noqa: E402
 
 BENCH_ENV = {
     Env.TABLE_NAME: "bench",
@@ -85,10 +86,10 @@ def seconds(snippet: str, code_root: Path, models: Path) -> float:
 
     `code_root` holds the extracted code archive: `-c` puts the working directory first on
     `sys.path`, so `handlers` is imported from there, as Lambda imports it from `/var/task`.
-    `models` holds the layer's service models, found through `AWS_DATA_PATH` as on Lambda.
+    `models` holds the layer's service models, named by `SERVICE_MODELS` as on Lambda.
     """
     environment = {**os.environ, **BENCH_ENV, "PYTHONDONTWRITEBYTECODE": "1", "LAMBDA_TASK_ROOT": str(code_root)}
-    environment["AWS_DATA_PATH"] = str(models)
+    environment[SERVICE_MODELS] = str(models)
     result = subprocess.run(
         [sys.executable, "-c", snippet], cwd=code_root, env=environment, capture_output=True, text=True
     )

@@ -22,6 +22,7 @@ from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
 from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Resource
+from handlers.core.settings import SERVICE_MODELS
 
 TYPE = "nullcheck:index:NullCheckBackend"
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +218,7 @@ class NullCheckBackend(pulumi.ComponentResource):
                     extra_environment={
                         "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
                         # botocore reads the layer's service models (no documentation: faster clients).
-                        "AWS_DATA_PATH": packaging.LAYER_SERVICE_MODELS,
+                        SERVICE_MODELS: packaging.LAYER_SERVICE_MODELS,
                     },
                     snap_start=settings["snap_start"],
                 ),

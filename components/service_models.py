@@ -4,7 +4,8 @@ botocore parses a service's whole model each time a client is created, at every 
 models are mostly prose (S3's 1.3 MB holds 0.2 MB of API), so shipping them without it makes
 client creation several times faster (`bench/cold_start.py`). Only documentation goes: every
 operation, shape and trait stays, so a client built from these behaves as botocore's. Functions
-find them through `AWS_DATA_PATH`, which botocore searches before its own data.
+find them through `SERVICE_MODELS`: their botocore session looks there before its own data, and
+knows no other services (`handlers.core.clients.ServiceModelLoader`).
 """
 
 from __future__ import annotations

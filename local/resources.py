@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from components import agent_memory, identity, media_bucket, table
+from components import agent_memory, identity, media_bucket, service_models, table
 from components.agent_memory import AgentMemoryArgs
 from components.identity import AUTH_FLOWS, READ_ATTRIBUTES, WRITE_ATTRIBUTES, IdentityArgs
 from components.media_bucket import MediaBucketArgs
@@ -150,3 +153,19 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
         WriteAttributes=list(WRITE_ATTRIBUTES),
     )["UserPoolClient"]
     return str(pool["Id"]), str(client["ClientId"])
+
+
+@cache
+def layer_service_models() -> Path:
+    """The layer's service models, written once per process: the functions here read them as on Lambda.
+
+    They outlive any one stack: a function's botocore session, made at its first import, keeps
+    reading from here for as long as the process runs."""
+    directory = tempfile.TemporaryDirectory(prefix="nullcheck-service-models-")
+    _kept.append(directory)
+    service_models.write_models(Path(directory.name))
+    return Path(directory.name)
+
+
+_kept: list[tempfile.TemporaryDirectory[str]] = []
+"""Holds the models' directory until the interpreter exits (then it is removed)."""

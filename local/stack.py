@@ -21,6 +21,7 @@ import boto3
 from client.auth import new_password
 from components.identity import IdentityArgs
 from handlers.catalog import cognito_triggers
+from handlers.core.settings import SERVICE_MODELS
 from local.apigateway import LocalApiGateway
 from local.authorizer import CognitoAuthorizer
 from local.bedrock import LocalBedrockRuntime
@@ -29,7 +30,13 @@ from local.events import LocalEventBus
 from local.lambda_runtime import LocalLambda
 from local.mediaconvert import LocalMediaConvert
 from local.moto_server import LocalMotoServer
-from local.resources import create_agent_memory, create_bucket, create_table, create_user_pool
+from local.resources import (
+    create_agent_memory,
+    create_bucket,
+    create_table,
+    create_user_pool,
+    layer_service_models,
+)
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -219,6 +226,7 @@ class LocalStack:
             "ENCRYPTION_KEY": config.encryption_key,
             "CHUNK_SECONDS": str(config.chunk_seconds),
             "MEDIACONVERT_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/nullcheck-local-mediaconvert",
+            SERVICE_MODELS: str(layer_service_models()),
             **config.extra_env,
         }
 

@@ -14,7 +14,7 @@ from handlers.core import table as records
 from handlers.core.clip_replacement import from_source, remove_proposals
 from handlers.core.clips import ClipStore, TranscriptSource
 from handlers.core.memory import ConversationMemory
-from handlers.core.models import TranscriptStatus
+from handlers.core.statuses import TranscriptStatus
 from handlers.core.tenancy import EpisodeRef
 from handlers.core.transcript import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
 

@@ -9,7 +9,6 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.core import table as records
-from handlers.core.episodes import require_episode
 from handlers.core.errors import NotFound
 from handlers.core.models import ClipList, ClipView
 from handlers.core.render_models import RenderStatus, ReviewClipRequest
@@ -51,14 +50,14 @@ def presigner(s3: Callable[[], Any], bucket: str) -> Presign:
 
 def list_clips(table: Any, episode: EpisodeRef) -> ClipList:
     """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
-    current = require_episode(table, episode).get("clipsTranscriptKey")
+    current = records.require_episode(table, episode).get("clipsTranscriptKey")
     items = [item for item in records.episode_items(table, episode) if item["sk"].startswith(records.CLIP_PREFIX)]
     items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
     return ClipList(items=[clip_view(item, current) for item in items])
 
 
 def get_clip(table: Any, episode: EpisodeRef, clip_id: str, presign: Presign) -> ClipView:
-    record = require_episode(table, episode)
+    record = records.require_episode(table, episode)
     item = table.get_item(Key=records.clip_key(episode, clip_id)).get("Item")
     if item is None:
         raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
@@ -69,7 +68,7 @@ def review_clip(
     table: Any, episode: EpisodeRef, clip_id: str, request: ReviewClipRequest, presign: Presign
 ) -> ClipView:
     """Set the clip's review status and/or hook; 404 for an unknown clip (of this tenant)."""
-    record = require_episode(table, episode)
+    record = records.require_episode(table, episode)
     changes: dict[str, Any] = {"updatedAt": records.now_iso()}
     if request.status is not None:
         changes["status"] = request.status.value

@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from handlers.core import table as records
 from handlers.core.tenancy import EpisodeRef
-from handlers.core.transcript import Transcript, parse_timestamp
+from handlers.core.timestamps import parse_timestamp
+from handlers.core.transcript import Transcript
 
 ClipType = Literal["educational", "funny", "demo", "hot_take", "insight"]
 CLIP_TYPES: tuple[str, ...] = ("educational", "funny", "demo", "hot_take", "insight")

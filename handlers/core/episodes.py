@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -12,16 +11,15 @@ from handlers.core.models import (
     CreateEpisodeRequest,
     EpisodeDetail,
     EpisodeList,
-    EpisodeStatus,
     EpisodeSummary,
     TrackView,
 )
+from handlers.core.statuses import EpisodeStatus
 from handlers.core.tenancy import EpisodeRef
 
 if TYPE_CHECKING:  # only the listing needs cursors (and cryptography): imported by `cursor_codec`
     from handlers.core.cursor import CursorCodec
 
-_EPISODE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _CURSOR_KEYS = {"pk", "sk", "GSI1PK", "GSI1SK"}
 
 
@@ -97,7 +95,7 @@ def cursor_codec(secret: str, tenant: str) -> CursorCodec:
 
 def get_episode(table: Any, episode: EpisodeRef) -> EpisodeDetail:
     """The episode with its tracks and clip count; `NotFound` when it does not exist (in this tenant)."""
-    if not _EPISODE_ID.match(episode.id):
+    if not records.is_episode_id(episode.id):
         raise NotFound(f"episode {episode.id} not found")
     items = records.episode_items(table, episode)
     metadata = next((item for item in items if item["sk"] == records.EPISODE_SK), None)
@@ -113,13 +111,3 @@ def _track_view(item: dict[str, Any]) -> TrackView:
     if "segmentIndex" in plain:
         plain["segments"] = [records.plain(segment) for segment in plain["segmentIndex"]]
     return TrackView.model_validate(plain)
-
-
-def require_episode(table: Any, episode: EpisodeRef) -> dict[str, Any]:
-    """The episode's metadata record; `NotFound` when there is none (in this tenant)."""
-    if not _EPISODE_ID.match(episode.id):
-        raise NotFound(f"episode {episode.id} not found")
-    item: dict[str, Any] | None = table.get_item(Key=records.episode_key(episode)).get("Item")
-    if item is None:
-        raise NotFound(f"episode {episode.id} not found")
-    return item

@@ -8,7 +8,6 @@ Field names are the API's JSON names (camelCase), hence no aliases.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
@@ -16,30 +15,11 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from handlers.core.model_base import Model
 from handlers.core.render_models import RenderView
+from handlers.core.statuses import TrackStatus, TranscriptStatus
 
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 EpisodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
-
-
-class EpisodeStatus(StrEnum):
-    DRAFT = "Draft"
-    TRANSCRIPT_UPLOADED = "Transcript Uploaded"
-
-
-class TranscriptStatus(StrEnum):
-    """The episode's newest transcript: `Uploaded`, then `ClipsProposed` or `Invalid`."""
-
-    UPLOADED = "Uploaded"
-    CLIPS_PROPOSED = "ClipsProposed"
-    INVALID = "Invalid"
-
-
-class TrackStatus(StrEnum):
-    UNPROCESSED = "Unprocessed"
-    PROCESSING = "Processing"
-    PROCESSED = "Processed"
-    PROCESSING_FAILED = "ProcessingFailed"
 
 
 class ApiModel(Model):

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import events, keys, media, tracks
+from handlers.core import events, keys, media, playlists, tracks
 from handlers.core.events import JobStateChange, VideoUploadCompleted
 from handlers.core.tenancy import EpisodeRef, is_valid_tenant
 
@@ -104,8 +104,8 @@ def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
         path for group in change.outputGroupDetails for out in group.outputDetails for path in out.outputFilePaths
     ]
     prefix = keys.chunk_prefix(*attempt)
-    manifest_key, text = media.media_playlist_key(s3, bucket, prefix, hinted)
-    index = media.index_manifest(manifest_key, text)
+    manifest_key, text = playlists.media_playlist_key(s3, bucket, prefix, hinted)
+    index = playlists.index_manifest(manifest_key, text)
     changed = tracks.mark_processed(table, *attempt, change.jobId, index)
     logger.info(
         "track processed" if changed else "completion already recorded, or of a replaced or deleted attempt",

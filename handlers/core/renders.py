@@ -19,12 +19,11 @@ from botocore.exceptions import ClientError
 
 from handlers.core import events, keys, media, rendering
 from handlers.core import table as records
-from handlers.core.episodes import require_episode
 from handlers.core.errors import Conflict, NotFound
-from handlers.core.models import TrackStatus
 from handlers.core.render_models import FRAME_SIZES, RenderAccepted, RenderRequest, RenderStatus
+from handlers.core.statuses import TrackStatus
 from handlers.core.tenancy import EpisodeRef, is_valid_tenant
-from handlers.core.transcript import parse_timestamp
+from handlers.core.timestamps import parse_timestamp
 
 logger = Logger(child=True)
 
@@ -43,7 +42,7 @@ def render_id(track_name: str, format_name: str, captions: bool) -> str:
 
 
 def require_clip(table: Any, episode: EpisodeRef, clip_id: str) -> dict[str, Any]:
-    require_episode(table, episode)
+    records.require_episode(table, episode)
     clip: dict[str, Any] | None = table.get_item(Key=records.clip_key(episode, clip_id), ConsistentRead=True).get(
         "Item"
     )

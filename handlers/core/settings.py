@@ -12,6 +12,9 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
+SERVICE_MODELS = "SERVICE_MODELS"
+"""Given to every function (not a catalog `Env`): where its layer's botocore service models are."""
+
 
 class Settings(BaseModel):
     """Environment of a NullCheck function (names as the seed lists them)."""
@@ -26,6 +29,7 @@ class Settings(BaseModel):
     model_id: str = Field("us.amazon.nova-pro-v1:0", alias="MODEL_ID")
     mediaconvert_role_arn: str | None = Field(None, alias="MEDIACONVERT_ROLE_ARN")
     chunk_seconds: int = Field(120, alias="CHUNK_SECONDS", ge=1, le=600)
+    service_models: str | None = Field(None, alias=SERVICE_MODELS, description="See `handlers.core.clients`")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

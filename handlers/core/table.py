@@ -7,10 +7,12 @@ records: a caller's ids resolve only inside its own tenant, and answer 404 anywh
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from handlers.core.errors import NotFound
 from handlers.core.tenancy import EpisodeRef
 
 HASH_KEY, RANGE_KEY = "pk", "sk"
@@ -19,11 +21,27 @@ EPISODE_SK = "metadata"
 TTL_ATTRIBUTE = "ttl"
 
 Key = dict[str, str]
+_EPISODE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def now_iso() -> str:
     """UTC ISO-8601 with milliseconds: sorts lexically in creation order."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def is_episode_id(text: str) -> bool:
+    """Whether `text` can be an episode id (ours are UUIDs): anything else names no episode."""
+    return bool(_EPISODE_ID.match(text))
+
+
+def require_episode(table: Any, episode: EpisodeRef) -> dict[str, Any]:
+    """The episode's metadata record; `NotFound` when there is none (in this tenant)."""
+    if not is_episode_id(episode.id):
+        raise NotFound(f"episode {episode.id} not found")
+    item: dict[str, Any] | None = table.get_item(Key=episode_key(episode)).get("Item")
+    if item is None:
+        raise NotFound(f"episode {episode.id} not found")
+    return item
 
 
 def episode_partition(episode: EpisodeRef) -> str:

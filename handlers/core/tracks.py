@@ -10,16 +10,18 @@ of a replaced attempt never touches the attempt that replaced it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from handlers.core import keys
 from handlers.core import table as records
-from handlers.core.media import SegmentIndex
-from handlers.core.models import TrackStatus
+from handlers.core.statuses import TrackStatus
 from handlers.core.tenancy import EpisodeRef
+
+if TYPE_CHECKING:  # the playlist indexer builds it; the upload routes recording tracks never need m3u8
+    from handlers.core.playlists import SegmentIndex
 
 logger = Logger(child=True)
 

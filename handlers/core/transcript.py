@@ -1,4 +1,4 @@
-"""Transcripts: SRT parsed with the `srt` library into timed cues, and the timestamps clips use."""
+"""Transcripts: SRT parsed with the `srt` library into timed cues (timestamps: `handlers.core.timestamps`)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import srt
 
+from handlers.core.timestamps import parse_timestamp
+
 MIB = 1024 * 1024
 MAX_TRANSCRIPT_BYTES = 10 * MIB
 """Larger transcripts are refused before any model sees them."""
 QUOTE_LIMIT = 200
 """The most of a transcript any error message or log line quotes."""
-_TIMESTAMP = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:[,.](\d{1,3}))?$")
 _SPEAKER = re.compile(r"^\s*([A-Z][\w .'-]{0,40}):\s+(.*)$", re.DOTALL)
 
 
@@ -104,20 +105,3 @@ def _check_timing_lines(text: str) -> None:
 
 def seconds(value: timedelta) -> float:
     return round(value.total_seconds(), 3)
-
-
-def parse_timestamp(value: str) -> float:
-    """`HH:MM:SS,mmm` (or `.mmm`) to seconds; ValueError for anything else."""
-    match = _TIMESTAMP.match(value.strip())
-    if not match:
-        raise ValueError(f"{value!r} is not a timestamp like 00:01:02,500")
-    hours, minutes, secs, millis = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + int(secs) + int((millis or "0").ljust(3, "0")) / 1000
-
-
-def format_timestamp(value: float) -> str:
-    millis = round(value * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from handlers.core import keys
 from handlers.core import table as records
-from handlers.core.models import EpisodeStatus, TranscriptStatus
+from handlers.core.statuses import EpisodeStatus, TranscriptStatus
 from handlers.core.tenancy import EpisodeRef
 
 logger = Logger(child=True)

@@ -19,7 +19,6 @@ from botocore.exceptions import ClientError
 from handlers import catalog
 from handlers.core import eventbridge, events, keys, tracks
 from handlers.core import table as records
-from handlers.core.episodes import require_episode
 from handlers.core.errors import BadRequest, Conflict, NotFound
 from handlers.core.models import (
     CompletedTrackUpload,
@@ -28,10 +27,10 @@ from handlers.core.models import (
     PartUrls,
     PresignPartsRequest,
     StartTrackUploadRequest,
-    TrackStatus,
     TrackUploadSession,
     TranscriptUpload,
 )
+from handlers.core.statuses import TrackStatus
 from handlers.core.tenancy import EpisodeRef
 
 URL_LIFETIME = timedelta(minutes=15)
@@ -67,7 +66,7 @@ def _expiry(now: datetime) -> tuple[str, int]:
 
 def request_transcript_upload(storage: Storage, episode: EpisodeRef, filename: str | None) -> TranscriptUpload:
     """A presigned PUT for a new transcript object of the episode; the same one while it stays valid."""
-    require_episode(storage.table, episode)
+    records.require_episode(storage.table, episode)
     now = _now()
     record_key = records.transcript_upload_key(episode)
     existing = storage.table.get_item(Key=record_key).get("Item")
@@ -100,7 +99,7 @@ def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrac
     deleted first. While an upload of the track is open, starting it again with the same filename
     returns that upload; with another filename it is refused (409), never silently replaced.
     """
-    require_episode(storage.table, episode)
+    records.require_episode(storage.table, episode)
     track_name = keys.sanitize_track_name(request.trackName)
     track = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     if track and track["status"] != TrackStatus.PROCESSING_FAILED.value:
@@ -356,7 +355,7 @@ def _lost_race(
     if winner and winner.get("uploadId") == upload_id:
         # A concurrent complete of the same upload won: answer as it did.
         return _already_completed(bus, episode, winner, announce=False)
-    require_episode(storage.table, episode)
+    records.require_episode(storage.table, episode)
     # The failed track this upload was to replace was deleted or replaced meanwhile. The object is
     # complete but unrecorded, and its session can never complete again: close it (if still its).
     _close_session(storage, episode, track_name, upload_id)
@@ -389,7 +388,7 @@ def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None
     404 when the episode has neither the track nor an open upload of it; 409 while it is
     `Processing` (its job would write chunks nobody removes) or when it changed meanwhile.
     """
-    require_episode(storage.table, episode)
+    records.require_episode(storage.table, episode)
     track_name = keys.sanitize_track_name(track_name)
     track = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     session_key = records.track_upload_key(episode, track_name)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from botocore.exceptions import UnknownServiceError
+
+from components import service_models
+from handlers.core import clients
 
 ORIGIN = "https://studio.example.com"
 
@@ -69,3 +74,14 @@ def test_oversized_bodies_are_413(api: httpx.Client) -> None:
         "/episodes", content=b"{" + b" " * (10 * 1024 * 1024 + 1) + b"}", headers={"Content-Type": "application/json"}
     )
     assert answer.status_code == 413
+
+
+def test_functions_read_the_layers_service_models_as_on_lambda(api: httpx.Client) -> None:
+    """The functions here run with `SERVICE_MODELS` as on Lambda: every call above went through them."""
+    assert api.post("/episodes", json={"title": "Models", "episodeNumber": 1}).status_code == 201
+
+    session = clients.session()
+    assert isinstance(session.get_component("data_loader"), clients.ServiceModelLoader)
+    assert session.get_available_services() == sorted(service_models.SERVICES)
+    with pytest.raises(UnknownServiceError):
+        clients.client("sqs")

@@ -11,10 +11,13 @@ from typing import Any
 
 import botocore.session
 import pytest
+from botocore.exceptions import UnknownServiceError
 from moto import mock_aws
 
 from components import service_models
 from handlers.catalog import FUNCTIONS
+from handlers.core.clients import ServiceModelLoader
+from handlers.core.settings import SERVICE_MODELS
 from tests.unit.handlers.conftest import HANDLER_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +48,9 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def session_reading(models: Path) -> botocore.session.Session:
-    """A session whose botocore searches `models` first, as `AWS_DATA_PATH` makes it on Lambda."""
+    """A session reading `models` as a function's does on Lambda (`SERVICE_MODELS`)."""
     session = botocore.session.Session()
-    session.get_component("data_loader").search_paths.insert(0, str(models))
+    session.register_component("data_loader", ServiceModelLoader(str(models)))
     return session
 
 
@@ -62,8 +65,10 @@ def test_only_the_prose_goes() -> None:
     assert len(json.dumps(shipped)) < len(json.dumps(installed)) / 4
 
 
-def test_every_service_a_handler_uses_ships() -> None:
-    """Import every catalog handler as Lambda would and record the services of the clients they create."""
+def test_every_service_a_handler_uses_ships(shipped: Path) -> None:
+    """Import every catalog handler as Lambda would and record the services of the clients they create.
+
+    With `SERVICE_MODELS` set, as on Lambda: a client of a service the layer lacks fails the import."""
     modules = sorted({spec.module for spec in FUNCTIONS})
     script = (
         "import json, botocore.session\n"
@@ -77,7 +82,7 @@ def test_every_service_a_handler_uses_ships() -> None:
         "    __import__(module)\n"
         "print(json.dumps(sorted(set(created))))\n"
     )
-    environment = {**os.environ, **HANDLER_ENV, "AWS_DEFAULT_REGION": "us-east-1"}
+    environment = {**os.environ, **HANDLER_ENV, "AWS_DEFAULT_REGION": "us-east-1", SERVICE_MODELS: str(shipped)}
     environment |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=True
@@ -122,3 +127,28 @@ def test_agentcore_resolves_its_endpoint_from_the_shipped_rules(shipped: Path) -
     assert Path(found_at).is_relative_to(shipped)
     client = session.create_client("bedrock-agentcore", region_name="us-east-1")
     assert client.meta.endpoint_url == "https://bedrock-agentcore.us-east-1.amazonaws.com"
+
+
+REGIONS = ("us-east-1", "eu-central-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1")
+
+
+@pytest.mark.parametrize("service", service_models.SERVICES)
+def test_a_function_reaches_every_shipped_service_where_botocore_would(shipped: Path, service: str) -> None:
+    """Same endpoint and signing as botocore's own data gives, in every partition (agentcore aside:
+    botocore 1.44 knows it, a runtime's older botocore may not)."""
+    ours, botocores = session_reading(shipped), botocore.session.Session()
+    for region in REGIONS:
+        client = ours.create_client(service, region_name=region)
+        reference = botocores.create_client(service, region_name=region)
+        assert client.meta.endpoint_url == reference.meta.endpoint_url, region
+        assert client.meta.service_model.signing_name == reference.meta.service_model.signing_name
+        assert client.meta.partition == reference.meta.partition
+
+
+def test_a_function_knows_only_the_services_it_ships(shipped: Path) -> None:
+    """The loader lists the shipped services only (not botocore's 400): another one is refused at once."""
+    session = session_reading(shipped)
+
+    assert session.get_available_services() == sorted(service_models.SERVICES)
+    with pytest.raises(UnknownServiceError):
+        session.create_client("sqs", region_name="us-east-1")

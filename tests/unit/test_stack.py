@@ -36,7 +36,7 @@ def test_every_catalog_function_is_an_arm64_lambda_with_xray(stack: dict[str, An
         assert function["memorySize"] == (spec.memory_mb or 1024)
         assert function["timeout"] == (spec.timeout_seconds or 25)
         assert set(function["environment"]["variables"]) >= {"ORIGIN", *(env.value for env in spec.env)}
-        assert function["environment"]["variables"]["AWS_DATA_PATH"] == "/opt/python/botocore_data"
+        assert function["environment"]["variables"]["SERVICE_MODELS"] == "/opt/python/botocore_data"
         assert len(function["layers"]) == 1
 
 

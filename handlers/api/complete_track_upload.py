@@ -3,8 +3,8 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, http, uploads
-from handlers.core.models import CompleteTrackUploadRequest
+from handlers.core import clients, http, track_completion
+from handlers.core.upload_models import CompleteTrackUploadRequest
 
 logger = Logger()
 storage = clients.upload_storage()
@@ -15,7 +15,7 @@ route = catalog.route_of(__name__)
 def complete_track_upload(
     request: http.Request, episodeId: str, trackName: str, body: CompleteTrackUploadRequest
 ) -> http.Response:
-    completed = uploads.complete_track_upload(storage, bus, request.episode(episodeId), trackName, body)
+    completed = track_completion.complete_track_upload(storage, bus, request.episode(episodeId), trackName, body)
     logger.info("track upload completed", extra={"episode_id": episodeId, "track": completed.trackName})
     return http.json_response(route.success_status, completed.model_dump(mode="json"))
 

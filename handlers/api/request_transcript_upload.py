@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger
 
 from handlers import catalog
 from handlers.core import clients, http, uploads
-from handlers.core.models import TranscriptUploadRequest
+from handlers.core.upload_models import TranscriptUploadRequest
 
 logger = Logger()
 storage = clients.upload_storage()

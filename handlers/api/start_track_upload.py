@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger
 
 from handlers import catalog
 from handlers.core import clients, http, uploads
-from handlers.core.models import StartTrackUploadRequest
+from handlers.core.upload_models import StartTrackUploadRequest
 
 logger = Logger()
 storage = clients.upload_storage()

@@ -9,8 +9,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.core import table as records
+from handlers.core.clip_models import ClipList, ClipView
 from handlers.core.errors import NotFound
-from handlers.core.models import ClipList, ClipView
 from handlers.core.render_models import RenderStatus, ReviewClipRequest
 from handlers.core.tenancy import EpisodeRef
 

@@ -1,4 +1,7 @@
-"""Pydantic models of the REST API: request bodies, query strings and answers.
+"""Pydantic models of the REST API's episodes: request bodies, query strings and answers (and its errors).
+
+The upload routes' models are in `upload_models`, the clips' in `clip_models` and `render_models`:
+each function builds only its own area's classes.
 
 They are the single source of the API's shape: handlers validate with them and the OpenAPI
 document that API Gateway imports (and the local stack serves) is generated from them.
@@ -8,24 +11,16 @@ Field names are the API's JSON names (camelCase), hence no aliases.
 from __future__ import annotations
 
 from datetime import date, datetime
-from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
-from handlers.core.model_base import Model
-from handlers.core.render_models import RenderView
+from handlers.core.model_base import ApiModel, Model
 from handlers.core.statuses import TrackStatus, TranscriptStatus
 
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 EpisodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
-
-
-class ApiModel(Model):
-    """Request models reject unknown fields, so a typo is a 400 instead of silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorResponse(Model):
@@ -103,113 +98,3 @@ class EpisodeDetail(Model):
     createdAt: datetime
     updatedAt: datetime
     tracks: list[TrackView] = []
-
-
-PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x20-\x7E]+$")]
-UploadId = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-PartNumber = Annotated[int, Field(strict=True, ge=1, le=10_000)]
-
-
-class TranscriptUploadRequest(ApiModel):
-    filename: PrintableName | None = Field(None, description="Stored as object metadata `filename`")
-
-
-class TranscriptUpload(Model):
-    key: str
-    uploadUrl: str
-    expiresAt: datetime
-    requiredHeaders: dict[str, str] | None = None
-
-
-class StartTrackUploadRequest(ApiModel):
-    filename: PrintableName
-    trackName: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-
-
-class TrackUploadSession(Model):
-    key: str
-    uploadId: str
-    trackName: str = Field(description="The sanitised track name to use in the part and complete paths")
-    expiresAt: datetime
-    requiredHeaders: dict[str, str]
-
-
-class PresignPartsRequest(ApiModel):
-    uploadId: UploadId
-    partNumbers: Annotated[list[PartNumber], Field(min_length=1, max_length=1000)]
-
-
-class PartUrl(Model):
-    partNumber: int
-    url: str
-
-
-class PartUrls(Model):
-    urls: list[PartUrl]
-    expiresAt: datetime = Field(description="The upload session now lives until then; signing more parts extends it")
-
-
-class CompletedPart(ApiModel):
-    # Real ETags are quoted hex (optionally "-N"); printable ASCII keeps the S3 request valid XML.
-    ETag: Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[\x20-\x7E]+$")]
-    PartNumber: PartNumber
-
-
-class CompleteTrackUploadRequest(ApiModel):
-    uploadId: UploadId
-    parts: Annotated[
-        list[CompletedPart],
-        Field(
-            min_length=1,
-            max_length=10_000,
-            description="Every part of the upload once, numbered 1 to n (in any order)",
-            json_schema_extra={"uniqueItems": True},
-        ),
-    ]
-
-    @field_validator("parts")
-    @classmethod
-    def numbered_one_to_n(cls, parts: list[CompletedPart]) -> list[CompletedPart]:
-        """S3 would complete an object from parts 1, 3 (or 1, 1): refuse duplicates and gaps here."""
-        numbers = sorted(part.PartNumber for part in parts)
-        duplicate = next((a for a, b in pairwise(numbers) if a == b), None)
-        if duplicate is not None:
-            raise ValueError(f"part {duplicate} is listed more than once")
-        missing = next((n for n, seen in enumerate(numbers, start=1) if n != seen), None)
-        if missing is not None:
-            raise ValueError(f"parts must be numbered 1 to {len(numbers)}: part {missing} is missing")
-        return parts
-
-
-class CompletedTrackUpload(Model):
-    key: str
-    trackName: str
-
-
-class ClipSegmentView(Model):
-    startTime: str
-    endTime: str
-    text: str
-    speaker: str | None = None
-
-
-class ClipView(Model):
-    clipId: str
-    clipType: str
-    status: str
-    hook: str
-    summary: str
-    totalDurationSeconds: float
-    segments: list[ClipSegmentView]
-    bRollSuggestions: list[str] = []
-    confidence: float | None = None
-    transcriptKey: str | None = Field(None, description="The transcript the clip was proposed from")
-    fromEarlierTranscript: bool = Field(
-        False, description="Kept (approved) from a transcript the episode has since replaced"
-    )
-    renders: list[RenderView] = []
-    createdAt: datetime
-
-
-class ClipList(Model):
-    items: list[ClipView]

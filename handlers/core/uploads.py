@@ -4,8 +4,8 @@ Asking twice while a URL or session is still valid answers the same thing, so a 
 lost an answer can simply ask again. A transcript URL lives 15 min; a track's upload session
 lives as long as the upload makes progress (signing parts extends it) within the bucket's
 window for incomplete uploads. Completing a track is idempotent too: a repeated complete
-returns the same answer and never counts the track twice. A failed track can be uploaded again
-(a new attempt replaces it) or deleted.
+returns the same answer and never counts the track twice (`handlers.core.track_completion`). A
+failed track can be uploaded again (a new attempt replaces it) or deleted.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers import catalog
-from handlers.core import eventbridge, events, keys, tracks
+from handlers.core import keys, tracks
 from handlers.core import table as records
 from handlers.core.errors import BadRequest, Conflict, NotFound
-from handlers.core.models import (
-    CompletedTrackUpload,
-    CompleteTrackUploadRequest,
+from handlers.core.statuses import TrackStatus
+from handlers.core.tenancy import EpisodeRef
+from handlers.core.upload_models import (
     PartUrl,
     PartUrls,
     PresignPartsRequest,
@@ -30,8 +30,6 @@ from handlers.core.models import (
     TrackUploadSession,
     TranscriptUpload,
 )
-from handlers.core.statuses import TrackStatus
-from handlers.core.tenancy import EpisodeRef
 
 URL_LIFETIME = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)
@@ -39,7 +37,8 @@ SESSION_IDLE = timedelta(minutes=30)
 is good for 15 minutes and a part sent near its end may still be on its way."""
 # A URL this close to expiry is not handed out again: the client could not finish with it.
 REUSE_MARGIN = timedelta(minutes=2)
-_S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
+S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
+"""What S3 answers when a complete's part list does not fit the upload: the client's fault, a 400."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +198,8 @@ def _session(item: dict[str, Any]) -> TrackUploadSession:
     )
 
 
-def _open_session(storage: Storage, episode: EpisodeRef, track_name: str, upload_id: str) -> dict[str, Any]:
+def open_session(storage: Storage, episode: EpisodeRef, track_name: str, upload_id: str) -> dict[str, Any]:
+    """The track's open upload session; `NotFound` when there is none, 400 when it is another upload's."""
     session = storage.table.get_item(Key=records.track_upload_key(episode, track_name), ConsistentRead=True).get("Item")
     if not session or not _is_open(session, _now()):
         raise NotFound(f"no open upload for track {track_name} of episode {episode.id}")
@@ -229,7 +229,7 @@ def _extend(storage: Storage, episode: EpisodeRef, session: dict[str, Any]) -> d
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
-        current = _open_session(storage, episode, session["trackName"], session["uploadId"])
+        current = open_session(storage, episode, session["trackName"], session["uploadId"])
         return datetime.fromisoformat(current["expiresAt"])
     return datetime.fromisoformat(extended["expiresAt"])
 
@@ -237,7 +237,7 @@ def _extend(storage: Storage, episode: EpisodeRef, session: dict[str, Any]) -> d
 def presign_parts(storage: Storage, episode: EpisodeRef, track_name: str, request: PresignPartsRequest) -> PartUrls:
     """Presigned PUT URLs for the requested part numbers of the open upload; extends the session."""
     track_name = keys.sanitize_track_name(track_name)
-    session = _open_session(storage, episode, track_name, request.uploadId)
+    session = open_session(storage, episode, track_name, request.uploadId)
     expires_at = _extend(storage, episode, session)
     urls = [
         PartUrl(
@@ -256,130 +256,6 @@ def presign_parts(storage: Storage, episode: EpisodeRef, track_name: str, reques
         for number in sorted(set(request.partNumbers))
     ]
     return PartUrls(urls=urls, expiresAt=expires_at)
-
-
-def complete_track_upload(
-    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, request: CompleteTrackUploadRequest
-) -> CompletedTrackUpload:
-    """Complete the object, record the track (replacing a failed attempt), count it, close the session, announce it."""
-    track_name = keys.sanitize_track_name(track_name)
-    track_key = records.track_key(episode, track_name)
-    previous = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
-    if previous and previous.get("uploadId") == request.uploadId:
-        return _already_completed(bus, episode, previous)
-    if previous and previous["status"] != TrackStatus.PROCESSING_FAILED.value:
-        raise Conflict(f"track {track_name} was completed by another upload")
-    session = _open_session(storage, episode, track_name, request.uploadId)
-    parts = sorted(request.parts, key=lambda part: part.PartNumber)
-    try:
-        storage.s3.complete_multipart_upload(
-            Bucket=storage.bucket,
-            Key=session["key"],
-            UploadId=request.uploadId,
-            MultipartUpload={"Parts": [{"ETag": p.ETag, "PartNumber": p.PartNumber} for p in parts]},
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] in _S3_CLIENT_ERRORS:
-            raise BadRequest(
-                f"the parts do not complete the upload: {error.response['Error'].get('Message')}"
-            ) from error
-        raise
-    now = records.now_iso()
-    track = {
-        **track_key,
-        "trackName": track_name,
-        "status": TrackStatus.UNPROCESSED.value,
-        "attemptId": session["attemptId"],
-        "uploadKey": session["key"],
-        "uploadId": request.uploadId,
-        "filename": session["filename"],
-        "createdAt": now,
-        "updatedAt": now,
-    }
-    if previous is None:
-        put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
-        counted = {
-            "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
-            "ExpressionAttributeValues": {":one": 1, ":now": now},
-        }
-    else:
-        # A new attempt at a failed track replaces it: same name, still one track on the episode.
-        put = {
-            "ConditionExpression": "uploadId = :previous AND #status = :failed",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {
-                ":previous": previous["uploadId"],
-                ":failed": TrackStatus.PROCESSING_FAILED.value,
-            },
-        }
-        counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
-    try:
-        storage.table.transact_write_items(
-            TransactItems=[
-                {"Put": {"Item": track, **put}},
-                {
-                    "Update": {
-                        "Key": records.episode_key(episode),
-                        "ConditionExpression": "attribute_exists(pk)",
-                        **counted,
-                    }
-                },
-                {"Delete": {"Key": records.track_upload_key(episode, track_name)}},
-            ]
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "TransactionCanceledException":
-            raise
-        return _lost_race(storage, bus, episode, track_name, request.uploadId, error)
-    if previous is not None:
-        tracks.discard_media(storage.s3, storage.bucket, episode, previous, keep=session["key"])
-    eventbridge.publish(
-        bus,
-        events.VIDEO_UPLOAD_COMPLETED,
-        events.VideoUploadCompleted(
-            tenantId=episode.tenant,
-            episodeId=episode.id,
-            trackName=track_name,
-            attemptId=session["attemptId"],
-            key=session["key"],
-        ),
-    )
-    return CompletedTrackUpload(key=session["key"], trackName=track_name)
-
-
-def _lost_race(
-    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, upload_id: str, error: ClientError
-) -> CompletedTrackUpload:
-    """The track changed between reading it and recording this upload."""
-    winner = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
-    if winner and winner.get("uploadId") == upload_id:
-        # A concurrent complete of the same upload won: answer as it did.
-        return _already_completed(bus, episode, winner, announce=False)
-    records.require_episode(storage.table, episode)
-    # The failed track this upload was to replace was deleted or replaced meanwhile. The object is
-    # complete but unrecorded, and its session can never complete again: close it (if still its).
-    _close_session(storage, episode, track_name, upload_id)
-    raise Conflict(f"track {track_name} changed while this upload completed: start the upload again") from error
-
-
-def _already_completed(
-    bus: Any, episode: EpisodeRef, track: dict[str, Any], announce: bool = True
-) -> CompletedTrackUpload:
-    """A repeated complete: same answer; announce again only if processing never started."""
-    if announce and track["status"] == TrackStatus.UNPROCESSED.value and not track.get("mediaConvertJobId"):
-        # The first attempt may have failed after recording the track; the event is idempotent.
-        eventbridge.publish(
-            bus,
-            events.VIDEO_UPLOAD_COMPLETED,
-            events.VideoUploadCompleted(
-                tenantId=episode.tenant,
-                episodeId=episode.id,
-                trackName=track["trackName"],
-                attemptId=track["attemptId"],
-                key=track["uploadKey"],
-            ),
-        )
-    return CompletedTrackUpload(key=track["uploadKey"], trackName=track["trackName"])
 
 
 def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None:
@@ -402,11 +278,11 @@ def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None
             raise Conflict(f"track {track_name} changed while being deleted: try again")
         tracks.discard_media(storage.s3, storage.bucket, episode, track)
     # An upload completed or replaced meanwhile is not the one this call was asked to abort.
-    if session is not None and _close_session(storage, episode, track_name, session["uploadId"]):
+    if session is not None and close_session(storage, episode, track_name, session["uploadId"]):
         _abort(storage, session["key"], session["uploadId"])
 
 
-def _close_session(storage: Storage, episode: EpisodeRef, track_name: str, upload_id: str) -> bool:
+def close_session(storage: Storage, episode: EpisodeRef, track_name: str, upload_id: str) -> bool:
     """Delete the track's upload session if it is still `upload_id`'s; False if it is not."""
     try:
         storage.table.delete_item(

@@ -1,0 +1,39 @@
+"""Pydantic models of the clip routes' answers (review and render bodies: `render_models`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from handlers.core.model_base import Model
+from handlers.core.render_models import RenderView
+
+
+class ClipSegmentView(Model):
+    startTime: str
+    endTime: str
+    text: str
+    speaker: str | None = None
+
+
+class ClipView(Model):
+    clipId: str
+    clipType: str
+    status: str
+    hook: str
+    summary: str
+    totalDurationSeconds: float
+    segments: list[ClipSegmentView]
+    bRollSuggestions: list[str] = []
+    confidence: float | None = None
+    transcriptKey: str | None = Field(None, description="The transcript the clip was proposed from")
+    fromEarlierTranscript: bool = Field(
+        False, description="Kept (approved) from a transcript the episode has since replaced"
+    )
+    renders: list[RenderView] = []
+    createdAt: datetime
+
+
+class ClipList(Model):
+    items: list[ClipView]

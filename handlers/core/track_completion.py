@@ -1,0 +1,144 @@
+"""Completing a track's multipart upload: the object, the track's record, the episode's count, the announcement.
+
+Repeating a complete returns the same answer and never counts the track twice; a complete that
+replaces a failed attempt keeps one track of that name. Apart from the other upload rules, as
+the only one that publishes an event (so only its function imports EventBridge's models).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from handlers.core import eventbridge, events, keys, tracks, uploads
+from handlers.core import table as records
+from handlers.core.errors import BadRequest, Conflict
+from handlers.core.statuses import TrackStatus
+from handlers.core.tenancy import EpisodeRef
+from handlers.core.upload_models import CompletedTrackUpload, CompleteTrackUploadRequest
+from handlers.core.uploads import Storage
+
+
+def complete_track_upload(
+    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, request: CompleteTrackUploadRequest
+) -> CompletedTrackUpload:
+    """Complete the object, record the track (replacing a failed attempt), count it, close the session, announce it."""
+    track_name = keys.sanitize_track_name(track_name)
+    track_key = records.track_key(episode, track_name)
+    previous = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
+    if previous and previous.get("uploadId") == request.uploadId:
+        return _already_completed(bus, episode, previous)
+    if previous and previous["status"] != TrackStatus.PROCESSING_FAILED.value:
+        raise Conflict(f"track {track_name} was completed by another upload")
+    session = uploads.open_session(storage, episode, track_name, request.uploadId)
+    parts = sorted(request.parts, key=lambda part: part.PartNumber)
+    try:
+        storage.s3.complete_multipart_upload(
+            Bucket=storage.bucket,
+            Key=session["key"],
+            UploadId=request.uploadId,
+            MultipartUpload={"Parts": [{"ETag": p.ETag, "PartNumber": p.PartNumber} for p in parts]},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] in uploads.S3_CLIENT_ERRORS:
+            raise BadRequest(
+                f"the parts do not complete the upload: {error.response['Error'].get('Message')}"
+            ) from error
+        raise
+    now = records.now_iso()
+    track = {
+        **track_key,
+        "trackName": track_name,
+        "status": TrackStatus.UNPROCESSED.value,
+        "attemptId": session["attemptId"],
+        "uploadKey": session["key"],
+        "uploadId": request.uploadId,
+        "filename": session["filename"],
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    if previous is None:
+        put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        counted = {
+            "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
+            "ExpressionAttributeValues": {":one": 1, ":now": now},
+        }
+    else:
+        # A new attempt at a failed track replaces it: same name, still one track on the episode.
+        put = {
+            "ConditionExpression": "uploadId = :previous AND #status = :failed",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":previous": previous["uploadId"],
+                ":failed": TrackStatus.PROCESSING_FAILED.value,
+            },
+        }
+        counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
+    try:
+        storage.table.transact_write_items(
+            TransactItems=[
+                {"Put": {"Item": track, **put}},
+                {
+                    "Update": {
+                        "Key": records.episode_key(episode),
+                        "ConditionExpression": "attribute_exists(pk)",
+                        **counted,
+                    }
+                },
+                {"Delete": {"Key": records.track_upload_key(episode, track_name)}},
+            ]
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        return _lost_race(storage, bus, episode, track_name, request.uploadId, error)
+    if previous is not None:
+        tracks.discard_media(storage.s3, storage.bucket, episode, previous, keep=session["key"])
+    eventbridge.publish(
+        bus,
+        events.VIDEO_UPLOAD_COMPLETED,
+        events.VideoUploadCompleted(
+            tenantId=episode.tenant,
+            episodeId=episode.id,
+            trackName=track_name,
+            attemptId=session["attemptId"],
+            key=session["key"],
+        ),
+    )
+    return CompletedTrackUpload(key=session["key"], trackName=track_name)
+
+
+def _lost_race(
+    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, upload_id: str, error: ClientError
+) -> CompletedTrackUpload:
+    """The track changed between reading it and recording this upload."""
+    winner = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
+    if winner and winner.get("uploadId") == upload_id:
+        # A concurrent complete of the same upload won: answer as it did.
+        return _already_completed(bus, episode, winner, announce=False)
+    records.require_episode(storage.table, episode)
+    # The failed track this upload was to replace was deleted or replaced meanwhile. The object is
+    # complete but unrecorded, and its session can never complete again: close it (if still its).
+    uploads.close_session(storage, episode, track_name, upload_id)
+    raise Conflict(f"track {track_name} changed while this upload completed: start the upload again") from error
+
+
+def _already_completed(
+    bus: Any, episode: EpisodeRef, track: dict[str, Any], announce: bool = True
+) -> CompletedTrackUpload:
+    """A repeated complete: same answer; announce again only if processing never started."""
+    if announce and track["status"] == TrackStatus.UNPROCESSED.value and not track.get("mediaConvertJobId"):
+        # The first attempt may have failed after recording the track; the event is idempotent.
+        eventbridge.publish(
+            bus,
+            events.VIDEO_UPLOAD_COMPLETED,
+            events.VideoUploadCompleted(
+                tenantId=episode.tenant,
+                episodeId=episode.id,
+                trackName=track["trackName"],
+                attemptId=track["attemptId"],
+                key=track["uploadKey"],
+            ),
+        )
+    return CompletedTrackUpload(key=track["uploadKey"], trackName=track["trackName"])

@@ -23,6 +23,8 @@ WITH_ENDPOINT_RULES = ("bedrock-agentcore",)
 """Services newer than the Lambda runtime's botocore: their endpoint rules ship too."""
 LAYER_DIRECTORY = "botocore_data"
 """Where the models are in the layer, so at `/opt/botocore_data` on Lambda."""
+ENDPOINTS = "endpoints"
+"""botocore's endpoint data file (`endpoints.json`), shipped with the shipped services' entries only."""
 PROSE = frozenset({"documentation", "documentationUrl"})
 
 
@@ -42,17 +44,37 @@ def service_without_prose(model: dict[str, Any]) -> dict[str, Any]:
     return stripped
 
 
-def installed_model(service: str, kind: str) -> tuple[str, dict[str, Any]]:
-    """(API version, model) of `kind` (`service-2`, `endpoint-rule-set-1`) in botocore's own data."""
+def botocores_loader() -> botocore.loaders.Loader:
+    """A loader of botocore's own data only (not the user's models, nor extras)."""
     loader = botocore.loaders.Loader(include_default_extras=False, include_default_search_paths=False)
     loader.search_paths.append(str(loader.BUILTIN_DATA_PATH))
+    return loader
+
+
+def installed_model(service: str, kind: str) -> tuple[str, dict[str, Any]]:
+    """(API version, model) of `kind` (`service-2`, `endpoint-rule-set-1`) in botocore's own data."""
+    loader = botocores_loader()
     version = loader.determine_latest_version(service, "service-2")
     return version, loader.load_service_model(service, kind, version)
 
 
+def shipped_endpoints() -> dict[str, Any]:
+    """botocore's `endpoints.json` with only the shipped services' entries, in every partition.
+
+    botocore parses the whole file (1.2 MB, 400+ services) before its first client; the entries
+    of other services could never be read by a function that knows only its own."""
+    endpoints: dict[str, Any] = botocores_loader().load_data("endpoints")
+    prefixes = {installed_model(service, "service-2")[1]["metadata"]["endpointPrefix"] for service in SERVICES}
+    partitions = [
+        {**partition, "services": {name: entry for name, entry in partition["services"].items() if name in prefixes}}
+        for partition in endpoints["partitions"]
+    ]
+    return {**endpoints, "partitions": partitions}
+
+
 def shipped_models() -> dict[str, dict[str, Any]]:
     """Relative path → content of every model file the layer ships."""
-    models: dict[str, dict[str, Any]] = {}
+    models: dict[str, dict[str, Any]] = {f"{ENDPOINTS}.json.gz": shipped_endpoints()}
     for service in SERVICES:
         version, model = installed_model(service, "service-2")
         models[f"{service}/{version}/service-2.json.gz"] = service_without_prose(model)

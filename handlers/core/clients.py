@@ -41,7 +41,9 @@ class ServiceModelLoader(Loader):
     which it learns by listing its whole data directory (400+ services, once per model kind: about
     25 ms of every cold start). A function knows its services: those with a model in `models`.
     Only that directory is listed; every file is still looked up there first, then in botocore's
-    own data (the endpoint rules and `endpoints.json` of the services botocore bundles).
+    own data (the endpoint rules of the services botocore bundles). The layer's `endpoints.json`
+    is botocore's own with only these services' entries (not 1.2 MB to parse), so botocore is told
+    it is its bundled data: a file it does not bundle would count as a custom endpoint override.
     """
 
     def __init__(self, models: str) -> None:
@@ -50,7 +52,10 @@ class ServiceModelLoader(Loader):
 
     def list_available_services(self, type_name: str) -> list[str]:
         """The shipped services, whatever `type_name`: a kind not shipped is found in botocore's data."""
-        return sorted(os.listdir(self._models))
+        return sorted(entry.name for entry in os.scandir(self._models) if entry.is_dir())
+
+    def is_builtin_path(self, path: str) -> bool:
+        return os.path.dirname(path) == self._models or bool(super().is_builtin_path(path))
 
 
 @cache

@@ -152,3 +152,34 @@ def test_a_function_knows_only_the_services_it_ships(shipped: Path) -> None:
     assert session.get_available_services() == sorted(service_models.SERVICES)
     with pytest.raises(UnknownServiceError):
         session.create_client("sqs", region_name="us-east-1")
+
+
+def test_the_shipped_endpoints_are_botocores_own_for_the_shipped_services(shipped: Path) -> None:
+    """botocore parses `endpoints.json` before its first client: the layer's holds only what a function can use,
+    and counts as botocore's bundled data (a custom one would override every endpoint the rules compute)."""
+    installed = service_models.botocores_loader().load_data(service_models.ENDPOINTS)
+    session = session_reading(shipped)
+    loaded, found_at = session.get_component("data_loader").load_data_with_path(service_models.ENDPOINTS)
+
+    assert Path(found_at).parent == shipped
+    assert session._get_internal_component("endpoint_resolver").uses_builtin_data
+    assert [p["partition"] for p in loaded["partitions"]] == [p["partition"] for p in installed["partitions"]]
+    for ours, theirs in zip(loaded["partitions"], installed["partitions"], strict=True):
+        assert {k: v for k, v in ours.items() if k != "services"} == {
+            k: v for k, v in theirs.items() if k != "services"
+        }
+        assert all(theirs["services"][name] == entry for name, entry in ours["services"].items())
+    assert {"s3", "dynamodb", "events", "cognito-idp", "mediaconvert"} <= loaded["partitions"][0]["services"].keys()
+    assert len(json.dumps(loaded)) < len(json.dumps(installed)) / 10
+
+
+def test_presigned_urls_are_the_same_as_botocores(shipped: Path) -> None:
+    ours, botocores = session_reading(shipped), botocore.session.Session()
+    for region in ("us-east-1", "eu-central-1"):
+        urls = [
+            session.create_client(
+                "s3", region_name=region, aws_access_key_id="a", aws_secret_access_key="b"
+            ).generate_presigned_url("put_object", Params={"Bucket": "media-bucket", "Key": "media/t/e/k.srt"})
+            for session in (ours, botocores)
+        ]
+        assert urls[0].split("?")[0] == urls[1].split("?")[0], region

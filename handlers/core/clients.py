@@ -47,15 +47,15 @@ class ServiceModelLoader(Loader):
     """
 
     def __init__(self, models: str) -> None:
-        super().__init__(extra_search_paths=[models])
-        self._models = models
+        self._models = os.path.abspath(models)  # normalised: `is_builtin_path` compares directories
+        super().__init__(extra_search_paths=[self._models])
 
     def list_available_services(self, type_name: str) -> list[str]:
         """The shipped services, whatever `type_name`: a kind not shipped is found in botocore's data."""
         return sorted(entry.name for entry in os.scandir(self._models) if entry.is_dir())
 
     def is_builtin_path(self, path: str) -> bool:
-        return os.path.dirname(path) == self._models or bool(super().is_builtin_path(path))
+        return os.path.dirname(os.path.abspath(path)) == self._models or bool(super().is_builtin_path(path))
 
 
 @cache

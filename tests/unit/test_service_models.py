@@ -47,7 +47,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def session_reading(models: Path) -> botocore.session.Session:
+def session_reading(models: Path | str) -> botocore.session.Session:
     """A session reading `models` as a function's does on Lambda (`SERVICE_MODELS`)."""
     session = botocore.session.Session()
     session.register_component("data_loader", ServiceModelLoader(str(models)))
@@ -173,8 +173,10 @@ def test_the_shipped_endpoints_are_botocores_own_for_the_shipped_services(shippe
     assert len(json.dumps(loaded)) < len(json.dumps(installed)) / 10
 
 
-def test_presigned_urls_are_the_same_as_botocores(shipped: Path) -> None:
-    ours, botocores = session_reading(shipped), botocore.session.Session()
+@pytest.mark.parametrize("spelled", ["plain", "trailing slash"])
+def test_presigned_urls_are_the_same_as_botocores(shipped: Path, spelled: str) -> None:
+    models = Path(f"{shipped}/") if spelled == "plain" else f"{shipped}/"
+    ours, botocores = session_reading(models), botocore.session.Session()
     for region in ("us-east-1", "eu-central-1"):
         urls = [
             session.create_client(

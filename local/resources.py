@@ -155,17 +155,17 @@ def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) 
     return str(pool["Id"]), str(client["ClientId"])
 
 
-@cache
 def layer_service_models() -> Path:
     """The layer's service models, written once per process: the functions here read them as on Lambda.
 
     They outlive any one stack: a function's botocore session, made at its first import, keeps
     reading from here for as long as the process runs."""
+    return Path(_models_directory().name)
+
+
+@cache
+def _models_directory() -> tempfile.TemporaryDirectory[str]:
+    """Kept by the cache until the interpreter exits, when it is removed."""
     directory = tempfile.TemporaryDirectory(prefix="nullcheck-service-models-")
-    _kept.append(directory)
     service_models.write_models(Path(directory.name))
-    return Path(directory.name)
-
-
-_kept: list[tempfile.TemporaryDirectory[str]] = []
-"""Holds the models' directory until the interpreter exits (then it is removed)."""
+    return directory

@@ -19,6 +19,9 @@ from handlers.core.tenancy import EpisodeRef
 from handlers.core.upload_models import CompletedTrackUpload, CompleteTrackUploadRequest
 from handlers.core.uploads import Storage
 
+S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
+"""What S3 answers when a complete's part list does not fit the upload: the client's fault, a 400."""
+
 
 def complete_track_upload(
     storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, request: CompleteTrackUploadRequest
@@ -41,7 +44,7 @@ def complete_track_upload(
             MultipartUpload={"Parts": [{"ETag": p.ETag, "PartNumber": p.PartNumber} for p in parts]},
         )
     except ClientError as error:
-        if error.response["Error"]["Code"] in uploads.S3_CLIENT_ERRORS:
+        if error.response["Error"]["Code"] in S3_CLIENT_ERRORS:
             raise BadRequest(
                 f"the parts do not complete the upload: {error.response['Error'].get('Message')}"
             ) from error
@@ -95,17 +98,7 @@ def complete_track_upload(
         return _lost_race(storage, bus, episode, track_name, request.uploadId, error)
     if previous is not None:
         tracks.discard_media(storage.s3, storage.bucket, episode, previous, keep=session["key"])
-    eventbridge.publish(
-        bus,
-        events.VIDEO_UPLOAD_COMPLETED,
-        events.VideoUploadCompleted(
-            tenantId=episode.tenant,
-            episodeId=episode.id,
-            trackName=track_name,
-            attemptId=session["attemptId"],
-            key=session["key"],
-        ),
-    )
+    _announce(bus, episode, track_name, session["attemptId"], session["key"])
     return CompletedTrackUpload(key=session["key"], trackName=track_name)
 
 
@@ -130,15 +123,16 @@ def _already_completed(
     """A repeated complete: same answer; announce again only if processing never started."""
     if announce and track["status"] == TrackStatus.UNPROCESSED.value and not track.get("mediaConvertJobId"):
         # The first attempt may have failed after recording the track; the event is idempotent.
-        eventbridge.publish(
-            bus,
-            events.VIDEO_UPLOAD_COMPLETED,
-            events.VideoUploadCompleted(
-                tenantId=episode.tenant,
-                episodeId=episode.id,
-                trackName=track["trackName"],
-                attemptId=track["attemptId"],
-                key=track["uploadKey"],
-            ),
-        )
+        _announce(bus, episode, track["trackName"], track["attemptId"], track["uploadKey"])
     return CompletedTrackUpload(key=track["uploadKey"], trackName=track["trackName"])
+
+
+def _announce(bus: Any, episode: EpisodeRef, track_name: str, attempt_id: str, key: str) -> None:
+    """`Video Upload Completed` for this attempt of the track: chunking starts from it."""
+    eventbridge.publish(
+        bus,
+        events.VIDEO_UPLOAD_COMPLETED,
+        events.VideoUploadCompleted(
+            tenantId=episode.tenant, episodeId=episode.id, trackName=track_name, attemptId=attempt_id, key=key
+        ),
+    )

@@ -37,8 +37,6 @@ SESSION_IDLE = timedelta(minutes=30)
 is good for 15 minutes and a part sent near its end may still be on its way."""
 # A URL this close to expiry is not handed out again: the client could not finish with it.
 REUSE_MARGIN = timedelta(minutes=2)
-S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
-"""What S3 answers when a complete's part list does not fit the upload: the client's fault, a 400."""
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ dev: venv
 
 # VIDEO=path/to/file.mp4 SRT=path/to/file.srt use your own episode instead of the generated one.
 demo: venv
-	VIDEO="$(VIDEO)" SRT="$(SRT)" $(PY) -m local.demo
+	VIDEO="$(VIDEO)" SRT="$(SRT)" $(PY) -m client.demo
 
 bench: venv
 	$(PY) bench/cold_start.py

@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
-import string
 import tempfile
 import threading
 import time
@@ -128,16 +126,6 @@ class TokenCache:
                 os.unlink(temporary)
             raise
         os.chmod(self.path, 0o600)
-
-
-def new_password(length: int = 16) -> str:
-    """A password the pool's policy accepts: lower and upper case letters, digits and symbols."""
-    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!#%+-.:=?@^_")
-    chosen = [secrets.choice(characters) for characters in classes]
-    everything = "".join(classes)
-    chosen += [secrets.choice(everything) for _ in range(length - len(chosen))]
-    secrets.SystemRandom().shuffle(chosen)
-    return "".join(chosen)
 
 
 def cognito_client(region: str | None, endpoint: str | None, *, signed: bool = False, attempts: int = 3) -> Any:

@@ -36,7 +36,7 @@ from client.settings import Settings, resolve
 from client.uploads import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MIB, MIN_PART_SIZE, UploadError
 from client.uploads import upload_track as send_track
 from client.uploads import upload_transcript as send_transcript
-from handlers.core.tenancy import TENANT_CLAIM, is_valid_tenant
+from handlers.contract import TENANT_CLAIM, is_valid_tenant, new_password
 
 PROCESSED = "Processed"
 FAILED = "ProcessingFailed"
@@ -504,7 +504,7 @@ def create_user(
         {"Name": "email_verified", "Value": "true"},
         {"Name": TENANT_CLAIM, "Value": tenant},
     ]
-    temporary = None if password else auth.new_password()
+    temporary = None if password else new_password()
     with cognito_errors("creating the user"):
         cognito = auth.cognito_client(settings.region, settings.cognito_endpoint, signed=True)
         cognito.admin_create_user(

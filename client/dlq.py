@@ -13,9 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-PROJECT_TAG = ("project", "nullcheck")
-FUNCTION_TAG = "nullcheck:function-arn"
-REDRIVE_QUEUE_TAG = "nullcheck:redrive-queue"
+from handlers.contract import FUNCTION_TAG, PROJECT_TAG, REDRIVE_QUEUE_TAG
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handlers.contract import LOCAL_STACK_FILE
+
 DEFAULT_API = "http://127.0.0.1:3000/api"
-LOCAL_STACK_FILE = Path(".nullcheck") / "local-stack.json"
 
 
 @dataclass(frozen=True)

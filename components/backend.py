@@ -22,6 +22,7 @@ from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
 from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Resource
+from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID
 from handlers.core.settings import SERVICE_MODELS
 
 TYPE = "nullcheck:index:NullCheckBackend"
@@ -82,8 +83,8 @@ def with_defaults(args: NullCheckBackendArgs) -> NullCheckBackendArgs:
         "encryption_key": args["encryption_key"],
         "name_suffix": pulumi.get_stack(),
         "cors_origin": "*",
-        "chunk_seconds": 120,
-        "model_id": "us.amazon.nova-pro-v1:0",
+        "chunk_seconds": DEFAULT_CHUNK_SECONDS,
+        "model_id": DEFAULT_MODEL_ID,
         "log_retention_days": 14,
         "point_in_time_recovery": False,
         "api_data_trace": True,

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from client.dlq import FUNCTION_TAG
 from components.function import CatalogFunction
 from handlers.catalog import EventRule
+from handlers.contract import FUNCTION_TAG
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from handlers.catalog import USER_POOL_TAG
-from handlers.core.tenancy import TENANT_ATTRIBUTE, TENANT_CLAIM, TENANT_MAX_LENGTH
+from handlers.contract import TENANT_ATTRIBUTE, TENANT_CLAIM, TENANT_MAX_LENGTH
 
 AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 """SRP for web clients, password for scripts and the CLI, refresh to stay signed in."""

@@ -8,7 +8,7 @@ from typing import TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from handlers.catalog import INCOMPLETE_UPLOAD_DAYS
+from handlers.contract import INCOMPLETE_UPLOAD_DAYS
 from handlers.core import keys
 
 TYPE = "nullcheck:index:MediaBucket"
@@ -88,7 +88,7 @@ def with_defaults(args: MediaBucketArgs | None = None) -> MediaBucketArgs:
     if settings["abort_incomplete_multipart_days"] < INCOMPLETE_UPLOAD_DAYS:
         raise ValueError(
             f"abort_incomplete_multipart_days must be at least {INCOMPLETE_UPLOAD_DAYS}: the API keeps"
-            " track upload sessions open that long (handlers.catalog.INCOMPLETE_UPLOAD_DAYS)"
+            " track upload sessions open that long (handlers.contract.INCOMPLETE_UPLOAD_DAYS)"
         )
     return settings
 

@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from handlers.core import event_names as events
+from handlers import contract as events
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-
-INCOMPLETE_UPLOAD_DAYS = 1
-"""Days the media bucket keeps an incomplete multipart upload before its lifecycle rule aborts it.
-
-One value for both readers: `MediaBucketArgs.abort_incomplete_multipart_days` defaults to it and
-the upload routes never let a track's upload session outlive it (`UPLOAD_WINDOW`)."""
-UPLOAD_WINDOW = timedelta(days=INCOMPLETE_UPLOAD_DAYS)
 
 
 class Resource(StrEnum):

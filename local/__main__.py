@@ -16,10 +16,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from handlers.contract import LOCAL_STACK_FILE
 from local.stack import LocalStack, LocalStackConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONNECTION_FILE = PROJECT_ROOT / ".nullcheck" / "local-stack.json"
+CONNECTION_FILE = PROJECT_ROOT / LOCAL_STACK_FILE
 
 
 def main() -> None:

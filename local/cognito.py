@@ -32,7 +32,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from handlers.catalog import Function, cognito_triggers
-from handlers.core.tenancy import TENANT_CLAIM
+from handlers.contract import TENANT_CLAIM
 from local.http_server import Answer, LocalHttpServer
 
 logger = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from client.dlq import REDRIVE_QUEUE_TAG
 from handlers.catalog import Function, event_functions
+from handlers.contract import PROJECT_TAG, REDRIVE_QUEUE_TAG
 
 logger = Logger(service="local-events")
 Invoke = Callable[[Function, dict[str, Any]], Any]
@@ -79,7 +79,7 @@ class LocalEventBus:
             dlq_url = self.sqs.create_queue(
                 QueueName=f"{function.name}-dlq",
                 # Tagged like the deployed stack's queues, so `nullcheck dlq` finds and redrives them.
-                tags={"project": "nullcheck", "stack": "local", REDRIVE_QUEUE_TAG: queue_url},
+                tags={PROJECT_TAG[0]: PROJECT_TAG[1], "stack": "local", REDRIVE_QUEUE_TAG: queue_url},
             )["QueueUrl"]
             self.sqs.set_queue_attributes(
                 QueueUrl=queue_url,

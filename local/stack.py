@@ -18,9 +18,9 @@ from typing import IO, Any
 
 import boto3
 
-from client.auth import new_password
 from components.identity import IdentityArgs
 from handlers.catalog import cognito_triggers
+from handlers.contract import DEFAULT_CHUNK_SECONDS, new_password
 from handlers.core.settings import SERVICE_MODELS
 from local.apigateway import LocalApiGateway
 from local.authorizer import CognitoAuthorizer
@@ -54,7 +54,7 @@ class LocalStackConfig:
     bucket_name: str = "nullcheck-local-media"
     encryption_key: str = "local-development-only"
     """Cursor key for the local stack; deployed stacks take theirs from a Pulumi secret."""
-    chunk_seconds: int = 120
+    chunk_seconds: int = DEFAULT_CHUNK_SECONDS
     function_log: Path | None = None
     """Where the functions' log lines go (appended); standard output when None."""
     allow_self_sign_up: bool = False

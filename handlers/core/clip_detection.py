@@ -9,12 +9,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from handlers.contract import TranscriptStatus
 from handlers.core import agent, keys, transcripts
 from handlers.core import table as records
 from handlers.core.clip_replacement import from_source, remove_proposals
 from handlers.core.clips import ClipStore, TranscriptSource
 from handlers.core.memory import ConversationMemory
-from handlers.core.statuses import TranscriptStatus
 from handlers.core.tenancy import EpisodeRef
 from handlers.core.transcript import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
 

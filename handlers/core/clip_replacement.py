@@ -12,10 +12,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from handlers.contract import ReviewStatus
 from handlers.core import table as records
 from handlers.core.tenancy import EpisodeRef
 
-APPROVED = "approved"
+APPROVED = ReviewStatus.APPROVED.value
 
 
 def remove_proposals(table: Any, episode: EpisodeRef, series: str, keep: Callable[[dict[str, Any]], bool]) -> int:

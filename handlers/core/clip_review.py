@@ -8,10 +8,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from handlers.contract import RenderStatus
 from handlers.core import table as records
 from handlers.core.clip_models import ClipList, ClipView
 from handlers.core.errors import NotFound
-from handlers.core.render_models import RenderStatus, ReviewClipRequest
+from handlers.core.render_models import ReviewClipRequest
 from handlers.core.tenancy import EpisodeRef
 
 DOWNLOAD_SECONDS = 15 * 60

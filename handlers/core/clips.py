@@ -17,6 +17,7 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field, ValidationError
 
+from handlers.contract import ReviewStatus
 from handlers.core import table as records
 from handlers.core.tenancy import EpisodeRef
 from handlers.core.timestamps import parse_timestamp
@@ -25,7 +26,7 @@ from handlers.core.transcript import Transcript
 ClipType = Literal["educational", "funny", "demo", "hot_take", "insight"]
 CLIP_TYPES: tuple[str, ...] = ("educational", "funny", "demo", "hot_take", "insight")
 MAX_CLIP_SECONDS = 45.0
-PENDING_REVIEW = "pending_review"
+PENDING_REVIEW = ReviewStatus.PENDING_REVIEW.value
 
 
 class ClipSegment(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from handlers.contract import EpisodeStatus
 from handlers.core import table as records
 from handlers.core.errors import BadRequest, NotFound
 from handlers.core.models import (
@@ -14,7 +15,6 @@ from handlers.core.models import (
     EpisodeSummary,
     TrackView,
 )
-from handlers.core.statuses import EpisodeStatus
 from handlers.core.tenancy import EpisodeRef
 
 if TYPE_CHECKING:  # only the listing needs cursors (and cryptography): imported by `cursor_codec`

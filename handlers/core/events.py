@@ -1,6 +1,6 @@
 """Events NullCheck publishes and listens to: names and detail shapes shared by publishers, rules and handlers.
 
-The names live in `handlers.core.event_names` (the catalog imports only those); re-exported here.
+The names live in `handlers.contract` (the catalog imports only those); re-exported here.
 """
 
 from __future__ import annotations
@@ -9,22 +9,35 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from handlers.core import event_names
+from handlers.contract import (
+    CHUNKS_JOB,
+    JOB_KIND,
+    MEDIACONVERT_SOURCE,
+    MEDIACONVERT_STATE_CHANGE,
+    RENDER_JOB,
+    S3_OBJECT_CREATED,
+    S3_SOURCE,
+    SOURCE,
+    TENANT_PATTERN,
+    VIDEO_UPLOAD_COMPLETED,
+)
 from handlers.core.model_base import Model
 
-SOURCE = event_names.SOURCE
-VIDEO_UPLOAD_COMPLETED = event_names.VIDEO_UPLOAD_COMPLETED
-MEDIACONVERT_SOURCE = event_names.MEDIACONVERT_SOURCE
-MEDIACONVERT_STATE_CHANGE = event_names.MEDIACONVERT_STATE_CHANGE
-JOB_KIND = event_names.JOB_KIND
-CHUNKS_JOB = event_names.CHUNKS_JOB
-RENDER_JOB = event_names.RENDER_JOB
-S3_SOURCE = event_names.S3_SOURCE
-S3_OBJECT_CREATED = event_names.S3_OBJECT_CREATED
+__all__ = [
+    "CHUNKS_JOB",
+    "JOB_KIND",
+    "MEDIACONVERT_SOURCE",
+    "MEDIACONVERT_STATE_CHANGE",
+    "RENDER_JOB",
+    "S3_OBJECT_CREATED",
+    "S3_SOURCE",
+    "SOURCE",
+    "VIDEO_UPLOAD_COMPLETED",
+]
 
 
 AttemptId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
-TenantId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+TenantId = Annotated[str, StringConstraints(pattern=TENANT_PATTERN)]
 
 
 class VideoUploadCompleted(Model):

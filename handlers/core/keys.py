@@ -14,8 +14,9 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
+from handlers.contract import is_valid_tenant
 from handlers.core.errors import BadRequest
-from handlers.core.tenancy import EpisodeRef, is_valid_tenant
+from handlers.core.tenancy import EpisodeRef
 
 MEDIA_ROOT = "media"
 """Uploads, transcripts and chunks."""

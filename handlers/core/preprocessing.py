@@ -7,9 +7,10 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
+from handlers.contract import is_valid_tenant
 from handlers.core import events, keys, media, playlists, tracks
 from handlers.core.events import JobStateChange, VideoUploadCompleted
-from handlers.core.tenancy import EpisodeRef, is_valid_tenant
+from handlers.core.tenancy import EpisodeRef
 
 logger = Logger(child=True)
 

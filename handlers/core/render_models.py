@@ -6,28 +6,12 @@ from these classes.
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from handlers.contract import RenderFormat, RenderStatus, ReviewStatus
 from handlers.core.model_base import Model
-
-RenderFormat = Literal["vertical", "landscape", "square"]
-FRAME_SIZES: dict[str, tuple[int, int]] = {"vertical": (1080, 1920), "landscape": (1920, 1080), "square": (1080, 1080)}
-"""Width and height of each format's frame."""
-
-
-class ReviewStatus(StrEnum):
-    PENDING_REVIEW = "pending_review"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class RenderStatus(StrEnum):
-    RENDERING = "Rendering"
-    RENDERED = "Rendered"
-    RENDER_FAILED = "RenderFailed"
 
 
 class ReviewClipRequest(Model):

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.core.render_models import FRAME_SIZES
+from handlers.contract import FRAME_SIZES
 
 CAPTIONS_SELECTOR = "Captions Selector 1"
 AUDIO_SELECTOR = "Audio Selector 1"

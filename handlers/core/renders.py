@@ -17,12 +17,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from handlers.contract import FRAME_SIZES, RenderStatus, TrackStatus, is_valid_tenant
 from handlers.core import events, keys, media, rendering
 from handlers.core import table as records
 from handlers.core.errors import Conflict, NotFound
-from handlers.core.render_models import FRAME_SIZES, RenderAccepted, RenderRequest, RenderStatus
-from handlers.core.statuses import TrackStatus
-from handlers.core.tenancy import EpisodeRef, is_valid_tenant
+from handlers.core.render_models import RenderAccepted, RenderRequest
+from handlers.core.tenancy import EpisodeRef
 from handlers.core.timestamps import parse_timestamp
 
 logger = Logger(child=True)

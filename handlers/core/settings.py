@@ -12,6 +12,8 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID
+
 SERVICE_MODELS = "SERVICE_MODELS"
 """Given to every function (not a catalog `Env`): where its layer's botocore service models are."""
 
@@ -26,9 +28,9 @@ class Settings(BaseModel):
     bucket_name: str | None = Field(None, alias="BUCKET_NAME")
     encryption_key: str | None = Field(None, alias="ENCRYPTION_KEY", description="Cursor key material")
     memory_id: str | None = Field(None, alias="MEMORY_ID")
-    model_id: str = Field("us.amazon.nova-pro-v1:0", alias="MODEL_ID")
+    model_id: str = Field(DEFAULT_MODEL_ID, alias="MODEL_ID")
     mediaconvert_role_arn: str | None = Field(None, alias="MEDIACONVERT_ROLE_ARN")
-    chunk_seconds: int = Field(120, alias="CHUNK_SECONDS", ge=1, le=600)
+    chunk_seconds: int = Field(DEFAULT_CHUNK_SECONDS, alias="CHUNK_SECONDS", ge=1, le=600)
     service_models: str | None = Field(None, alias=SERVICE_MODELS, description="See `handlers.core.clients`")
 
     @classmethod

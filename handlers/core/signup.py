@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.core.tenancy import TENANT_CLAIM, is_valid_tenant
+from handlers.contract import TENANT_CLAIM, is_valid_tenant
 
 NEW_USER_SOURCE = "PostConfirmation_ConfirmSignUp"
 

@@ -7,27 +7,15 @@ which users can read but never write (the app client's write attributes leave it
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.contract import TENANT_CLAIM, TENANT_MAX_LENGTH, is_valid_tenant
 from handlers.core.errors import DomainError
-
-TENANT_ATTRIBUTE = "tenantId"
-"""The user pool's custom attribute (schema name, without the `custom:` prefix)."""
-TENANT_CLAIM = f"custom:{TENANT_ATTRIBUTE}"
-"""Where the tenant is in the ID token's claims."""
-TENANT_MAX_LENGTH = 64
-_TENANT = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{TENANT_MAX_LENGTH - 1}}}$")
 
 
 class Forbidden(DomainError):
     status = 403
-
-
-def is_valid_tenant(tenant: str) -> bool:
-    """Tenants are part of every key: letters, digits, `-` and `_`, at most `TENANT_MAX_LENGTH` characters."""
-    return bool(_TENANT.match(tenant))
 
 
 def tenant_of_claims(claims: dict[str, Any] | None) -> str:

@@ -11,10 +11,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from handlers.contract import TrackStatus
 from handlers.core import eventbridge, events, keys, tracks, uploads
 from handlers.core import table as records
 from handlers.core.errors import BadRequest, Conflict
-from handlers.core.statuses import TrackStatus
 from handlers.core.tenancy import EpisodeRef
 from handlers.core.upload_models import CompletedTrackUpload, CompleteTrackUploadRequest
 from handlers.core.uploads import Storage

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
+from handlers.contract import TrackStatus
 from handlers.core import keys
 from handlers.core import table as records
-from handlers.core.statuses import TrackStatus
 from handlers.core.tenancy import EpisodeRef
 
 if TYPE_CHECKING:  # the playlist indexer builds it; the upload routes recording tracks never need m3u8

@@ -15,9 +15,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from handlers.contract import EpisodeStatus, TranscriptStatus
 from handlers.core import keys
 from handlers.core import table as records
-from handlers.core.statuses import EpisodeStatus, TranscriptStatus
 from handlers.core.tenancy import EpisodeRef
 
 logger = Logger(child=True)

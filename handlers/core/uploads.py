@@ -16,11 +16,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from handlers import catalog
+from handlers.contract import UPLOAD_WINDOW, TrackStatus
 from handlers.core import keys, tracks
 from handlers.core import table as records
 from handlers.core.errors import BadRequest, Conflict, NotFound
-from handlers.core.statuses import TrackStatus
 from handlers.core.tenancy import EpisodeRef
 from handlers.core.upload_models import (
     PartUrl,
@@ -170,7 +169,7 @@ def _iso(moment: datetime) -> str:
 
 def _session_expiry(started: datetime, now: datetime) -> dict[str, Any]:
     """`expiresAt` and `ttl` of a session active now: idle time from now, never past the upload window."""
-    expires = min(now + SESSION_IDLE, started + catalog.UPLOAD_WINDOW)
+    expires = min(now + SESSION_IDLE, started + UPLOAD_WINDOW)
     return {"expiresAt": _iso(expires), records.TTL_ATTRIBUTE: int(expires.timestamp())}
 
 

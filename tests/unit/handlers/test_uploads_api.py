@@ -12,7 +12,7 @@ import requests
 
 from components import media_bucket
 from components.media_bucket import MediaBucketArgs
-from handlers import catalog, openapi
+from handlers import catalog, contract, openapi
 from handlers.core import clients, uploads
 from handlers.core.tenancy import EpisodeRef
 from tests.lambda_events import TENANT
@@ -326,7 +326,7 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
 
     monkeypatch.undo()
     _, session = start(api, episode_id, track="window")
-    window_end = datetime.fromisoformat(session_record(episode_id, "window")["startedAt"]) + catalog.UPLOAD_WINDOW
+    window_end = datetime.fromisoformat(session_record(episode_id, "window")["startedAt"]) + contract.UPLOAD_WINDOW
     late = window_end - timedelta(minutes=5)
     clients.table(TABLE).update_item(  # kept alive by signing until near the window's end
         Key={"pk": f"{TENANT}#{episode_id}", "sk": "track-upload:window"},
@@ -342,10 +342,10 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
 
 
 def test_the_upload_window_is_the_buckets_abort_incomplete_upload_window() -> None:
-    assert media_bucket.with_defaults()["abort_incomplete_multipart_days"] == catalog.INCOMPLETE_UPLOAD_DAYS
-    assert timedelta(days=catalog.INCOMPLETE_UPLOAD_DAYS) == catalog.UPLOAD_WINDOW
+    assert media_bucket.with_defaults()["abort_incomplete_multipart_days"] == contract.INCOMPLETE_UPLOAD_DAYS
+    assert timedelta(days=contract.INCOMPLETE_UPLOAD_DAYS) == contract.UPLOAD_WINDOW
     with pytest.raises(ValueError, match="at least"):
-        media_bucket.with_defaults(MediaBucketArgs(abort_incomplete_multipart_days=catalog.INCOMPLETE_UPLOAD_DAYS - 1))
+        media_bucket.with_defaults(MediaBucketArgs(abort_incomplete_multipart_days=contract.INCOMPLETE_UPLOAD_DAYS - 1))
 
 
 def test_starting_an_open_upload_with_another_file_is_refused_naming_the_open_one(

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from components.identity import IdentityArgs
 from handlers.catalog import Function, cognito_triggers
-from handlers.core.tenancy import TENANT_CLAIM
+from handlers.contract import TENANT_CLAIM
 from local.cognito import LocalCognito
 from local.lambda_runtime import LocalLambda
 from tests.unit.local.user_pools import PASSWORD, Pool, admin, new_pool, new_user, public, tokens

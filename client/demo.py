@@ -24,6 +24,7 @@ from rich.table import Table
 
 from client import auth
 from client.api import NullCheckClient
+from handlers.contract import LOCAL_STACK_FILE, new_password
 from local.samples import generate_video
 from local.stack import LocalStack, LocalStackConfig
 from local.transcripts import sample_transcript
@@ -129,9 +130,9 @@ def main() -> None:
             url = stack.api_url
             progress.done("local stack up", url)
             progress.done("function logs", f"in {FUNCTION_LOG}")
-            stack.write_connection(Path(workdir) / ".nullcheck" / "local-stack.json")
+            stack.write_connection(Path(workdir) / LOCAL_STACK_FILE)
             cli = Cli(Path(workdir), url)
-            password = auth.new_password()
+            password = new_password()
             cli("users", "create", DEMO_EMAIL, "--tenant", DEMO_TENANT, "--password", password)
             progress.done("demo user created", f"nullcheck users create {DEMO_EMAIL} --tenant {DEMO_TENANT}")
             cli("login", DEMO_EMAIL, "--password", password)

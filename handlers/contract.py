@@ -1,0 +1,132 @@
+"""The bottom floor: names and values that the runtime, the infrastructure, the local stack and the CLI all share.
+
+Plain Python (no boto3, no pydantic, no pulumi), importable by anything and importing nothing of
+the project. What lives here is a contract between parts that deploy apart: the statuses the
+records and the API spell, the events, who a tenant is, how dead-letter queues are tagged, the render
+formats, the upload window, where the local stack says where it is, and the stack's defaults.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Literal
+
+# Statuses, as records and the API spell them.
+
+
+class EpisodeStatus(StrEnum):
+    DRAFT = "Draft"
+    TRANSCRIPT_UPLOADED = "Transcript Uploaded"
+
+
+class TranscriptStatus(StrEnum):
+    """The episode's newest transcript: `Uploaded`, then `ClipsProposed` or `Invalid`."""
+
+    UPLOADED = "Uploaded"
+    CLIPS_PROPOSED = "ClipsProposed"
+    INVALID = "Invalid"
+
+
+class TrackStatus(StrEnum):
+    UNPROCESSED = "Unprocessed"
+    PROCESSING = "Processing"
+    PROCESSED = "Processed"
+    PROCESSING_FAILED = "ProcessingFailed"
+
+
+class ReviewStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RenderStatus(StrEnum):
+    RENDERING = "Rendering"
+    RENDERED = "Rendered"
+    RENDER_FAILED = "RenderFailed"
+
+
+# Events NullCheck publishes and listens to (the catalog's rules match on these names).
+
+SOURCE = "nullcheck"
+VIDEO_UPLOAD_COMPLETED = "Video Upload Completed"
+MEDIACONVERT_SOURCE = "aws.mediaconvert"
+MEDIACONVERT_STATE_CHANGE = "MediaConvert Job State Change"
+JOB_KIND = "kind"
+"""UserMetadata key telling NullCheck's two kinds of MediaConvert job apart (rules filter on it)."""
+CHUNKS_JOB, RENDER_JOB = "chunks", "render"
+S3_SOURCE = "aws.s3"
+S3_OBJECT_CREATED = "Object Created"
+
+
+# Tenants: who a signed-in user works for. Every key, record and event starts with one.
+
+TENANT_ATTRIBUTE = "tenantId"
+"""The user pool's custom attribute (schema name, without the `custom:` prefix)."""
+TENANT_CLAIM = f"custom:{TENANT_ATTRIBUTE}"
+"""Where the tenant is in the ID token's claims."""
+TENANT_MAX_LENGTH = 64
+TENANT_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{TENANT_MAX_LENGTH - 1}}}$"
+"""Letters, digits, `-` and `_` (never `/`): safe in keys, object paths and memory actors."""
+_TENANT = re.compile(TENANT_PATTERN)
+
+
+def is_valid_tenant(tenant: str) -> bool:
+    """Tenants are part of every key: letters, digits, `-` and `_`, at most `TENANT_MAX_LENGTH` characters."""
+    return bool(_TENANT.match(tenant))
+
+
+# Dead-letter queues: each is tagged with where its events go back to.
+
+PROJECT_TAG = ("project", "nullcheck")
+FUNCTION_TAG = "nullcheck:function-arn"
+"""On a deployed stack: the function a redriven event is invoked on."""
+REDRIVE_QUEUE_TAG = "nullcheck:redrive-queue"
+"""On the local stack: the rule's queue a redriven event is sent to."""
+
+
+# Renders.
+
+RenderFormat = Literal["vertical", "landscape", "square"]
+FRAME_SIZES: dict[str, tuple[int, int]] = {"vertical": (1080, 1920), "landscape": (1920, 1080), "square": (1080, 1080)}
+"""Width and height of each format's frame."""
+RENDER_FORMATS: tuple[str, ...] = tuple(FRAME_SIZES)
+
+
+# Uploads.
+
+INCOMPLETE_UPLOAD_DAYS = 1
+"""Days the media bucket keeps an incomplete multipart upload before its lifecycle rule aborts it.
+
+One value for both readers: `MediaBucketArgs.abort_incomplete_multipart_days` defaults to it and
+the upload routes never let a track's upload session outlive it (`UPLOAD_WINDOW`)."""
+UPLOAD_WINDOW = timedelta(days=INCOMPLETE_UPLOAD_DAYS)
+
+
+# The stack's defaults (components' args, the functions' settings and the local stack agree).
+
+DEFAULT_MODEL_ID = "us.amazon.nova-pro-v1:0"
+"""Bedrock model (or inference profile) the clip agent converses with."""
+DEFAULT_CHUNK_SECONDS = 120
+"""Length of the HLS segments every track is cut into."""
+
+
+# The local stack.
+
+LOCAL_STACK_FILE = PurePosixPath(".nullcheck") / "local-stack.json"
+"""Written by the local stack in the project root, read by the CLI: where the API is and how to sign in."""
+
+
+def new_password(length: int = 16) -> str:
+    """A password the user pool's policy accepts: lower and upper case letters, digits and symbols."""
+    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!#%+-.:=?@^_")
+    chosen = [secrets.choice(characters) for characters in classes]
+    everything = "".join(classes)
+    chosen += [secrets.choice(everything) for _ in range(length - len(chosen))]
+    secrets.SystemRandom().shuffle(chosen)
+    return "".join(chosen)

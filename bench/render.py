@@ -5,9 +5,9 @@ A 10-minute 1280x720 H.264 + AAC source (25 fps) and a transcript covering it (o
 process and on the same files, a 45 s vertical clip (1080x1920, captions burned in) made of
 three 15 s ranges of the source:
 
-- A: the local MediaConvert, from the CreateJob request (settings shaped as the handlers send
-  them) until its COMPLETE event arrives through EventBridge on an SQS queue (moto): download
-  of the source from S3, probe, INPUT_INFORMATION, render, upload of the MP4, events;
+- A: the local MediaConvert, from the CreateJob request (settings built by the handlers' own
+  `render_settings`) until its COMPLETE event arrives through EventBridge on an SQS queue (moto):
+  download of the source from S3, probe, INPUT_INFORMATION, render, upload of the MP4, events;
 - B: the ffmpeg command such a job runs (`local.rendering.prepare` builds it from the same job
   settings), run directly on the cached source.
 
@@ -43,6 +43,7 @@ import botocore.session  # noqa: E402
 from botocore import serialize  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
+from handlers.core.domain.render_job import render_settings  # noqa: E402
 from local import captions, job_settings, media, rendering  # noqa: E402
 from local.mediaconvert import LocalMediaConvert  # noqa: E402
 from local.samples import generate_video  # noqa: E402
@@ -51,7 +52,8 @@ CACHE_DIR = REPO_ROOT / "build" / "bench"
 SOURCE_SECONDS = 600
 LOOPED_SECONDS = 60  # generated once, then repeated without re-encoding up to SOURCE_SECONDS
 CUE_SECONDS = 4
-RANGES = [("00:01:10:00", "00:01:24:24"), ("00:04:30:00", "00:04:44:24"), ("00:08:05:00", "00:08:19:24")]
+FRAME_RATE = 25.0
+SEGMENTS = [(70.0, 85.0), (270.0, 285.0), (485.0, 500.0)]  # seconds of the source, as a clip stores them
 CLIP_SECONDS = 45
 RATIO_GOAL = 1.5
 EVENT_TIMEOUT = 900.0
@@ -97,77 +99,17 @@ def _srt_time(seconds: float) -> str:
     return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d},{millis % 1000:03d}"
 
 
-def job_settings_for(source: str, destination: str, srt_file: str) -> dict[str, Any]:
-    """CreateJob Settings for the clip, as the handlers send them (boto3 names)."""
-    return {
-        "TimecodeConfig": {"Source": "ZEROBASED"},
-        "Inputs": [
-            {
-                "FileInput": source,
-                "TimecodeSource": "ZEROBASED",
-                "InputClippings": [{"StartTimecode": start, "EndTimecode": end} for start, end in RANGES],
-                "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
-                "VideoSelector": {},
-                "CaptionSelectors": {
-                    "Captions Selector 1": {
-                        "SourceSettings": {"SourceType": "SRT", "FileSourceSettings": {"SourceFile": srt_file}}
-                    }
-                },
-            }
-        ],
-        "OutputGroups": [
-            {
-                "OutputGroupSettings": {
-                    "Type": "FILE_GROUP_SETTINGS",
-                    "FileGroupSettings": {"Destination": destination},
-                },
-                "Outputs": [
-                    {
-                        "NameModifier": "_vertical",
-                        "ContainerSettings": {
-                            "Container": "MP4",
-                            "Mp4Settings": {"MoovPlacement": "PROGRESSIVE_DOWNLOAD"},
-                        },
-                        "VideoDescription": {
-                            "Width": 1080,
-                            "Height": 1920,
-                            "ScalingBehavior": "FILL",
-                            "CodecSettings": {
-                                "Codec": "H_264",
-                                "H264Settings": {
-                                    "RateControlMode": "QVBR",
-                                    "QvbrSettings": {"QvbrQualityLevel": 7},
-                                    "MaxBitrate": 8_000_000,
-                                },
-                            },
-                        },
-                        "AudioDescriptions": [
-                            {
-                                "AudioSourceName": "Audio Selector 1",
-                                "CodecSettings": {
-                                    "Codec": "AAC",
-                                    "AacSettings": {
-                                        "Bitrate": 128000,
-                                        "CodingMode": "CODING_MODE_2_0",
-                                        "SampleRate": 48000,
-                                    },
-                                },
-                            }
-                        ],
-                        "CaptionDescriptions": [
-                            {
-                                "CaptionSelectorName": "Captions Selector 1",
-                                "DestinationSettings": {
-                                    "DestinationType": "BURN_IN",
-                                    "BurninDestinationSettings": {"FontColor": "WHITE", "OutlineColor": "BLACK"},
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        ],
-    }
+def clip_settings() -> dict[str, Any]:
+    """CreateJob Settings for the vertical clip with captions, as the handlers build them (boto3 names)."""
+    return render_settings(
+        bucket=BUCKET,
+        upload_key=SOURCE_KEY,
+        segments=SEGMENTS,
+        frame_rate=FRAME_RATE,
+        format_name="vertical",
+        destination_key="tenant/ep/renders/clip_vertical",
+        transcript_key=SRT_KEY,
+    )
 
 
 def wire(settings: dict[str, Any]) -> dict[str, Any]:
@@ -243,9 +185,7 @@ def main() -> None:
 
     source, srt_text = cached_source(), transcript()
     emulator = Emulator(source, srt_text)
-    settings = job_settings_for(
-        f"s3://{BUCKET}/{SOURCE_KEY}", f"s3://{BUCKET}/tenant/ep/renders/clip", f"s3://{BUCKET}/{SRT_KEY}"
-    )
+    settings = clip_settings()
     local_times, direct_times, ratios = [], [], []
     detail: dict[str, Any] = {}
     try:

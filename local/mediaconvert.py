@@ -13,6 +13,9 @@ type picks the work: HLS_GROUP_SETTINGS packages the input as HLS (`local.hls`),
 FILE_GROUP_SETTINGS renders input clippings to an MP4 with captions burned in
 (`local.rendering`). Request errors answer 400 `BadRequestException` like the service; job
 failures end in an `ERROR` event carrying MediaConvert's documented error codes.
+
+This module runs the jobs; the REST-JSON routes and error answers are in `local.mediaconvert_api`,
+the job records and their wire shapes in `local.mediaconvert_jobs`.
 """
 
 from __future__ import annotations
@@ -20,137 +23,34 @@ from __future__ import annotations
 import json
 import logging
 import queue
-import re
 import secrets
 import shutil
 import string
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from local import captions, hls, media, rendering
+from local import captions, hls, media, mediaconvert_api, rendering
+from local.http_server import Answer, LocalHttpServer
 from local.job_settings import FILE_GROUP, HLS_GROUP, InvalidSettings, JobSpec, S3Location, parse_settings
+from local.mediaconvert_api import ApiError, bad_request
+from local.mediaconvert_jobs import Job, Rendition
 
 logger = logging.getLogger(__name__)
 
-API_PREFIX = "/2017-08-29"
 EVENT_SOURCE = "aws.mediaconvert"
 EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
 UPLOAD_THREADS = 4
 
-_JOB_PATH = re.compile(rf"^{API_PREFIX}/jobs/([^/]+)$")
 _CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T", ".mp4": "video/mp4"}
 _JOB_ID_ALPHABET = string.ascii_lowercase + string.digits
-# How often the HTTP loop checks for stop(); the default 0.5 s would make every stop that slow.
-_SHUTDOWN_POLL_SECONDS = 0.05
 # stop() waits this long for an upload in flight before leaving the (daemon) worker behind.
 _STOP_JOIN_SECONDS = 10.0
-
-
-class ApiError(Exception):
-    """A request the service would refuse: HTTP status, `x-amzn-ErrorType` and message."""
-
-    def __init__(self, status: int, error_type: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_type = error_type
-        self.message = message
-
-
-def bad_request(message: str) -> ApiError:
-    return ApiError(400, "BadRequestException", message)
-
-
-@dataclass(frozen=True)
-class Rendition:
-    """What a finished job wrote, as COMPLETE and GetJob report it."""
-
-    group_type: str
-    output_file: str  # s3:// URI: the MP4, or HLS's media playlist
-    playlist: str | None  # HLS: the master playlist's s3:// URI
-    duration_ms: int
-    width: int
-    height: int
-
-    def output_detail(self) -> dict[str, Any]:
-        return {
-            "outputFilePaths": [self.output_file],
-            "durationInMs": self.duration_ms,
-            "videoDetails": {"widthInPx": self.width, "heightInPx": self.height},
-        }
-
-    def group_detail(self) -> dict[str, Any]:
-        detail: dict[str, Any] = {"type": self.group_type}
-        if self.playlist is not None:
-            detail["playlistFilePaths"] = [self.playlist]
-        detail["outputDetails"] = [self.output_detail()]
-        return detail
-
-
-@dataclass
-class Job:
-    """One job: what CreateJob received plus the state the worker moves it through."""
-
-    id: str
-    arn: str
-    queue: str
-    role: str
-    settings: dict[str, Any]
-    user_metadata: dict[str, str]
-    spec: JobSpec
-    submitted_at: float = field(default_factory=time.time)
-    status: str = "SUBMITTED"
-    started_at: float | None = None
-    finished_at: float | None = None
-    error: media.MediaError | None = None
-    output: Rendition | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        """The Job shape as MediaConvert's REST-JSON API spells it."""
-        timing = {"submitTime": self.submitted_at, "startTime": self.started_at, "finishTime": self.finished_at}
-        wire: dict[str, Any] = {
-            "arn": self.arn,
-            "id": self.id,
-            "createdAt": int(self.submitted_at),
-            "queue": self.queue,
-            "role": self.role,
-            "settings": self.settings,
-            "status": self.status,
-            "userMetadata": self.user_metadata,
-            "timing": {name: int(value) for name, value in timing.items() if value is not None},
-        }
-        if self.error is not None:
-            wire |= {"errorCode": self.error.code, "errorMessage": self.error.message}
-        if self.output is not None:
-            # GetJob's OutputDetail holds the duration and picture size only.
-            detail = self.output.output_detail()
-            wire["outputGroupDetails"] = [{"outputDetails": [{k: detail[k] for k in ("durationInMs", "videoDetails")}]}]
-        return wire
-
-    def event_detail(self, status: str | None = None) -> dict[str, Any]:
-        """`detail` of a "MediaConvert Job State Change" event (default: for the current status)."""
-        detail: dict[str, Any] = {
-            "timestamp": int(time.time() * 1000),
-            "accountId": self.arn.split(":")[4],
-            "queue": self.queue,
-            "jobId": self.id,
-            "status": status or self.status,
-            "userMetadata": self.user_metadata,
-        }
-        if status is None and self.error is not None:
-            detail |= {"errorCode": self.error.code, "errorMessage": self.error.message}
-        if status is None and self.output is not None:
-            detail["outputGroupDetails"] = [self.output.group_detail()]
-        return detail
 
 
 class LocalMediaConvert:
@@ -170,40 +70,37 @@ class LocalMediaConvert:
         self._state = threading.Condition()
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._stopping = threading.Event()
-        self._server: _Server | None = None
-        self._threads: list[threading.Thread] = []
+        self._server = LocalHttpServer(
+            self.handle,
+            name="mediaconvert-http",
+            max_body=mediaconvert_api.MAX_BODY_BYTES,
+            refuse=mediaconvert_api.refuse,
+        )
+        self._worker: threading.Thread | None = None
         self.url = ""
 
     def start(self, port: int = 0) -> str:
         """Serve on 127.0.0.1 (port 0: any free one) and start the job worker; returns the base URL."""
-        if self._server is not None:
+        if self._worker is not None:
             raise RuntimeError("LocalMediaConvert is already started")
-        self._server = _Server(("127.0.0.1", port), self)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._threads = [
-            threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
-                name="mediaconvert-http",
-                daemon=True,
-            ),
-            threading.Thread(target=self._work, name="mediaconvert-jobs", daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
+        self.url = f"http://127.0.0.1:{self._server.start(port)}"
+        self._worker = threading.Thread(target=self._work, name="mediaconvert-jobs", daemon=True)
+        self._worker.start()
         return self.url
 
     def stop(self) -> None:
         """Stop serving, kill a running ffmpeg and end the worker; queued jobs are dropped unpublished."""
         self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self._server.stop()
         self._queue.put(None)  # wakes a worker waiting for work
-        for thread in self._threads:
-            thread.join(_STOP_JOIN_SECONDS)
-            if thread.is_alive():
-                logger.warning("%s did not stop within %s s", thread.name, _STOP_JOIN_SECONDS)
+        if self._worker is not None:
+            self._worker.join(_STOP_JOIN_SECONDS)
+            if self._worker.is_alive():
+                logger.warning("%s did not stop within %s s", self._worker.name, _STOP_JOIN_SECONDS)
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+        """One HTTP request to one answer (the HTTP server only moves bytes)."""
+        return mediaconvert_api.handle(self, method, target, body)
 
     def wait_idle(self, timeout: float) -> bool:
         """True once no job is queued or running; False if that did not happen within timeout seconds."""
@@ -427,79 +324,3 @@ def _s3_error_code(error: ClientError | BotoCoreError) -> int:
         return media.UNKNOWN_ERROR
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     return {403: media.PERMISSIONS_ERROR, 404: media.FILE_NOT_FOUND}.get(status or 0, media.UNKNOWN_ERROR)
-
-
-class _Server(ThreadingHTTPServer):
-    """The HTTP server, holding the emulator its request handlers call into."""
-
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], api: LocalMediaConvert) -> None:
-        super().__init__(address, _Handler)
-        self.api = api
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Routes MediaConvert's REST-JSON requests; the SigV4 signature is not checked."""
-
-    server: _Server
-    # botocore keeps connections alive; HTTP/1.1 with Content-Length on every answer allows that.
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        body = self._read_body()
-        try:
-            status, payload = self._route(method, unquote(urlsplit(self.path).path), body)
-        except ApiError as error:
-            self._answer(error.status, {"message": error.message}, error_type=error.error_type)
-        except Exception:
-            # Answer like the service's 500 instead of dropping the connection on a bug.
-            logger.exception("local MediaConvert failed on %s %s", method, self.path)
-            self._answer(500, {"message": "internal error"}, error_type="InternalServerErrorException")
-        else:
-            self._answer(status, payload)
-
-    def _route(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
-        api = self.server.api
-        if method == "POST" and path == f"{API_PREFIX}/jobs":
-            return 201, {"job": api.create_job(_json_object(body))}
-        if method == "POST" and path == f"{API_PREFIX}/endpoints":
-            return 200, {"endpoints": [{"url": api.url}]}
-        job = _JOB_PATH.match(path)
-        if method == "GET" and job is not None:
-            return 200, {"job": api.get_job(job.group(1))}
-        raise ApiError(404, "NotFoundException", f"The local MediaConvert does not serve {method} {path}")
-
-    def _read_body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _answer(self, status: int, payload: dict[str, Any], *, error_type: str | None = None) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        if error_type is not None:
-            self.send_header("x-amzn-ErrorType", error_type)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # The default writes every request to stderr; keep it out of test and CLI output.
-        logger.debug("%s " + format, self.address_string(), *args)
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(body or b"{}")
-    except ValueError:
-        raise bad_request("The request body is not valid JSON") from None
-    if not isinstance(parsed, dict):
-        raise bad_request("The request body must be a JSON object")
-    return parsed

@@ -6,6 +6,7 @@ Job state changes are read the way the stack consumes them: an EventBridge rule 
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import os
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import imageio_ffmpeg
@@ -242,6 +244,46 @@ def test_invalid_requests_are_refused_with_400(stack: Stack, path: tuple[Any, ..
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert error["Error"]["Message"].startswith(f"{where}:")
     assert stack.emulator.wait_idle(0), "a refused job must not be queued"
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "body", "status", "error_type", "message"),
+    [
+        ("PUT", "/2017-08-29/jobs", b"{}", 404, "NotFoundException", "does not serve PUT /2017-08-29/jobs"),
+        ("GET", "/2017-08-29/jobs/1/x?a=b", b"", 404, "NotFoundException", "does not serve GET /2017-08-29/jobs/1/x"),
+        ("POST", "/2017-08-29/jobs", b"{role", 400, "BadRequestException", "The request body is not valid JSON"),
+        ("POST", "/2017-08-29/jobs", b"[]", 400, "BadRequestException", "The request body must be a JSON object"),
+    ],
+    ids=["unknown-method", "unknown-path", "not-json", "not-an-object"],
+)
+def test_requests_it_does_not_serve_answer_in_mediaconvert_error_format(
+    method: str, target: str, body: bytes, status: int, error_type: str, message: str
+) -> None:
+    # Never started, and neither S3 nor EventBridge: routing needs no socket and no job is made.
+    emulator = LocalMediaConvert(s3=None, events=None, region=REGION, account_id=ACCOUNT)
+
+    answer = emulator.handle(method, target, {}, body)
+
+    assert answer.status == status
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.headers["x-amzn-ErrorType"] == error_type
+    assert answer.headers["x-amzn-RequestId"]
+    assert json.loads(answer.body)["message"].endswith(message)
+    assert emulator.wait_idle(0)
+
+
+def test_a_request_the_server_cannot_read_is_refused_in_mediaconvert_error_format(stack: Stack) -> None:
+    connection = http.client.HTTPConnection(urlsplit(stack.emulator.url).netloc, timeout=10)
+    connection.putrequest("POST", "/2017-08-29/jobs")
+    connection.putheader("Content-Length", "many")
+    connection.endheaders()
+
+    response = connection.getresponse()
+
+    assert response.status == 400
+    assert response.getheader("x-amzn-ErrorType") == "BadRequestException"
+    assert json.loads(response.read()) == {"message": "Content-Length must be a non-negative integer"}
+    connection.close()
 
 
 # Transcoding ------------------------------------------------------------------------------------

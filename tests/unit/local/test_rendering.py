@@ -1,9 +1,10 @@
 """Clip rendering in the local MediaConvert: FILE_GROUP jobs shaped like AWS's, rendered with ffmpeg.
 
 The pure parts (timecodes, ranges, cue re-timing, picture geometry, the ASS script) are checked
-directly; the rest drives the emulator with boto3 against a real moto server, renders from a
-generated 60 s 1280x720 source and checks the written MP4 with ffmpeg: size, duration, audio,
-and captions compared pixel by pixel against the same clip rendered without them.
+directly; the rest drives the emulator with boto3 against a real moto server, sends it the job
+settings the handlers build (`handlers.core.domain.render_job`), renders from a generated 60 s
+1280x720 source and checks the written MP4 with ffmpeg: size, duration, audio, and captions
+compared pixel by pixel against the same clip rendered without them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import srt
 from botocore import serialize
 from moto.server import ThreadedMotoServer
 
+from handlers.core.domain.render_job import burn_in, render_settings
 from local import captions, job_settings, media, rendering
 from local.job_settings import Clipping, VideoSettings
 from local.mediaconvert import LocalMediaConvert
@@ -36,7 +38,10 @@ BUCKET = "nullcheck-media"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/mediaconvert"
 CREDENTIALS = {"region_name": REGION, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 SOURCE_KEY, SRT_KEY = "tenant/ep-1/tracks/main.mp4", "tenant/ep-1/transcripts/t1.srt"
-# Three 1.2 s ranges (frames 125-154, 500-529, 1000-1029 at 25 fps): 3.6 s of output.
+FRAME_RATE = 25.0
+# Three 1.2 s segments of a clip, in seconds as the handlers store them, and the input clippings
+# they become (frames 125-154, 500-529, 1000-1029 at 25 fps): 3.6 s of output.
+SEGMENTS = [(5.0, 6.2), (20.0, 21.2), (40.0, 41.2)]
 RANGES = [("00:00:05:00", "00:00:06:04"), ("00:00:20:00", "00:00:21:04"), ("00:00:40:00", "00:00:41:04")]
 CLIP_SECONDS = 3.6
 # Input-time cues: the first overlaps the start of range 1 (output 0-0.6 s), the second lies
@@ -260,7 +265,7 @@ def wire(settings: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def test_file_jobs_the_renderer_cannot_honour_are_refused(change: Any, where: str) -> None:
-    settings = clip_settings(f"s3://{BUCKET}/{SOURCE_KEY}", "s3://b/renders/clip", captions=f"s3://{BUCKET}/{SRT_KEY}")
+    settings = clip_settings(SOURCE_KEY, "renders/clip", transcript_key=SRT_KEY)
     change(settings)
 
     with pytest.raises(job_settings.InvalidSettings) as raised:
@@ -270,7 +275,7 @@ def test_file_jobs_the_renderer_cannot_honour_are_refused(change: Any, where: st
 
 
 def test_a_file_job_names_its_mp4_like_mediaconvert() -> None:
-    settings = clip_settings("s3://b/in/talk.mp4", "s3://b/renders/ep-1/clip", name_modifier="_vertical")
+    settings = clip_settings("in/talk.mp4", "renders/ep-1/clip", bucket="b", name_modifier="_vertical")
 
     spec = job_settings.parse_settings(wire(settings))
 
@@ -284,84 +289,32 @@ def output(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def clip_settings(
-    source: str,
-    destination: str,
+    upload_key: str,
+    destination_key: str,
     *,
-    ranges: list[tuple[str, str]] = RANGES,
-    size: tuple[int, int] = (1080, 1920),
-    captions: str | None = None,
+    bucket: str = BUCKET,
+    segments: list[tuple[float, float]] = SEGMENTS,
+    format_name: str = "vertical",
+    transcript_key: str | None = None,
     name_modifier: str | None = None,
 ) -> dict[str, Any]:
-    """CreateJob Settings for a clip render, shaped as the handlers send them (boto3 names)."""
-    job_input: dict[str, Any] = {
-        "FileInput": source,
-        "TimecodeSource": "ZEROBASED",
-        "InputClippings": [{"StartTimecode": start, "EndTimecode": end} for start, end in ranges],
-        "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
-        "VideoSelector": {},
-    }
-    clip_output: dict[str, Any] = {
-        "ContainerSettings": {"Container": "MP4", "Mp4Settings": {"MoovPlacement": "PROGRESSIVE_DOWNLOAD"}},
-        "VideoDescription": {
-            "Width": size[0],
-            "Height": size[1],
-            "ScalingBehavior": "FILL",
-            "CodecSettings": {
-                "Codec": "H_264",
-                "H264Settings": {
-                    "RateControlMode": "QVBR",
-                    "QvbrSettings": {"QvbrQualityLevel": 7},
-                    "MaxBitrate": 8_000_000,
-                    "QualityTuningLevel": "SINGLE_PASS",
-                },
-            },
-        },
-        "AudioDescriptions": [
-            {
-                "AudioSourceName": "Audio Selector 1",
-                "CodecSettings": {
-                    "Codec": "AAC",
-                    "AacSettings": {"Bitrate": 128000, "CodingMode": "CODING_MODE_2_0", "SampleRate": 48000},
-                },
-            }
-        ],
-    }
+    """CreateJob Settings for a clip render, built by the handlers' own `render_settings` (boto3 names).
+
+    The handlers name the format in the destination key; `name_modifier` adds MediaConvert's
+    NameModifier on top, to check that the emulator names the MP4 as the service would.
+    """
+    settings = render_settings(
+        bucket=bucket,
+        upload_key=upload_key,
+        segments=segments,
+        frame_rate=FRAME_RATE,
+        format_name=format_name,
+        destination_key=destination_key,
+        transcript_key=transcript_key,
+    )
     if name_modifier:
-        clip_output["NameModifier"] = name_modifier
-    if captions:
-        job_input["CaptionSelectors"] = {
-            "Captions Selector 1": {
-                "SourceSettings": {"SourceType": "SRT", "FileSourceSettings": {"SourceFile": captions}}
-            }
-        }
-        clip_output["CaptionDescriptions"] = [
-            {
-                "CaptionSelectorName": "Captions Selector 1",
-                "DestinationSettings": {
-                    "DestinationType": "BURN_IN",
-                    "BurninDestinationSettings": {
-                        "FontColor": "WHITE",
-                        "FontOpacity": 255,
-                        "OutlineColor": "BLACK",
-                        "OutlineSize": 5,
-                        "Alignment": "CENTERED",
-                    },
-                },
-            }
-        ]
-    return {
-        "TimecodeConfig": {"Source": "ZEROBASED"},
-        "Inputs": [job_input],
-        "OutputGroups": [
-            {
-                "OutputGroupSettings": {
-                    "Type": "FILE_GROUP_SETTINGS",
-                    "FileGroupSettings": {"Destination": destination},
-                },
-                "Outputs": [clip_output],
-            }
-        ],
-    }
+        output(settings)["NameModifier"] = name_modifier
+    return settings
 
 
 # Rendering through the emulator -----------------------------------------------------------------
@@ -449,10 +402,7 @@ class Rendered:
 def vertical(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """Three ranges, vertical 1080x1920, captions burned in."""
     settings = clip_settings(
-        f"s3://{BUCKET}/{SOURCE_KEY}",
-        f"s3://{BUCKET}/tenant/ep-1/renders/clip-1",
-        captions=f"s3://{BUCKET}/{SRT_KEY}",
-        name_modifier="_vertical",
+        SOURCE_KEY, "tenant/ep-1/renders/clip-1", transcript_key=SRT_KEY, name_modifier="_vertical"
     )
     job = emulator.run(settings, episodeId="ep-1", renderId="r-1")
     path = tmp_path_factory.mktemp("vertical") / "clip.mp4"
@@ -462,7 +412,7 @@ def vertical(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Re
 @pytest.fixture(scope="module")
 def vertical_plain(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """The same clip without captions."""
-    job = emulator.run(clip_settings(f"s3://{BUCKET}/{SOURCE_KEY}", f"s3://{BUCKET}/tenant/ep-1/renders/plain"))
+    job = emulator.run(clip_settings(SOURCE_KEY, "tenant/ep-1/renders/plain"))
     path = tmp_path_factory.mktemp("plain") / "clip.mp4"
     return Rendered(job, emulator.download("tenant/ep-1/renders/plain.mp4", path))
 
@@ -500,8 +450,10 @@ def test_a_vertical_clip_has_the_output_size_the_ranges_duration_and_audio(verti
     assert data.index(b"moov") < data.index(b"mdat"), "PROGRESSIVE_DOWNLOAD puts the index first"
 
 
-# The caption box: above the vertical safe area (bottom fifth), inside the side margins.
-CAPTION_BOX = (960, 300, 60, 1250)
+# The caption box: where the handlers' burn-in settings put a vertical clip's captions, from their
+# YPosition (the top of the text) two font sizes down, inside the side margins.
+VERTICAL_BURN_IN = burn_in(1920, vertical=True)["BurninDestinationSettings"]
+CAPTION_BOX = (960, 2 * VERTICAL_BURN_IN["FontSize"], 60, VERTICAL_BURN_IN["YPosition"])
 PICTURE_BOX = (960, 600, 60, 100)
 
 
@@ -579,18 +531,20 @@ def test_input_information_describes_the_source(emulator: Emulator, vertical: Re
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("size", "with_captions"), [((1080, 1080), False), ((1920, 1080), True)], ids=["square", "landscape"]
+    ("format_name", "size", "with_captions"),
+    [("square", (1080, 1080), False), ("landscape", (1920, 1080), True)],
+    ids=["square", "landscape"],
 )
 def test_square_and_landscape_clips(
-    emulator: Emulator, tmp_path: Path, size: tuple[int, int], with_captions: bool
+    emulator: Emulator, tmp_path: Path, format_name: str, size: tuple[int, int], with_captions: bool
 ) -> None:
     name = f"{size[0]}x{size[1]}"
     settings = clip_settings(
-        f"s3://{BUCKET}/{SOURCE_KEY}",
-        f"s3://{BUCKET}/renders/{name}",
-        ranges=[("00:00:30:00", "00:00:30:24")],
-        size=size,
-        captions=f"s3://{BUCKET}/{SRT_KEY}" if with_captions else None,
+        SOURCE_KEY,
+        f"renders/{name}",
+        segments=[(30.0, 31.0)],
+        format_name=format_name,
+        transcript_key=SRT_KEY if with_captions else None,
     )
     job = emulator.run(settings)
 
@@ -631,7 +585,7 @@ def test_a_chunking_job_also_reports_input_information(emulator: Emulator) -> No
 
 @pytest.mark.slow
 def test_a_missing_source_ends_in_error(emulator: Emulator) -> None:
-    job = emulator.run(clip_settings(f"s3://{BUCKET}/tenant/ep-1/tracks/gone.mp4", f"s3://{BUCKET}/renders/gone"))
+    job = emulator.run(clip_settings("tenant/ep-1/tracks/gone.mp4", "renders/gone"))
 
     progressing, error = emulator.events(job["Id"], 2)
 
@@ -645,9 +599,7 @@ def test_a_missing_source_ends_in_error(emulator: Emulator) -> None:
 
 @pytest.mark.slow
 def test_a_missing_transcript_ends_in_error(emulator: Emulator) -> None:
-    settings = clip_settings(
-        f"s3://{BUCKET}/{SOURCE_KEY}", f"s3://{BUCKET}/renders/no-srt", captions=f"s3://{BUCKET}/gone.srt"
-    )
+    settings = clip_settings(SOURCE_KEY, "renders/no-srt", transcript_key="gone.srt")
     job = emulator.run(settings)
 
     *_, error = emulator.events(job["Id"], 3)

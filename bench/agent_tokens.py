@@ -1,6 +1,6 @@
 """What one clip-agent run costs with the real model, from the request the handler builds.
 
-The first Converse request is built by `handlers.core.agent.conversation_request`, exactly as
+The first Converse request is built by `handlers.core.domain.clip_agent.conversation_request`, exactly as
 the agent sends it, for a 2-hour sample transcript. Its input is measured in characters and
 converted to tokens at about 4 characters per token (English text; the offline stack has no
 Nova tokenizer, so this is an estimate, not a count). A typical run has three model turns
@@ -16,8 +16,8 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from handlers.core import agent
-from handlers.core.transcript import parse_srt
+from handlers.core.domain import clip_agent
+from handlers.core.domain.srt import parse_srt
 from local.transcripts import sample_transcript
 
 CHARS_PER_TOKEN = 4.0
@@ -38,8 +38,8 @@ def tokens(payload: object) -> int:
 def main() -> None:
     srt_text = sample_transcript(minutes=120)
     transcript = parse_srt(srt_text)
-    episode = agent.EpisodeContext(episode_id="bench", title="Two-hour livestream", series="Null Check")
-    request = agent.conversation_request("us.amazon.nova-pro-v1:0", [], episode, transcript)
+    episode = clip_agent.EpisodeContext(episode_id="bench", title="Two-hour livestream", series="Null Check")
+    request = clip_agent.conversation_request("us.amazon.nova-pro-v1:0", [], episode, transcript)
     first = tokens({key: request[key] for key in ("system", "messages", "toolConfig")})
     tool_turn = TOOL_CALL_OUTPUT_TOKENS + TOOL_RESULT_TOKENS
     inputs = sum(first + turn * tool_turn for turn in range(TYPICAL_TURNS))

@@ -34,7 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # run as a script, only bench/ would be on sys.path
 from components import packaging, service_models  # noqa: E402
 from handlers.catalog import FUNCTIONS, Env  # noqa: E402
-from handlers.core.settings import SERVICE_MODELS  # noqa: E402
+from handlers.core.runtime.settings import SERVICE_MODELS  # noqa: E402
 
 BENCH_ENV = {
     Env.TABLE_NAME: "bench",

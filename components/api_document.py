@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from handlers import openapi
-from handlers.core.cors import cors_headers
+from handlers.core.runtime.cors import cors_headers
 
 VALIDATOR = "all"
 

@@ -23,7 +23,7 @@ from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
 from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Resource
 from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID
-from handlers.core.settings import SERVICE_MODELS
+from handlers.core.runtime.settings import SERVICE_MODELS
 
 TYPE = "nullcheck:index:NullCheckBackend"
 ROOT = Path(__file__).resolve().parent.parent

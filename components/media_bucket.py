@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from handlers.contract import INCOMPLETE_UPLOAD_DAYS
-from handlers.core import keys
+from handlers.core.store import object_keys
 
 TYPE = "nullcheck:index:MediaBucket"
 OLD_TYPE = "nullcheck:storage:MediaBucket"
@@ -94,11 +94,11 @@ def with_defaults(args: MediaBucketArgs | None = None) -> MediaBucketArgs:
 
 
 def expiry_by_prefix(args: MediaBucketArgs | None = None) -> dict[str, tuple[str, int]]:
-    """Lifecycle rule id → (key prefix, days to keep); the key layout's two roots (handlers.core.keys)."""
+    """Lifecycle rule id → (key prefix, days to keep); the key layout's two roots (handlers.core.store.object_keys)."""
     settings = with_defaults(args)
     return {
-        "expire-media": (f"{keys.MEDIA_ROOT}/", settings["expiration_days"]),
-        "expire-renders": (f"{keys.RENDERS_ROOT}/", settings["render_retention_days"]),
+        "expire-media": (f"{object_keys.MEDIA_ROOT}/", settings["expiration_days"]),
+        "expire-renders": (f"{object_keys.RENDERS_ROOT}/", settings["render_retention_days"]),
     }
 
 

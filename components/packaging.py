@@ -45,7 +45,7 @@ CODE_SUFFIXES = (".py", ".json")
 LAYER_SITE = "python"
 """The layer's directory on the runtime's `sys.path` (`/opt/python`)."""
 LAYER_SERVICE_MODELS = f"/opt/{LAYER_SITE}/{service_models.LAYER_DIRECTORY}"
-"""Where the functions find the layer's service models (their `SERVICE_MODELS`, `handlers.core.clients`)."""
+"""Where the functions find the layer's service models (their `SERVICE_MODELS`, `handlers.core.runtime.clients`)."""
 LAYER_OMITS = (
     # Varies per build or machine: bytecode of whichever interpreter ran pip, pip's list of
     # installed-file hashes, console scripts whose shebang is this interpreter's path.

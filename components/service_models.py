@@ -5,7 +5,7 @@ models are mostly prose (S3's 1.3 MB holds 0.2 MB of API), so shipping them with
 client creation several times faster (`bench/cold_start.py`). Only documentation goes: every
 operation, shape and trait stays, so a client built from these behaves as botocore's. Functions
 find them through `SERVICE_MODELS`: their botocore session looks there before its own data, and
-knows no other services (`handlers.core.clients.ServiceModelLoader`).
+knows no other services (`handlers.core.runtime.clients.ServiceModelLoader`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from handlers.core import table as records
+from handlers.core.store import records
 
 TYPE = "nullcheck:index:NullCheckTable"
 OLD_TYPE = "nullcheck:storage:NullCheckTable"

@@ -65,7 +65,7 @@ class Route:
     path: str
     summary: str
     response: str | None
-    """The response model as `module.Class` under `handlers.core`; None for an answer without a body (204)."""
+    """The response model as `module.Class` under `handlers.core.models`; None for an answer without a body (204)."""
     success_status: int = 200
     request: str | None = None
     query: str | None = None
@@ -98,7 +98,7 @@ def _model(reference: str | None) -> type[BaseModel] | None:
     if reference is None:
         return None
     module, name = reference.rsplit(".", 1)
-    model: type[BaseModel] = getattr(importlib.import_module(f"handlers.core.{module}"), name)
+    model: type[BaseModel] = getattr(importlib.import_module(f"handlers.core.models.{module}"), name)
     return model
 
 
@@ -162,9 +162,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes",
             "Create an episode",
-            "models.CreateEpisodeResponse",
+            "episodes.CreateEpisodeResponse",
             success_status=201,
-            request="models.CreateEpisodeRequest",
+            request="episodes.CreateEpisodeRequest",
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:PutItem",)),),
         env=(Env.TABLE_NAME,),
@@ -174,7 +174,7 @@ FUNCTIONS: tuple[Function, ...] = (
         handler="handlers.api.list_episodes.lambda_handler",
         description="GET /episodes: newest first, encrypted cursor",
         trigger=Route(
-            "GET", "/episodes", "List episodes, newest first", "models.EpisodeList", query="models.ListEpisodesQuery"
+            "GET", "/episodes", "List episodes, newest first", "episodes.EpisodeList", query="episodes.ListEpisodesQuery"
         ),
         grants=(Grant(Resource.TABLE_INDEXES, ("dynamodb:Query",)),),
         env=(Env.TABLE_NAME, Env.ENCRYPTION_KEY),
@@ -187,7 +187,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "GET",
             "/episodes/{episodeId}",
             "Get one episode",
-            "models.EpisodeDetail",
+            "episodes.EpisodeDetail",
             error_statuses=(404,),
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:Query",)),),
@@ -201,9 +201,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/transcripts",
             "Get an upload URL for the episode's transcript",
-            "upload_models.TranscriptUpload",
+            "uploads.TranscriptUpload",
             success_status=201,
-            request="upload_models.TranscriptUploadRequest",
+            request="uploads.TranscriptUploadRequest",
             request_body_required=False,
             error_statuses=(404,),
         ),
@@ -221,8 +221,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/tracks",
             "Start uploading a video track",
-            "upload_models.TrackUploadSession",
-            request="upload_models.StartTrackUploadRequest",
+            "uploads.TrackUploadSession",
+            request="uploads.StartTrackUploadRequest",
             error_statuses=(404, 409),
         ),
         grants=(
@@ -240,8 +240,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/tracks/{trackName}/parts",
             "Get upload URLs for parts of a track",
-            "upload_models.PartUrls",
-            request="upload_models.PresignPartsRequest",
+            "uploads.PartUrls",
+            request="uploads.PresignPartsRequest",
             error_statuses=(404,),
         ),
         grants=(
@@ -260,8 +260,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/tracks/{trackName}/complete",
             "Complete a track upload",
-            "upload_models.CompletedTrackUpload",
-            request="upload_models.CompleteTrackUploadRequest",
+            "uploads.CompletedTrackUpload",
+            request="uploads.CompleteTrackUploadRequest",
             error_statuses=(404, 409),
         ),
         grants=(
@@ -308,7 +308,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "GET",
             "/episodes/{episodeId}/clips",
             "List the episode's proposed clips",
-            "clip_models.ClipList",
+            "clips.ClipList",
             error_statuses=(404,),
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query")),),
@@ -427,7 +427,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "GET",
             "/episodes/{episodeId}/clips/{clipId}",
             "One clip with its renders (download URLs when rendered)",
-            "clip_models.ClipView",
+            "clips.ClipView",
             error_statuses=(404,),
         ),
         grants=(
@@ -445,8 +445,8 @@ FUNCTIONS: tuple[Function, ...] = (
             "PATCH",
             "/episodes/{episodeId}/clips/{clipId}",
             "Review a clip: status and/or hook",
-            "clip_models.ClipView",
-            request="render_models.ReviewClipRequest",
+            "clips.ClipView",
+            request="renders.ReviewClipRequest",
             error_statuses=(400, 404),
         ),
         grants=(
@@ -463,9 +463,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "POST",
             "/episodes/{episodeId}/clips/{clipId}/renders",
             "Render a clip (vertical, landscape or square; captions burned in)",
-            "render_models.RenderAccepted",
+            "renders.RenderAccepted",
             success_status=202,
-            request="render_models.RenderRequest",
+            request="renders.RenderRequest",
             request_body_required=False,
             error_statuses=(400, 404, 409),
         ),

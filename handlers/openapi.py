@@ -2,17 +2,23 @@
 
 API Gateway imports it (the API component adds its `x-amazon-apigateway-*` extensions) and the
 local stack serves and validates with it, so both validate requests against the same schemas.
+`python -m handlers.openapi write` (`make openapi`) writes the document clients see, without
+API Gateway's extensions, to `openapi/nullcheck.json`, the committed copy other languages'
+clients generate their types from; a unit test fails while that copy is stale.
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 
 from handlers.catalog import Function, Route, api_functions
-from handlers.core.models import ErrorResponse
+from handlers.core.models.episodes import ErrorResponse
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 SECURITY_SCHEME = "CognitoUserPool"
@@ -142,3 +148,28 @@ def _convert(node: Any) -> Any:
             base = {"allOf": [base]}
         node = {**base, **node, "nullable": True}
     return node
+
+
+PUBLISHED = Path(__file__).resolve().parent.parent / "openapi" / "nullcheck.json"
+"""The committed copy of the public document (what the local stack serves at `/openapi.json`)."""
+
+
+def published() -> str:
+    """The public document as committed: sorted keys, two-space indents and a final newline, for stable diffs."""
+    return json.dumps(document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(arguments: list[str]) -> int:
+    """`write [PATH]`: write the public document to PATH (default: the committed copy)."""
+    if not arguments or arguments[0] != "write" or len(arguments) > 2:
+        print("usage: python -m handlers.openapi write [PATH]", file=sys.stderr)
+        return 2
+    target = Path(arguments[1]) if len(arguments) == 2 else PUBLISHED
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(published(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

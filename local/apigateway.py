@@ -24,7 +24,7 @@ from jsonschema import ValidationError
 from openapi_schema_validator import OAS30Validator
 
 from handlers.catalog import Function, Route, api_functions
-from handlers.core.cors import cors_headers
+from handlers.core.runtime.cors import cors_headers
 from handlers.openapi import document
 from local.http_server import Answer, LocalHttpServer
 from local.lambda_runtime import invoke_handler

@@ -14,7 +14,7 @@ from components.media_bucket import MediaBucketArgs
 from components.table import TableArgs
 from handlers.catalog import USER_POOL_TAG
 from handlers.contract import TENANT_ATTRIBUTE, TENANT_MAX_LENGTH
-from handlers.core import table as records
+from handlers.core.store import records
 
 
 def create_table(dynamodb: Any, name: str, args: TableArgs | None = None) -> None:

@@ -21,7 +21,7 @@ import boto3
 from components.identity import IdentityArgs
 from handlers.catalog import cognito_triggers
 from handlers.contract import DEFAULT_CHUNK_SECONDS, new_password
-from handlers.core.settings import SERVICE_MODELS
+from handlers.core.runtime.settings import SERVICE_MODELS
 from local.apigateway import LocalApiGateway
 from local.authorizer import CognitoAuthorizer
 from local.bedrock import LocalBedrockRuntime

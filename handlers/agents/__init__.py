@@ -1,3 +1,3 @@
-from handlers.core import startup
+from handlers.core.runtime import startup
 
-startup.pause_collection()  # until the entry point is built (`handlers.core.startup`)
+startup.pause_collection()  # until the entry point is built (`handlers.core.runtime.startup`)

@@ -14,9 +14,9 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from handlers.core import clients, eventbridge
-from handlers.core.clip_detection import AgentServices, detect_clips
-from handlers.core.settings import settings
+from handlers.core.rules.clip_detection import AgentServices, detect_clips
+from handlers.core.runtime import clients, eventbridge
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 services = AgentServices(

@@ -3,8 +3,9 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, http, track_completion
-from handlers.core.upload_models import CompleteTrackUploadRequest
+from handlers.core.models.uploads import CompleteTrackUploadRequest
+from handlers.core.rules import track_completion
+from handlers.core.runtime import clients, http
 
 logger = Logger()
 storage = clients.upload_storage()

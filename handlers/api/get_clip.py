@@ -3,8 +3,9 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, clip_review, http
-from handlers.core.settings import settings
+from handlers.core.rules import clip_review
+from handlers.core.runtime import clients, http
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 table = clients.table(settings().require("table_name"))

@@ -3,9 +3,10 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, cursor, episodes, http
-from handlers.core.models import ListEpisodesQuery
-from handlers.core.settings import settings
+from handlers.core.models.episodes import ListEpisodesQuery
+from handlers.core.rules import episodes
+from handlers.core.runtime import clients, cursor, http
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 table = clients.table(settings().require("table_name"))

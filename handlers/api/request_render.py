@@ -3,9 +3,10 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, http, renders
-from handlers.core.render_models import RenderRequest
-from handlers.core.settings import settings
+from handlers.core.models.renders import RenderRequest
+from handlers.core.rules import renders
+from handlers.core.runtime import clients, http
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 services = renders.RenderServices(

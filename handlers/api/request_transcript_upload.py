@@ -3,8 +3,9 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core import clients, http, uploads
-from handlers.core.upload_models import TranscriptUploadRequest
+from handlers.core.models.uploads import TranscriptUploadRequest
+from handlers.core.rules import uploads
+from handlers.core.runtime import clients, http
 
 logger = Logger()
 storage = clients.upload_storage()

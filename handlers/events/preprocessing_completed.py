@@ -2,8 +2,9 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing
-from handlers.core.settings import settings
+from handlers.core.rules import chunking
+from handlers.core.runtime import clients, eventbridge
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 table = clients.table(settings().require("table_name"))
@@ -12,7 +13,7 @@ bucket = settings().require("bucket_name")
 
 
 def preprocessing_completed(event: eventbridge.JobStateChangeEvent) -> None:
-    preprocessing.completed(table, s3, bucket, event.detail)
+    chunking.completed(table, s3, bucket, event.detail)
 
 
 lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, preprocessing_completed, logger)

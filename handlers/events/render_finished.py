@@ -2,8 +2,9 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, renders
-from handlers.core.settings import settings
+from handlers.core.rules import renders
+from handlers.core.runtime import clients, eventbridge
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 table = clients.table(settings().require("table_name"))

@@ -5,15 +5,16 @@ Renders cut clips by frame (`HH:MM:SS:FF` input clippings), so they need the sou
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, preprocessing
-from handlers.core.settings import settings
+from handlers.core.rules import chunking
+from handlers.core.runtime import clients, eventbridge
+from handlers.core.runtime.settings import settings
 
 logger = Logger()
 table = clients.table(settings().require("table_name"))
 
 
 def track_source_details(event: eventbridge.JobStateChangeEvent) -> None:
-    preprocessing.source_details(table, event.detail)
+    chunking.source_details(table, event.detail)
 
 
 lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, track_source_details, logger)

@@ -2,8 +2,9 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clients, eventbridge, transcripts
-from handlers.core.settings import settings
+from handlers.core.runtime import clients, eventbridge
+from handlers.core.runtime.settings import settings
+from handlers.core.store import transcripts
 
 logger = Logger()
 table = clients.table(settings().require("table_name"))

@@ -9,7 +9,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core import clients, signup, startup
+from handlers.core.rules import signup
+from handlers.core.runtime import clients, startup
 
 logger = Logger()
 cognito = clients.client("cognito-idp")

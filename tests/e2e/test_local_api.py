@@ -7,7 +7,7 @@ import pytest
 from botocore.exceptions import UnknownServiceError
 
 from components import service_models
-from handlers.core import clients
+from handlers.core.runtime import clients
 
 ORIGIN = "https://studio.example.com"
 

@@ -16,8 +16,8 @@ from moto import mock_aws
 
 from components import service_models
 from handlers.catalog import FUNCTIONS
-from handlers.core.clients import ServiceModelLoader
-from handlers.core.settings import SERVICE_MODELS
+from handlers.core.runtime.clients import ServiceModelLoader
+from handlers.core.runtime.settings import SERVICE_MODELS
 from tests.unit.handlers.conftest import HANDLER_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """MediaConvert jobs that chunk a track into HLS segments, and what a producer reads when one fails.
 
-The index of the segments a job wrote is `handlers.core.playlists`."""
+The index of the segments a job wrote is `handlers.core.domain.playlists`."""
 
 from __future__ import annotations
 

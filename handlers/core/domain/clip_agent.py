@@ -7,10 +7,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import clips
-from handlers.core.clips import ClipStore
-from handlers.core.memory import ConversationMemory
-from handlers.core.transcript import Transcript
+from handlers.core.domain.srt import Transcript
+from handlers.core.store import clips
+from handlers.core.store.clips import ClipStore
+from handlers.core.store.memory import ConversationMemory
 
 logger = Logger(child=True)
 MAX_TURNS = 10

@@ -1,4 +1,4 @@
-"""Transcripts: SRT parsed with the `srt` library into timed cues (timestamps: `handlers.core.timestamps`)."""
+"""Transcripts: SRT parsed with the `srt` library into timed cues (timestamps: `handlers.core.domain.timestamps`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import srt
 
-from handlers.core.timestamps import parse_timestamp
+from handlers.core.domain.timestamps import parse_timestamp
 
 MIB = 1024 * 1024
 MAX_TRANSCRIPT_BYTES = 10 * MIB

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from handlers.core.model_base import Model
-from handlers.core.render_models import RenderView
+from handlers.core.models.base import Model
+from handlers.core.models.renders import RenderView
 
 
 class ClipSegmentView(Model):

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from handlers.contract import TrackStatus, TranscriptStatus
-from handlers.core.model_base import ApiModel, Model
+from handlers.core.models.base import ApiModel, Model
 
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

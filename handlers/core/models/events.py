@@ -21,7 +21,7 @@ from handlers.contract import (
     TENANT_PATTERN,
     VIDEO_UPLOAD_COMPLETED,
 )
-from handlers.core.model_base import Model
+from handlers.core.models.base import Model
 
 __all__ = [
     "CHUNKS_JOB",

@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from handlers.contract import RenderFormat, RenderStatus, ReviewStatus
-from handlers.core.model_base import Model
+from handlers.core.models.base import Model
 
 
 class ReviewClipRequest(Model):

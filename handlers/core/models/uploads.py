@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
-from handlers.core.model_base import ApiModel, Model
+from handlers.core.models.base import ApiModel, Model
 
 PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x20-\x7E]+$")]
 UploadId = Annotated[str, StringConstraints(min_length=1, max_length=1024)]

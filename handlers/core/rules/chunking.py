@@ -8,9 +8,11 @@ from typing import Any, NamedTuple
 from aws_lambda_powertools import Logger
 
 from handlers.contract import is_valid_tenant
-from handlers.core import events, keys, media, playlists, tracks
-from handlers.core.events import JobStateChange, VideoUploadCompleted
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.domain import chunking_job, playlists
+from handlers.core.models import events
+from handlers.core.models.events import JobStateChange, VideoUploadCompleted
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, tracks
 
 logger = Logger(child=True)
 
@@ -39,10 +41,10 @@ def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompl
     try:
         job = mediaconvert.create_job(
             Role=spec.role_arn,
-            Settings=media.job_settings(
+            Settings=chunking_job.job_settings(
                 spec.bucket,
                 upload.key,
-                keys.chunk_prefix(episode, upload.trackName, upload.attemptId),
+                object_keys.chunk_prefix(episode, upload.trackName, upload.attemptId),
                 spec.chunk_seconds,
             ),
             UserMetadata={
@@ -53,7 +55,7 @@ def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompl
                 "attemptId": upload.attemptId,
             },
             # The key names the tenant and the episode: one token per attempt at one upload.
-            ClientRequestToken=media.request_token(upload.trackName, upload.attemptId, upload.key),
+            ClientRequestToken=chunking_job.request_token(upload.trackName, upload.attemptId, upload.key),
             StatusUpdateInterval="SECONDS_60",
         )["Job"]
     except Exception:
@@ -104,7 +106,7 @@ def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
     hinted = [
         path for group in change.outputGroupDetails for out in group.outputDetails for path in out.outputFilePaths
     ]
-    prefix = keys.chunk_prefix(*attempt)
+    prefix = object_keys.chunk_prefix(*attempt)
     manifest_key, text = playlists.media_playlist_key(s3, bucket, prefix, hinted)
     index = playlists.index_manifest(manifest_key, text)
     changed = tracks.mark_processed(table, *attempt, change.jobId, index)
@@ -118,13 +120,13 @@ def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
 def failed(table: Any, change: JobStateChange) -> bool:
     """Record why the job ended without output; False if the track had already moved on.
 
-    The producer sees what went wrong with the file (`media.failure_reason`); MediaConvert's own
+    The producer sees what went wrong with the file (`chunking_job.failure_reason`); MediaConvert's own
     message names buckets and keys, so it is logged, never stored.
     """
     attempt = _attempt_of(change)
     if attempt is None:
         return False
-    reason = media.failure_reason(change.status, change.errorCode)
+    reason = chunking_job.failure_reason(change.status, change.errorCode)
     changed = tracks.mark_failed(table, *attempt, change.jobId, reason)
     logger.warning(
         "chunking job failed" if changed else "failure already recorded, or of a replaced attempt",

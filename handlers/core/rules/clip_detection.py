@@ -10,13 +10,13 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from handlers.contract import TranscriptStatus
-from handlers.core import agent, keys, transcripts
-from handlers.core import table as records
-from handlers.core.clip_replacement import from_source, remove_proposals
-from handlers.core.clips import ClipStore, TranscriptSource
-from handlers.core.memory import ConversationMemory
-from handlers.core.tenancy import EpisodeRef
-from handlers.core.transcript import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
+from handlers.core.domain import clip_agent
+from handlers.core.domain.srt import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, records, transcripts
+from handlers.core.store.clip_removal import from_source, remove_proposals
+from handlers.core.store.clips import ClipStore, TranscriptSource
+from handlers.core.store.memory import ConversationMemory
 
 logger = Logger(child=True)
 DEFAULT_SERIES = "unassigned"
@@ -48,7 +48,7 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     permanent failure: recorded as `Invalid` with the reason, logged once, never retried. The
     proposals of an earlier transcript are replaced only once the new one has produced clips.
     """
-    located = keys.transcript_of_key(key)
+    located = object_keys.transcript_of_key(key)
     if located is None:
         return {"skipped": f"{key[:300]} is not an episode transcript"}
     episode = located[0]
@@ -60,7 +60,7 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     try:
         transcript, etag = _read(services, key)
         store = ClipStore(services.table, episode, series, transcript, TranscriptSource(key, etag))
-        context = agent.EpisodeContext(episode_id=episode.id, title=record["title"], series=series)
+        context = clip_agent.EpisodeContext(episode_id=episode.id, title=record["title"], series=series)
         memory = ConversationMemory(
             services.agentcore, services.memory_id, actor_id=memory_actor(episode.tenant, series), session_id=episode.id
         )
@@ -90,14 +90,14 @@ def _read(services: AgentServices, key: str) -> tuple[Transcript, str]:
 
 def _ask_model(
     services: AgentServices,
-    context: agent.EpisodeContext,
+    context: clip_agent.EpisodeContext,
     transcript: Transcript,
     memory: ConversationMemory,
     store: ClipStore,
-) -> agent.AgentRun:
+) -> clip_agent.AgentRun:
     """The agent's run; a request the model refuses as invalid is the transcript's problem, not a glitch."""
     try:
-        return agent.run(services.bedrock, services.model_id, context, transcript, memory, store)
+        return clip_agent.run(services.bedrock, services.model_id, context, transcript, memory, store)
     except ClientError as error:
         if error.response["Error"]["Code"] not in PERMANENT_MODEL_ERRORS:
             raise  # throttling, timeouts, service errors: retried

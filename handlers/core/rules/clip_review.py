@@ -9,11 +9,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.contract import RenderStatus
-from handlers.core import table as records
-from handlers.core.clip_models import ClipList, ClipView
-from handlers.core.errors import NotFound
-from handlers.core.render_models import ReviewClipRequest
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.models.clips import ClipList, ClipView
+from handlers.core.models.renders import ReviewClipRequest
+from handlers.core.runtime.errors import NotFound
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import records
 
 DOWNLOAD_SECONDS = 15 * 60
 Presign = Callable[[str], str]

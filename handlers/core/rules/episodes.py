@@ -6,19 +6,19 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from handlers.contract import EpisodeStatus
-from handlers.core import table as records
-from handlers.core.errors import BadRequest, NotFound
-from handlers.core.models import (
+from handlers.core.models.episodes import (
     CreateEpisodeRequest,
     EpisodeDetail,
     EpisodeList,
     EpisodeSummary,
     TrackView,
 )
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.runtime.errors import BadRequest, NotFound
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import records
 
 if TYPE_CHECKING:  # only the listing needs cursors (and cryptography): imported by `cursor_codec`
-    from handlers.core.cursor import CursorCodec
+    from handlers.core.runtime.cursor import CursorCodec
 
 _CURSOR_KEYS = {"pk", "sk", "GSI1PK", "GSI1SK"}
 
@@ -88,7 +88,7 @@ def list_episodes(table: Any, codec: CursorCodec, tenant: str, limit: int, next_
 
 def cursor_codec(secret: str, tenant: str) -> CursorCodec:
     """The cursor codec of one tenant's episode listing."""
-    from handlers.core.cursor import CursorCodec
+    from handlers.core.runtime.cursor import CursorCodec
 
     return CursorCodec(secret, listing=f"episodes/{tenant}")
 

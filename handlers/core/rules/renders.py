@@ -18,12 +18,13 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from handlers.contract import FRAME_SIZES, RenderStatus, TrackStatus, is_valid_tenant
-from handlers.core import events, keys, media, rendering
-from handlers.core import table as records
-from handlers.core.errors import Conflict, NotFound
-from handlers.core.render_models import RenderAccepted, RenderRequest
-from handlers.core.tenancy import EpisodeRef
-from handlers.core.timestamps import parse_timestamp
+from handlers.core.domain import chunking_job, render_job
+from handlers.core.domain.timestamps import parse_timestamp
+from handlers.core.models import events
+from handlers.core.models.renders import RenderAccepted, RenderRequest
+from handlers.core.runtime.errors import Conflict, NotFound
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, records
 
 logger = Logger(child=True)
 
@@ -82,8 +83,8 @@ def request_render(
     if not _claim(services.table, episode, clip_id, rid, render):
         # Another request started it a moment ago: answer with that one.
         return _accepted(require_clip(services.table, episode, clip_id)["renders"][rid])
-    destination = keys.render_key(episode, clip_id, track["trackName"], request.format, request.captions)
-    settings = rendering.render_settings(
+    destination = object_keys.render_key(episode, clip_id, track["trackName"], request.format, request.captions)
+    settings = render_job.render_settings(
         bucket=services.bucket,
         upload_key=track["uploadKey"],
         segments=[_segment_seconds(segment) for segment in clip["segments"]],
@@ -127,7 +128,7 @@ def _source_track(table: Any, episode: EpisodeRef, track_name: str | None) -> di
         key=lambda item: item.get("createdAt", ""),
     )
     if track_name is not None:
-        name = keys.sanitize_track_name(track_name)
+        name = object_keys.sanitize_track_name(track_name)
         track = next((item for item in tracks if item["trackName"] == name), None)
         if track is None:
             raise NotFound(f"track {name} not found in episode {episode.id}")
@@ -204,7 +205,7 @@ def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChan
         logger.warning("job without render metadata ignored", extra={"job_id": change.jobId})
         return False
     if change.status != "COMPLETE":
-        reason = media.failure_reason(change.status, change.errorCode, retry="ask for the render again")
+        reason = chunking_job.failure_reason(change.status, change.errorCode, retry="ask for the render again")
         changed = _finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
         logger.warning(
             "render failed" if changed else "render outcome already recorded",

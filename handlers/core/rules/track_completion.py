@@ -12,12 +12,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.contract import TrackStatus
-from handlers.core import eventbridge, events, keys, tracks, uploads
-from handlers.core import table as records
-from handlers.core.errors import BadRequest, Conflict
-from handlers.core.tenancy import EpisodeRef
-from handlers.core.upload_models import CompletedTrackUpload, CompleteTrackUploadRequest
-from handlers.core.uploads import Storage
+from handlers.core.models import events
+from handlers.core.models.uploads import CompletedTrackUpload, CompleteTrackUploadRequest
+from handlers.core.rules import uploads
+from handlers.core.rules.uploads import Storage
+from handlers.core.runtime import eventbridge
+from handlers.core.runtime.errors import BadRequest, Conflict
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, records, tracks
 
 S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
 """What S3 answers when a complete's part list does not fit the upload: the client's fault, a 400."""
@@ -27,7 +29,7 @@ def complete_track_upload(
     storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, request: CompleteTrackUploadRequest
 ) -> CompletedTrackUpload:
     """Complete the object, record the track (replacing a failed attempt), count it, close the session, announce it."""
-    track_name = keys.sanitize_track_name(track_name)
+    track_name = object_keys.sanitize_track_name(track_name)
     track_key = records.track_key(episode, track_name)
     previous = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
     if previous and previous.get("uploadId") == request.uploadId:

@@ -4,7 +4,7 @@ Asking twice while a URL or session is still valid answers the same thing, so a 
 lost an answer can simply ask again. A transcript URL lives 15 min; a track's upload session
 lives as long as the upload makes progress (signing parts extends it) within the bucket's
 window for incomplete uploads. Completing a track is idempotent too: a repeated complete
-returns the same answer and never counts the track twice (`handlers.core.track_completion`). A
+returns the same answer and never counts the track twice (`handlers.core.rules.track_completion`). A
 failed track can be uploaded again (a new attempt replaces it) or deleted.
 """
 
@@ -17,11 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.contract import UPLOAD_WINDOW, TrackStatus
-from handlers.core import keys, tracks
-from handlers.core import table as records
-from handlers.core.errors import BadRequest, Conflict, NotFound
-from handlers.core.tenancy import EpisodeRef
-from handlers.core.upload_models import (
+from handlers.core.models.uploads import (
     PartUrl,
     PartUrls,
     PresignPartsRequest,
@@ -29,6 +25,9 @@ from handlers.core.upload_models import (
     TrackUploadSession,
     TranscriptUpload,
 )
+from handlers.core.runtime.errors import BadRequest, Conflict, NotFound
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, records, tracks
 
 URL_LIFETIME = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)
@@ -68,7 +67,7 @@ def request_transcript_upload(storage: Storage, episode: EpisodeRef, filename: s
     existing = storage.table.get_item(Key=record_key).get("Item")
     if existing and _still_valid(existing, now) and existing.get("filename") == filename:
         return TranscriptUpload.model_validate(existing)
-    key = keys.transcript_key(episode, keys.new_transcript_id(now))
+    key = object_keys.transcript_key(episode, object_keys.new_transcript_id(now))
     params: dict[str, Any] = {"Bucket": storage.bucket, "Key": key}
     required_headers = None
     if filename:
@@ -96,7 +95,7 @@ def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrac
     returns that upload; with another filename it is refused (409), never silently replaced.
     """
     records.require_episode(storage.table, episode)
-    track_name = keys.sanitize_track_name(request.trackName)
+    track_name = object_keys.sanitize_track_name(request.trackName)
     track = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     if track and track["status"] != TrackStatus.PROCESSING_FAILED.value:
         raise Conflict(_uploaded(track))
@@ -105,7 +104,7 @@ def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrac
     existing = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")
     if existing and _is_open(existing, now):
         return _resume(existing, request.filename)
-    key = keys.track_key(episode, track_name, request.filename)
+    key = object_keys.track_key(episode, track_name, request.filename)
     upload_id = storage.s3.create_multipart_upload(
         Bucket=storage.bucket, Key=key, Metadata={"filename": request.filename}
     )["UploadId"]
@@ -115,7 +114,7 @@ def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrac
         "uploadId": upload_id,
         "trackName": track_name,
         "filename": request.filename,
-        "attemptId": keys.new_attempt_id(now),
+        "attemptId": object_keys.new_attempt_id(now),
         "startedAt": _iso(now),
         **_session_expiry(now, now),
     }
@@ -233,7 +232,7 @@ def _extend(storage: Storage, episode: EpisodeRef, session: dict[str, Any]) -> d
 
 def presign_parts(storage: Storage, episode: EpisodeRef, track_name: str, request: PresignPartsRequest) -> PartUrls:
     """Presigned PUT URLs for the requested part numbers of the open upload; extends the session."""
-    track_name = keys.sanitize_track_name(track_name)
+    track_name = object_keys.sanitize_track_name(track_name)
     session = open_session(storage, episode, track_name, request.uploadId)
     expires_at = _extend(storage, episode, session)
     urls = [
@@ -262,7 +261,7 @@ def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None
     `Processing` (its job would write chunks nobody removes) or when it changed meanwhile.
     """
     records.require_episode(storage.table, episode)
-    track_name = keys.sanitize_track_name(track_name)
+    track_name = object_keys.sanitize_track_name(track_name)
     track = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
     session_key = records.track_upload_key(episode, track_name)
     session = storage.table.get_item(Key=session_key, ConsistentRead=True).get("Item")

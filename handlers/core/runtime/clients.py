@@ -22,12 +22,12 @@ import botocore.session
 from botocore.config import Config
 from botocore.loaders import Loader
 
-from handlers.core import snapshot
-from handlers.core.dynamodb import Table
-from handlers.core.settings import settings
+from handlers.core.runtime import snapshot
+from handlers.core.runtime.dynamodb import Table
+from handlers.core.runtime.settings import settings
 
 if TYPE_CHECKING:  # only the upload routes need the upload machinery: imported by `upload_storage`
-    from handlers.core.uploads import Storage
+    from handlers.core.rules.uploads import Storage
 
 DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_attempts": 3})
 # Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
@@ -85,7 +85,7 @@ def table(name: str) -> Table:
 
 def upload_storage() -> Storage:
     """The table, presigning S3 client and bucket the upload routes share."""
-    from handlers.core.uploads import Storage
+    from handlers.core.rules.uploads import Storage
 
     config = settings()
     return Storage(table=table(config.require("table_name")), s3=s3(), bucket=config.require("bucket_name"))

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from handlers.core.errors import BadRequest
+from handlers.core.runtime.errors import BadRequest
 
 _VERSION = b"\x01"
 _NONCE_BYTES = 12

@@ -16,9 +16,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from handlers.core import startup
-from handlers.core.events import SOURCE, JobStateChange, VideoUploadCompleted
-from handlers.core.model_base import Model
+from handlers.core.models.base import Model
+from handlers.core.models.events import SOURCE, JobStateChange, VideoUploadCompleted
+from handlers.core.runtime import startup
 
 if TYPE_CHECKING:  # only the idempotent function imports the idempotency utility
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig

@@ -26,11 +26,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from handlers.catalog import Route
-from handlers.core import startup
-from handlers.core.cors import cors_headers
-from handlers.core.errors import DomainError
-from handlers.core.settings import settings
-from handlers.core.tenancy import EpisodeRef, tenant_of_claims
+from handlers.core.runtime import startup
+from handlers.core.runtime.cors import cors_headers
+from handlers.core.runtime.errors import DomainError
+from handlers.core.runtime.settings import settings
+from handlers.core.runtime.tenancy import EpisodeRef, tenant_of_claims
 
 logger = Logger()
 

@@ -31,7 +31,7 @@ class Settings(BaseModel):
     model_id: str = Field(DEFAULT_MODEL_ID, alias="MODEL_ID")
     mediaconvert_role_arn: str | None = Field(None, alias="MEDIACONVERT_ROLE_ARN")
     chunk_seconds: int = Field(DEFAULT_CHUNK_SECONDS, alias="CHUNK_SECONDS", ge=1, le=600)
-    service_models: str | None = Field(None, alias=SERVICE_MODELS, description="See `handlers.core.clients`")
+    service_models: str | None = Field(None, alias=SERVICE_MODELS, description="See `handlers.core.runtime.clients`")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

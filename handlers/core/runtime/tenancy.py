@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.contract import TENANT_CLAIM, TENANT_MAX_LENGTH, is_valid_tenant
-from handlers.core.errors import DomainError
+from handlers.core.runtime.errors import DomainError
 
 
 class Forbidden(DomainError):

@@ -13,8 +13,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from handlers.contract import ReviewStatus
-from handlers.core import table as records
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import records
 
 APPROVED = ReviewStatus.APPROVED.value
 

@@ -18,10 +18,10 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field, ValidationError
 
 from handlers.contract import ReviewStatus
-from handlers.core import table as records
-from handlers.core.tenancy import EpisodeRef
-from handlers.core.timestamps import parse_timestamp
-from handlers.core.transcript import Transcript
+from handlers.core.domain.srt import Transcript
+from handlers.core.domain.timestamps import parse_timestamp
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import records
 
 ClipType = Literal["educational", "funny", "demo", "hot_take", "insight"]
 CLIP_TYPES: tuple[str, ...] = ("educational", "funny", "demo", "hot_take", "insight")

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from handlers.contract import is_valid_tenant
-from handlers.core.errors import BadRequest
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.runtime.errors import BadRequest
+from handlers.core.runtime.tenancy import EpisodeRef
 
 MEDIA_ROOT = "media"
 """Uploads, transcripts and chunks."""

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from handlers.core.errors import NotFound
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.runtime.errors import NotFound
+from handlers.core.runtime.tenancy import EpisodeRef
 
 HASH_KEY, RANGE_KEY = "pk", "sk"
 GSI1, GSI1_HASH_KEY, GSI1_RANGE_KEY = "GSI1", "GSI1PK", "GSI1SK"

@@ -16,12 +16,11 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from handlers.contract import TrackStatus
-from handlers.core import keys
-from handlers.core import table as records
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, records
 
 if TYPE_CHECKING:  # the playlist indexer builds it; the upload routes recording tracks never need m3u8
-    from handlers.core.playlists import SegmentIndex
+    from handlers.core.domain.playlists import SegmentIndex
 
 logger = Logger(child=True)
 
@@ -233,7 +232,7 @@ def discard_media(s3: Any, bucket: str, episode: EpisodeRef, track: dict[str, An
     doomed = [] if track["uploadKey"] == keep else [track["uploadKey"]]
     try:
         if attempt := track.get("attemptId"):  # records from before attempts keep their chunks until expiry
-            prefix = keys.chunk_prefix(episode, track["trackName"], attempt)
+            prefix = object_keys.chunk_prefix(episode, track["trackName"], attempt)
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
                 doomed += [item["Key"] for item in page.get("Contents", [])]
         for start in range(0, len(doomed), _DELETE_BATCH):

@@ -16,9 +16,8 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from handlers.contract import EpisodeStatus, TranscriptStatus
-from handlers.core import keys
-from handlers.core import table as records
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, records
 
 logger = Logger(child=True)
 
@@ -42,7 +41,7 @@ def _update(table: Any, episode: EpisodeRef, condition: str, update: str, values
 
 def record_uploaded(table: Any, key: str) -> bool:
     """The episode's transcript is now this one, `Uploaded`; False (logged) when it is not news."""
-    located = keys.transcript_of_key(key)
+    located = object_keys.transcript_of_key(key)
     if located is None:
         logger.info("ignoring an .srt outside the transcript layout", extra={"key": key[:300]})
         return False
@@ -71,7 +70,7 @@ def record_outcome(
     table: Any, episode: EpisodeRef, key: str, status: TranscriptStatus, error: str | None = None
 ) -> bool:
     """What came of the transcript (clips, or why it is invalid); False when a newer one is current."""
-    located = keys.transcript_of_key(key)
+    located = object_keys.transcript_of_key(key)
     assert located is not None and located[0] == episode
     values: dict[str, Any] = {
         ":key": key,
@@ -105,7 +104,7 @@ def record_clips_source(table: Any, episode: EpisodeRef, key: str, summary: str)
 
 def is_superseded(episode: dict[str, Any], key: str) -> bool:
     """True when the episode already points at a newer transcript than `key`."""
-    located = keys.transcript_of_key(key)
+    located = object_keys.transcript_of_key(key)
     current = episode.get("transcriptId")
     return located is not None and current is not None and current > located[1]
 

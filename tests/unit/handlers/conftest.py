@@ -14,7 +14,7 @@ import boto3
 import pytest
 import requests
 
-from handlers.core import clients
+from handlers.core.runtime import clients
 from local.moto_server import LocalMotoServer
 from local.resources import create_bucket, create_table
 from tests.lambda_events import TENANT, api_event, invoke

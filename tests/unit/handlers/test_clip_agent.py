@@ -10,12 +10,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from handlers.core import agent
-from handlers.core.clip_detection import AgentServices, detect_clips
-from handlers.core.clips import ClipProposal, ClipStore, TranscriptSource, clip_errors
-from handlers.core.memory import ConversationMemory
-from handlers.core.tenancy import EpisodeRef
-from handlers.core.transcript import parse_srt
+from handlers.core.domain import clip_agent
+from handlers.core.domain.srt import parse_srt
+from handlers.core.rules.clip_detection import AgentServices, detect_clips
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store.clips import ClipProposal, ClipStore, TranscriptSource, clip_errors
+from handlers.core.store.memory import ConversationMemory
 from local.resources import create_agent_memory
 from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
@@ -180,7 +180,7 @@ def test_invalid_tool_input_is_reported_not_raised(services: AgentServices) -> N
 
 def test_the_loop_stops_at_ten_turns(services: AgentServices) -> None:
     with Stubber(services.bedrock) as stubber:
-        for turn in range(agent.MAX_TURNS):
+        for turn in range(clip_agent.MAX_TURNS):
             stubber.add_response("converse", tool_turn([clip()], f"use-{turn}"))
         result = detect_clips(services, KEY)
         stubber.assert_no_pending_responses()

@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from handlers import catalog, openapi
-from handlers.core import clients, cors
+from handlers.core.runtime import clients, cors
 from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions

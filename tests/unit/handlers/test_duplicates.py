@@ -12,9 +12,9 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-from handlers.core import preprocessing
-from handlers.core.clip_detection import AgentServices
-from handlers.core.eventbridge import JobStateChangeEvent
+from handlers.core.rules import chunking
+from handlers.core.rules.clip_detection import AgentServices
+from handlers.core.runtime.eventbridge import JobStateChangeEvent
 from local.resources import create_agent_memory
 from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
@@ -93,7 +93,7 @@ def test_concurrent_completions_index_the_track_once(handler: Any, track: Any, t
         load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET)
     ).detail
 
-    outcomes = twice_at_once(lambda: preprocessing.completed(table, s3, BUCKET, change))
+    outcomes = twice_at_once(lambda: chunking.completed(table, s3, BUCKET, change))
 
     # DynamoDB makes the conditional write atomic, so one of the two returns False there; moto does not
     # serialise writes landing in the same instant, so here both may win. Neither may fail or corrupt the

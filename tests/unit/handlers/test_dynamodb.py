@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from handlers.core.dynamodb import attribute_value, deserialize, serialize
+from handlers.core.runtime.dynamodb import attribute_value, deserialize, serialize
 
 VALUES: list[Any] = [
     None,

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from handlers.core import media
+from handlers.core.domain import chunking_job
 from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 
@@ -322,7 +322,7 @@ def test_the_new_attempt_gets_its_own_job_chunk_folder_and_request_token(
         "trackName": "main",
         "attemptId": NEW_ATTEMPT,
     }
-    old = media.request_token("main", ATTEMPT, f"media/{TENANT}/{EPISODE}/tracks/main.mp4")
+    old = chunking_job.request_token("main", ATTEMPT, f"media/{TENANT}/{EPISODE}/tracks/main.mp4")
     assert captured["ClientRequestToken"] != old  # same key, new attempt: MediaConvert must not return the old job
     assert retried()["mediaConvertJobId"] == "new-job"
 

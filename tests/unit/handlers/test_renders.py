@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 from botocore.validate import validate_parameters
 
-from handlers.core import rendering
+from handlers.core.domain import render_job
 from tests.lambda_events import TENANT, FakeContext, api_event, invoke, load_event
 from tests.unit.handlers.conftest import BUCKET
 
@@ -89,7 +89,7 @@ def clip_record(table: Any) -> dict[str, Any]:
 
 
 def test_job_settings_are_valid_create_job_parameters_and_cut_by_frame() -> None:
-    settings = rendering.render_settings(
+    settings = render_job.render_settings(
         bucket=BUCKET,
         upload_key=UPLOAD,
         segments=[(10.0, 20.0), (60.5, 65.0)],
@@ -120,7 +120,7 @@ def test_job_settings_are_valid_create_job_parameters_and_cut_by_frame() -> None
 
 def test_no_captions_means_no_caption_selector_and_other_formats_have_their_sizes() -> None:
     for name, size in (("landscape", (1920, 1080)), ("square", (1080, 1080))):
-        settings = rendering.render_settings(
+        settings = render_job.render_settings(
             bucket=BUCKET, upload_key=UPLOAD, segments=[(0, 1)], frame_rate=29.97, format_name=name,
             destination_key="renders/k", transcript_key=None,
         )  # fmt: skip

@@ -18,7 +18,7 @@ import pytest
 import snapshot_restore_py
 from botocore.config import Config
 
-from handlers.core import snapshot
+from handlers.core.runtime import snapshot
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_environments_restored_from_one_snapshot_draw_different_random_numbers(
 
 
 def module_without_the_runtime(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """A fresh copy of `handlers.core.snapshot` loaded where `snapshot_restore_py` cannot be imported."""
+    """A fresh copy of `handlers.core.runtime.snapshot` loaded where `snapshot_restore_py` cannot be imported."""
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", None)
     spec = importlib.util.spec_from_file_location("snapshot_without_the_runtime", snapshot.__file__)
     assert spec is not None and spec.loader is not None

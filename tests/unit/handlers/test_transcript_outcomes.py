@@ -14,9 +14,10 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from handlers.core import clip_review, keys, transcripts
-from handlers.core.clip_detection import AgentServices, detect_clips
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.rules import clip_review
+from handlers.core.rules.clip_detection import AgentServices, detect_clips
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys, transcripts
 from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
 from tests.unit.handlers.test_clip_agent import (
@@ -41,7 +42,9 @@ def upload(services: AgentServices) -> Callable[[bytes, int], str]:
     """Put a transcript upload `n` (later n, later upload) and return its key."""
 
     def put(body: bytes, n: int = 0) -> str:
-        key = keys.transcript_key(EpisodeRef(TENANT, EPISODE), keys.new_transcript_id(START + timedelta(minutes=n)))
+        key = object_keys.transcript_key(
+            EpisodeRef(TENANT, EPISODE), object_keys.new_transcript_id(START + timedelta(minutes=n))
+        )
         boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=body)
         return key
 

@@ -13,8 +13,9 @@ import requests
 from components import media_bucket
 from components.media_bucket import MediaBucketArgs
 from handlers import catalog, contract, openapi
-from handlers.core import clients, uploads
-from handlers.core.tenancy import EpisodeRef
+from handlers.core.rules import uploads
+from handlers.core.runtime import clients
+from handlers.core.runtime.tenancy import EpisodeRef
 from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions

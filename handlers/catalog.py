@@ -174,7 +174,11 @@ FUNCTIONS: tuple[Function, ...] = (
         handler="handlers.api.list_episodes.lambda_handler",
         description="GET /episodes: newest first, encrypted cursor",
         trigger=Route(
-            "GET", "/episodes", "List episodes, newest first", "episodes.EpisodeList", query="episodes.ListEpisodesQuery"
+            "GET",
+            "/episodes",
+            "List episodes, newest first",
+            "episodes.EpisodeList",
+            query="episodes.ListEpisodesQuery",
         ),
         grants=(Grant(Resource.TABLE_INDEXES, ("dynamodb:Query",)),),
         env=(Env.TABLE_NAME, Env.ENCRYPTION_KEY),

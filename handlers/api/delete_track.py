@@ -3,7 +3,7 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
-from handlers.core.rules import uploads
+from handlers.core.rules import tracks
 from handlers.core.runtime import clients, http
 
 logger = Logger()
@@ -12,7 +12,7 @@ route = catalog.route_of(__name__)
 
 
 def delete_track(request: http.Request, episodeId: str, trackName: str) -> http.Response:
-    uploads.delete_track(storage, request.episode(episodeId), trackName)
+    tracks.delete_track(storage, request.episode(episodeId), trackName)
     logger.info("track deleted", extra={"episode_id": episodeId, "track": trackName})
     return http.no_content()
 

@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger
 
 from handlers import catalog
 from handlers.core.models.uploads import TranscriptUploadRequest
-from handlers.core.rules import uploads
+from handlers.core.rules import transcript_uploads
 from handlers.core.runtime import clients, http
 
 logger = Logger()
@@ -15,7 +15,9 @@ route = catalog.route_of(__name__)
 def request_transcript_upload(
     request: http.Request, episodeId: str, body: TranscriptUploadRequest | None = None
 ) -> http.Response:
-    upload = uploads.request_transcript_upload(storage, request.episode(episodeId), body.filename if body else None)
+    upload = transcript_uploads.request_transcript_upload(
+        storage, request.episode(episodeId), body.filename if body else None
+    )
     return http.json_response(route.success_status, upload.model_dump(mode="json", exclude_none=True))
 
 

@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger
 
 from handlers import catalog
 from handlers.core.models.uploads import StartTrackUploadRequest
-from handlers.core.rules import uploads
+from handlers.core.rules import upload_sessions
 from handlers.core.runtime import clients, http
 
 logger = Logger()
@@ -13,7 +13,7 @@ route = catalog.route_of(__name__)
 
 
 def start_track_upload(request: http.Request, episodeId: str, body: StartTrackUploadRequest) -> http.Response:
-    session = uploads.start_track_upload(storage, request.episode(episodeId), body)
+    session = upload_sessions.start_track_upload(storage, request.episode(episodeId), body)
     return http.json_response(route.success_status, session.model_dump(mode="json"))
 
 

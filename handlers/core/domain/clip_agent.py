@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
+from handlers.core.domain import clip_proposals
+from handlers.core.domain.clip_proposals import ToolOutcome
 from handlers.core.domain.srt import Transcript
-from handlers.core.store import clips
-from handlers.core.store.clips import ClipStore
-from handlers.core.store.memory import ConversationMemory
 
 logger = Logger(child=True)
 MAX_TURNS = 10
@@ -29,6 +28,20 @@ Rules for every clip:
 
 If the tool rejects clips, correct them as the errors say and call it again with the corrected clips only.
 When the clips are saved, answer with a 2-3 sentence summary of the whole episode, and nothing else."""
+
+
+class ClipStore(Protocol):
+    """Executes the model's `createClip` calls for one episode (the caller, never the model, names it)."""
+
+    def create_clips(self, tool_input: Any) -> ToolOutcome: ...
+
+
+class ConversationMemory(Protocol):
+    """The earlier turns of this conversation, and where this run's turn is saved."""
+
+    def load(self) -> list[dict[str, Any]]: ...
+
+    def save(self, prompt: str, reply: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,7 @@ def conversation_request(
         "modelId": model_id,
         "system": [{"text": SYSTEM_PROMPT}],
         "messages": [*history, first],
-        "toolConfig": {"tools": [clips.tool_spec()], "toolChoice": {"auto": {}}},
+        "toolConfig": {"tools": [clip_proposals.tool_spec()], "toolChoice": {"auto": {}}},
         "inferenceConfig": {"maxTokens": MAX_OUTPUT_TOKENS, "temperature": 0.3},
     }
 

@@ -1,21 +1,38 @@
-"""From a transcript upload to stored clips and an episode summary, or to the reason it is invalid."""
+"""From a transcript upload to stored clips and an episode summary, or to the reason it is invalid.
+
+The agent (`domain.clip_agent`) converses with the model; its `createClip` calls are executed
+here (`ClipStore`: checked by `domain.clip_proposals`, stored by `store.clips`). A new
+transcript's clips replace the proposals of earlier ones; clips a producer approved are kept.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
-from handlers.contract import TranscriptStatus
+from handlers.contract import ReviewStatus, TranscriptStatus
 from handlers.core.domain import clip_agent
+from handlers.core.domain.clip_proposals import (
+    CLIP_TYPES,
+    ClipProposal,
+    CreateClipInput,
+    ToolOutcome,
+    clip_errors,
+    content_hash,
+    duration,
+)
 from handlers.core.domain.srt import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import object_keys, records, transcripts
-from handlers.core.store.clip_removal import from_source, remove_proposals
-from handlers.core.store.clips import ClipStore, TranscriptSource
+from handlers.core.store import clips, episodes, object_keys, records, transcripts
 from handlers.core.store.memory import ConversationMemory
 
 logger = Logger(child=True)
@@ -27,7 +44,7 @@ PERMANENT_MODEL_ERRORS = {"ValidationException"}
 
 @dataclass(frozen=True)
 class AgentServices:
-    table: Any
+    table: Table
     s3: Any
     bedrock: Any
     agentcore: Any
@@ -52,7 +69,7 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     if located is None:
         return {"skipped": f"{key[:300]} is not an episode transcript"}
     episode = located[0]
-    record = services.table.get_item(Key=records.episode_key(episode)).get("Item")
+    record = episodes.get(services.table, episode)
     if record is None or transcripts.is_superseded(record, key):
         logger.info("transcript of an unknown episode, or superseded by a newer one", extra={"key": key})
         return {"skipped": "unknown episode or superseded transcript"}
@@ -106,12 +123,88 @@ def _ask_model(
 
 
 def _refuse(services: AgentServices, episode: EpisodeRef, key: str, reason: str) -> dict[str, Any]:
-    earlier = sum(
-        1
-        for item in records.episode_items(services.table, episode)
-        if item["sk"].startswith(records.CLIP_PREFIX) and item.get("transcriptKey") != key
-    )
+    earlier = sum(1 for clip in clips.of_episode(services.table, episode) if clip.get("transcriptKey") != key)
     error = reason + (f"; the {earlier} clips of the previous transcript are kept" if earlier else "")
     recorded = transcripts.record_outcome(services.table, episode, key, TranscriptStatus.INVALID, error=error)
     logger.warning("transcript refused", extra={"key": key, "reason": reason, "recorded": recorded})
     return {"episodeId": episode.id, "invalid": reason}
+
+
+def remove_proposals(table: Table, episode: EpisodeRef, series: str, keep: Callable[[dict[str, Any]], bool]) -> int:
+    """Delete the episode's clips that are not approved and not kept; the number removed.
+
+    An approval racing the removal wins: the clip is removed only if still not approved.
+    """
+    removed = 0
+    for clip in clips.of_episode(table, episode):
+        if clip.get("status") == ReviewStatus.APPROVED.value or keep(clip):
+            continue
+        if clips.remove_unapproved(table, episode.tenant, clip, clip.get("series") or series):
+            removed += 1
+    return removed
+
+
+def from_source(key: str, etag: str) -> Callable[[dict[str, Any]], bool]:
+    """Keep the clips proposed from this transcript content."""
+    return lambda clip: clip.get("transcriptKey") == key and clip.get("transcriptEtag") == etag
+
+
+@dataclass(frozen=True)
+class TranscriptSource:
+    """The transcript object (and its content, by ETag) clips are proposed from."""
+
+    key: str
+    etag: str
+
+
+class ClipStore:
+    """Executes `createClip` for one episode: the handler, never the model, names the episode."""
+
+    def __init__(
+        self, table: Table, episode: EpisodeRef, series: str, transcript: Transcript, source: TranscriptSource
+    ) -> None:
+        self.table, self.episode, self.series, self.transcript = table, episode, series, transcript
+        self.source = source
+
+    def create_clips(self, tool_input: Any) -> ToolOutcome:
+        try:
+            request = CreateClipInput.model_validate(tool_input)
+        except ValidationError as error:
+            issues = [{"location": list(e["loc"]), "error": e["msg"]} for e in error.errors()]
+            return ToolOutcome(rejected=[{"index": None, "errors": issues}])
+        outcome = ToolOutcome()
+        clips.ensure_statistics(self.table, self.episode.tenant, self.series, CLIP_TYPES)
+        for index, clip in enumerate(request.clips):
+            errors = clip_errors(clip, self.transcript)
+            if errors:
+                outcome.rejected.append({"index": index, "hook": clip.hook, "errors": errors})
+            elif self._store(clip):
+                outcome.stored += 1
+            else:
+                outcome.duplicates += 1
+        return outcome
+
+    def _store(self, clip: ClipProposal) -> bool:
+        """Store the clip and count it for the series, atomically; False if it was already stored."""
+        # The same moment proposed from another transcript is another clip (it replaces, or is replaced).
+        clip_id = hashlib.sha256(f"{self.source.key}#{self.source.etag}#{content_hash(clip)}".encode()).hexdigest()[:24]
+        now = records.now_iso()
+        item = {
+            "clipId": clip_id,
+            "episodeId": self.episode.id,
+            "status": ReviewStatus.PENDING_REVIEW.value,
+            "clipType": clip.clipType,
+            "hook": clip.hook,
+            "summary": clip.summary,
+            "bRollSuggestions": clip.bRollSuggestions,
+            "segments": [segment.model_dump(exclude_none=True) for segment in clip.segments],
+            "totalDurationSeconds": Decimal(str(duration(clip))),
+            "contentHash": content_hash(clip),
+            "series": self.series,
+            "transcriptKey": self.source.key,
+            "transcriptEtag": self.source.etag,
+            "createdAt": now,
+        }
+        if clip.confidence is not None:
+            item["confidence"] = Decimal(str(clip.confidence))
+        return clips.add(self.table, self.episode, self.series, item)

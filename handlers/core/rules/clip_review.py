@@ -6,14 +6,13 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from handlers.contract import RenderStatus
 from handlers.core.models.clips import ClipList, ClipView
 from handlers.core.models.renders import ReviewClipRequest
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.errors import NotFound
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import records
+from handlers.core.store import clips, episodes, records
 
 DOWNLOAD_SECONDS = 15 * 60
 Presign = Callable[[str], str]
@@ -49,44 +48,33 @@ def presigner(s3: Callable[[], Any], bucket: str) -> Presign:
     return presign
 
 
-def list_clips(table: Any, episode: EpisodeRef) -> ClipList:
+def list_clips(table: Table, episode: EpisodeRef) -> ClipList:
     """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
-    current = records.require_episode(table, episode).get("clipsTranscriptKey")
-    items = [item for item in records.episode_items(table, episode) if item["sk"].startswith(records.CLIP_PREFIX)]
+    current = episodes.require(table, episode).get("clipsTranscriptKey")
+    items = clips.of_episode(table, episode)
     items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
     return ClipList(items=[clip_view(item, current) for item in items])
 
 
-def get_clip(table: Any, episode: EpisodeRef, clip_id: str, presign: Presign) -> ClipView:
-    record = records.require_episode(table, episode)
-    item = table.get_item(Key=records.clip_key(episode, clip_id)).get("Item")
+def get_clip(table: Table, episode: EpisodeRef, clip_id: str, presign: Presign) -> ClipView:
+    record = episodes.require(table, episode)
+    item = clips.get(table, episode, clip_id)
     if item is None:
         raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
     return clip_view(item, record.get("clipsTranscriptKey"), presign)
 
 
 def review_clip(
-    table: Any, episode: EpisodeRef, clip_id: str, request: ReviewClipRequest, presign: Presign
+    table: Table, episode: EpisodeRef, clip_id: str, request: ReviewClipRequest, presign: Presign
 ) -> ClipView:
     """Set the clip's review status and/or hook; 404 for an unknown clip (of this tenant)."""
-    record = records.require_episode(table, episode)
+    record = episodes.require(table, episode)
     changes: dict[str, Any] = {"updatedAt": records.now_iso()}
     if request.status is not None:
         changes["status"] = request.status.value
     if request.hook is not None:
         changes["hook"] = request.hook
-    names = {f"#c{n}": name for n, name in enumerate(changes)}
-    try:
-        answer = table.update_item(
-            Key=records.clip_key(episode, clip_id),
-            UpdateExpression="SET " + ", ".join(f"{alias} = :c{n}" for n, alias in enumerate(names)),
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues={f":c{n}": value for n, value in enumerate(changes.values())},
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}") from error
-    return clip_view(answer["Attributes"], record.get("clipsTranscriptKey"), presign)
+    updated = clips.update_review(table, episode, clip_id, changes)
+    if updated is None:
+        raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
+    return clip_view(updated, record.get("clipsTranscriptKey"), presign)

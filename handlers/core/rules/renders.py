@@ -22,16 +22,19 @@ from handlers.core.domain import chunking_job, render_job
 from handlers.core.domain.timestamps import parse_timestamp
 from handlers.core.models import events
 from handlers.core.models.renders import RenderAccepted, RenderRequest
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.errors import Conflict, NotFound
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import object_keys, records
+from handlers.core.store import clips, episodes, object_keys, records
+from handlers.core.store import renders as render_records
+from handlers.core.store import tracks as track_records
 
 logger = Logger(child=True)
 
 
 @dataclass(frozen=True)
 class RenderServices:
-    table: Any
+    table: Table
     s3: Any
     mediaconvert: Any
     bucket: str
@@ -42,11 +45,9 @@ def render_id(track_name: str, format_name: str, captions: bool) -> str:
     return hashlib.sha256(f"{track_name}|{format_name}|{captions}".encode()).hexdigest()[:16]
 
 
-def require_clip(table: Any, episode: EpisodeRef, clip_id: str) -> dict[str, Any]:
-    records.require_episode(table, episode)
-    clip: dict[str, Any] | None = table.get_item(Key=records.clip_key(episode, clip_id), ConsistentRead=True).get(
-        "Item"
-    )
+def require_clip(table: Table, episode: EpisodeRef, clip_id: str) -> dict[str, Any]:
+    episodes.require(table, episode)
+    clip = clips.get(table, episode, clip_id, consistent=True)
     if clip is None:
         raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
     return clip
@@ -80,7 +81,7 @@ def request_render(
         "attempt": attempt,
         "requestedAt": records.now_iso(),
     }
-    if not _claim(services.table, episode, clip_id, rid, render):
+    if not render_records.claim(services.table, episode, clip_id, render):
         # Another request started it a moment ago: answer with that one.
         return _accepted(require_clip(services.table, episode, clip_id)["renders"][rid])
     destination = object_keys.render_key(episode, clip_id, track["trackName"], request.format, request.captions)
@@ -110,23 +111,20 @@ def request_render(
             StatusUpdateInterval="SECONDS_60",
         )["Job"]
     except Exception:
-        _finish(
+        render_records.finish(
             services.table,
             metadata,
             RenderStatus.RENDER_FAILED,
             {"failureReason": "the render could not start: ask again"},
         )
         raise
-    _update_render(services.table, metadata, "SET renders.#id.jobId = :job", {":job": job["Id"]})
+    render_records.record_job(services.table, metadata, job["Id"])
     logger.info("render job created", extra={"job_id": job["Id"], "clip_id": clip_id, "render_id": rid})
     return _accepted(render)
 
 
-def _source_track(table: Any, episode: EpisodeRef, track_name: str | None) -> dict[str, Any]:
-    tracks = sorted(
-        (item for item in records.episode_items(table, episode) if item["sk"].startswith(records.TRACK_PREFIX)),
-        key=lambda item: item.get("createdAt", ""),
-    )
+def _source_track(table: Table, episode: EpisodeRef, track_name: str | None) -> dict[str, Any]:
+    tracks = track_records.of_episode(table, episode)
     if track_name is not None:
         name = object_keys.sanitize_track_name(track_name)
         track = next((item for item in tracks if item["trackName"] == name), None)
@@ -161,29 +159,6 @@ def _segment_seconds(segment: dict[str, Any]) -> tuple[float, float]:
     return parse_timestamp(segment["startTime"]), parse_timestamp(segment["endTime"])
 
 
-def _claim(table: Any, episode: EpisodeRef, clip_id: str, rid: str, render: dict[str, Any]) -> bool:
-    key = records.clip_key(episode, clip_id)
-    table.update_item(
-        Key=key,
-        UpdateExpression="SET renders = if_not_exists(renders, :empty)",
-        ConditionExpression="attribute_exists(pk)",
-        ExpressionAttributeValues={":empty": {}},
-    )
-    try:
-        table.update_item(
-            Key=key,
-            UpdateExpression="SET renders.#id = :render",
-            ConditionExpression="attribute_not_exists(renders.#id) OR renders.#id.#status = :failed",
-            ExpressionAttributeNames={"#id": rid, "#status": "status"},
-            ExpressionAttributeValues={":render": records.dynamo(render), ":failed": RenderStatus.RENDER_FAILED.value},
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True
-
-
 def _accepted(render: dict[str, Any]) -> RenderAccepted:
     return RenderAccepted.model_validate(
         {name: render[name] for name in ("renderId", "format", "captions", "trackName", "status")}
@@ -198,7 +173,7 @@ def render_of_job(metadata: dict[str, str]) -> dict[str, str] | None:
     return metadata if is_valid_tenant(metadata["tenantId"]) else None
 
 
-def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChange) -> bool:
+def record_outcome(table: Table, s3: Any, bucket: str, change: events.JobStateChange) -> bool:
     """COMPLETE, ERROR or CANCELED onto the render; False when it is not this attempt's or already recorded."""
     metadata = render_of_job(change.userMetadata)
     if metadata is None:
@@ -206,7 +181,7 @@ def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChan
         return False
     if change.status != "COMPLETE":
         reason = chunking_job.failure_reason(change.status, change.errorCode, retry="ask for the render again")
-        changed = _finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
+        changed = render_records.finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
         logger.warning(
             "render failed" if changed else "render outcome already recorded",
             extra={"job_id": change.jobId, "error_code": change.errorCode, "error_message": change.errorMessage},
@@ -214,59 +189,15 @@ def record_outcome(table: Any, s3: Any, bucket: str, change: events.JobStateChan
         return changed
     output = next((out for group in change.outputGroupDetails for out in group.outputDetails), None)
     if output is None or not output.outputFilePaths:
-        return _finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": "the render produced no file"})
+        return render_records.finish(
+            table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": "the render produced no file"}
+        )
     key = output.outputFilePaths[0].removeprefix(f"s3://{bucket}/")
     fields: dict[str, Any] = {"key": key, "sizeBytes": s3.head_object(Bucket=bucket, Key=key)["ContentLength"]}
     if output.durationInMs is not None:
         fields["durationSeconds"] = Decimal(output.durationInMs) / 1000
     if output.videoDetails and output.videoDetails.widthInPx and output.videoDetails.heightInPx:
         fields.update(width=output.videoDetails.widthInPx, height=output.videoDetails.heightInPx)
-    changed = _finish(table, metadata, RenderStatus.RENDERED, fields)
+    changed = render_records.finish(table, metadata, RenderStatus.RENDERED, fields)
     logger.info("render complete" if changed else "render outcome already recorded", extra={"job_id": change.jobId})
     return changed
-
-
-def _finish(table: Any, metadata: dict[str, str], status: RenderStatus, fields: dict[str, Any]) -> bool:
-    names = {f"#f{n}": name for n, name in enumerate(fields)}
-    assignments = ", ".join(f"renders.#id.{alias} = :v{n}" for n, alias in enumerate(names))
-    values = {f":v{n}": records.dynamo(value) for n, value in enumerate(fields.values())}
-    return _update_render(
-        table,
-        metadata,
-        f"SET renders.#id.#status = :status, renders.#id.finishedAt = :now, {assignments}",
-        {":status": status.value, ":now": records.now_iso(), **values},
-        names,
-        condition="renders.#id.#status = :rendering",
-        extra_values={":rendering": RenderStatus.RENDERING.value},
-    )
-
-
-def _update_render(
-    table: Any,
-    metadata: dict[str, str],
-    update: str,
-    values: dict[str, Any],
-    names: dict[str, str] | None = None,
-    condition: str | None = None,
-    extra_values: dict[str, Any] | None = None,
-) -> bool:
-    """One conditional write to this attempt of the render; False when the attempt moved on."""
-    episode = EpisodeRef(metadata["tenantId"], metadata["episodeId"])
-    conditions = ["renders.#id.attempt = :attempt", *([condition] if condition else [])]
-    try:
-        table.update_item(
-            Key=records.clip_key(episode, metadata["clipId"]),
-            UpdateExpression=update,
-            ConditionExpression=" AND ".join(conditions),
-            ExpressionAttributeNames={
-                "#id": metadata["renderId"],
-                **({"#status": "status"} if "#status" in update + (condition or "") else {}),
-                **(names or {}),
-            },
-            ExpressionAttributeValues={":attempt": metadata["attempt"], **values, **(extra_values or {})},
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True

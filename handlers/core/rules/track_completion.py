@@ -7,6 +7,7 @@ the only one that publishes an event (so only its function imports EventBridge's
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -14,12 +15,11 @@ from botocore.exceptions import ClientError
 from handlers.contract import TrackStatus
 from handlers.core.models import events
 from handlers.core.models.uploads import CompletedTrackUpload, CompleteTrackUploadRequest
-from handlers.core.rules import uploads
-from handlers.core.rules.uploads import Storage
 from handlers.core.runtime import eventbridge
+from handlers.core.runtime.clients import Storage
 from handlers.core.runtime.errors import BadRequest, Conflict
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import object_keys, records, tracks
+from handlers.core.store import episodes, object_keys, records, track_media, tracks, upload_sessions
 
 S3_CLIENT_ERRORS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "NoSuchUpload", "MalformedXML"}
 """What S3 answers when a complete's part list does not fit the upload: the client's fault, a 400."""
@@ -30,13 +30,12 @@ def complete_track_upload(
 ) -> CompletedTrackUpload:
     """Complete the object, record the track (replacing a failed attempt), count it, close the session, announce it."""
     track_name = object_keys.sanitize_track_name(track_name)
-    track_key = records.track_key(episode, track_name)
-    previous = storage.table.get_item(Key=track_key, ConsistentRead=True).get("Item")
+    previous = tracks.get(storage.table, episode, track_name)
     if previous and previous.get("uploadId") == request.uploadId:
         return _already_completed(bus, episode, previous)
     if previous and previous["status"] != TrackStatus.PROCESSING_FAILED.value:
         raise Conflict(f"track {track_name} was completed by another upload")
-    session = uploads.open_session(storage, episode, track_name, request.uploadId)
+    session = upload_sessions.require_open(storage.table, episode, track_name, request.uploadId, datetime.now(UTC))
     parts = sorted(request.parts, key=lambda part: part.PartNumber)
     try:
         storage.s3.complete_multipart_upload(
@@ -53,7 +52,6 @@ def complete_track_upload(
         raise
     now = records.now_iso()
     track = {
-        **track_key,
         "trackName": track_name,
         "status": TrackStatus.UNPROCESSED.value,
         "attemptId": session["attemptId"],
@@ -63,60 +61,29 @@ def complete_track_upload(
         "createdAt": now,
         "updatedAt": now,
     }
-    if previous is None:
-        put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
-        counted = {
-            "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
-            "ExpressionAttributeValues": {":one": 1, ":now": now},
-        }
-    else:
-        # A new attempt at a failed track replaces it: same name, still one track on the episode.
-        put = {
-            "ConditionExpression": "uploadId = :previous AND #status = :failed",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {
-                ":previous": previous["uploadId"],
-                ":failed": TrackStatus.PROCESSING_FAILED.value,
-            },
-        }
-        counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
-    try:
-        storage.table.transact_write_items(
-            TransactItems=[
-                {"Put": {"Item": track, **put}},
-                {
-                    "Update": {
-                        "Key": records.episode_key(episode),
-                        "ConditionExpression": "attribute_exists(pk)",
-                        **counted,
-                    }
-                },
-                {"Delete": {"Key": records.track_upload_key(episode, track_name)}},
-            ]
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "TransactionCanceledException":
-            raise
-        return _lost_race(storage, bus, episode, track_name, request.uploadId, error)
+    # A new attempt at a failed track replaces it: same name, still one track on the episode.
+    replacing = previous["uploadId"] if previous is not None else None
+    if not tracks.record_upload(storage.table, episode, track, replacing):
+        return _lost_race(storage, bus, episode, track_name, request.uploadId)
     if previous is not None:
-        tracks.discard_media(storage.s3, storage.bucket, episode, previous, keep=session["key"])
+        track_media.discard(storage.s3, storage.bucket, episode, previous, keep=session["key"])
     _announce(bus, episode, track_name, session["attemptId"], session["key"])
     return CompletedTrackUpload(key=session["key"], trackName=track_name)
 
 
 def _lost_race(
-    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, upload_id: str, error: ClientError
+    storage: Storage, bus: Any, episode: EpisodeRef, track_name: str, upload_id: str
 ) -> CompletedTrackUpload:
     """The track changed between reading it and recording this upload."""
-    winner = storage.table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get("Item")
+    winner = tracks.get(storage.table, episode, track_name)
     if winner and winner.get("uploadId") == upload_id:
         # A concurrent complete of the same upload won: answer as it did.
         return _already_completed(bus, episode, winner, announce=False)
-    records.require_episode(storage.table, episode)
+    episodes.require(storage.table, episode)
     # The failed track this upload was to replace was deleted or replaced meanwhile. The object is
     # complete but unrecorded, and its session can never complete again: close it (if still its).
-    uploads.close_session(storage, episode, track_name, upload_id)
-    raise Conflict(f"track {track_name} changed while this upload completed: start the upload again") from error
+    upload_sessions.close(storage.table, episode, track_name, upload_id)
+    raise Conflict(f"track {track_name} changed while this upload completed: start the upload again")
 
 
 def _already_completed(

@@ -15,8 +15,9 @@ them through a `ServiceModelLoader`.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import botocore.session
 from botocore.config import Config
@@ -26,12 +27,18 @@ from handlers.core.runtime import snapshot
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.settings import settings
 
-if TYPE_CHECKING:  # only the upload routes need the upload machinery: imported by `upload_storage`
-    from handlers.core.rules.uploads import Storage
-
 DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_attempts": 3})
 # Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
 PRESIGN_CONFIG = DEFAULT_CONFIG.merge(Config(signature_version="s3v4"))
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The stack resources the upload routes touch: the table, the presigning S3 client, the bucket."""
+
+    table: Table
+    s3: Any
+    bucket: str
 
 
 class ServiceModelLoader(Loader):
@@ -85,7 +92,5 @@ def table(name: str) -> Table:
 
 def upload_storage() -> Storage:
     """The table, presigning S3 client and bucket the upload routes share."""
-    from handlers.core.rules.uploads import Storage
-
     config = settings()
     return Storage(table=table(config.require("table_name")), s3=s3(), bucket=config.require("bucket_name"))

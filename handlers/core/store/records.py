@@ -1,4 +1,4 @@
-"""The single table: key builders for every record and the few access patterns they serve.
+"""The single table's record keys, the partition query every record kind shares, and values as records hold them.
 
 This is the only module that knows how `pk`/`sk`/`GSI1PK`/`GSI1SK` are composed (SPEC §4).
 Every partition starts with the tenant (`{tenant}#…`), so no query can reach another tenant's
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from handlers.core.runtime.errors import NotFound
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 
 HASH_KEY, RANGE_KEY = "pk", "sk"
@@ -32,16 +32,6 @@ def now_iso() -> str:
 def is_episode_id(text: str) -> bool:
     """Whether `text` can be an episode id (ours are UUIDs): anything else names no episode."""
     return bool(_EPISODE_ID.match(text))
-
-
-def require_episode(table: Any, episode: EpisodeRef) -> dict[str, Any]:
-    """The episode's metadata record; `NotFound` when there is none (in this tenant)."""
-    if not is_episode_id(episode.id):
-        raise NotFound(f"episode {episode.id} not found")
-    item: dict[str, Any] | None = table.get_item(Key=episode_key(episode)).get("Item")
-    if item is None:
-        raise NotFound(f"episode {episode.id} not found")
-    return item
 
 
 def episode_partition(episode: EpisodeRef) -> str:
@@ -86,7 +76,7 @@ TRACK_PREFIX = "track#"
 CLIP_PREFIX = "clip#"
 
 
-def episode_items(table: Any, episode: EpisodeRef) -> list[dict[str, Any]]:
+def episode_items(table: Table, episode: EpisodeRef) -> list[dict[str, Any]]:
     """Every record under an episode's partition (metadata, tracks, sessions, clips)."""
     items: list[dict[str, Any]] = []
     query: dict[str, Any] = {

@@ -12,35 +12,81 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
-
 from handlers.contract import TrackStatus
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import object_keys, records
+from handlers.core.store import records
+from handlers.core.store.conditions import written
 
 if TYPE_CHECKING:  # the playlist indexer builds it; the upload routes recording tracks never need m3u8
     from handlers.core.domain.playlists import SegmentIndex
-
-logger = Logger(child=True)
 
 # Long enough for CreateJob; short enough that a crashed attempt is retried by the next delivery.
 LOCK_LEASE = timedelta(minutes=2)
 
 
-def _conditional_update(table: Any, key: dict[str, str], **update: Any) -> dict[str, Any] | None:
+def _conditional_update(table: Table, key: dict[str, str], **update: Any) -> dict[str, Any] | None:
     """The updated item, or None when the condition did not hold."""
-    try:
-        answer = table.update_item(Key=key, ReturnValues="ALL_NEW", **update)
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return None
-        raise
-    attributes: dict[str, Any] = answer["Attributes"]
-    return attributes
+    answer = written(lambda: table.update_item(Key=key, ReturnValues="ALL_NEW", **update))
+    return None if answer is None else answer["Attributes"]
 
 
-def claim_for_processing(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str) -> dict[str, Any] | None:
+def get(table: Table, episode: EpisodeRef, track_name: str) -> dict[str, Any] | None:
+    """The track's record, read consistently; None when the episode has no such track."""
+    item: dict[str, Any] | None = table.get_item(Key=records.track_key(episode, track_name), ConsistentRead=True).get(
+        "Item"
+    )
+    return item
+
+
+def of_episode(table: Table, episode: EpisodeRef) -> list[dict[str, Any]]:
+    """The episode's track records, oldest first."""
+    items = records.episode_items(table, episode)
+    found = [item for item in items if item[records.RANGE_KEY].startswith(records.TRACK_PREFIX)]
+    return sorted(found, key=lambda item: item.get("createdAt", ""))
+
+
+def record_upload(table: Table, episode: EpisodeRef, track: dict[str, Any], replacing: str | None) -> bool:
+    """Record a completed upload as the track, close its session and count it on the episode, in one transaction.
+
+    With `replacing` (the upload id of a failed attempt) the new attempt takes that record's place and the
+    count stays; without, there must be no track of that name yet. False (nothing written) when the track
+    or the episode changed meanwhile.
+    """
+    name, now = track["trackName"], track["updatedAt"]
+    if replacing is None:
+        put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        counted = {
+            "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
+            "ExpressionAttributeValues": {":one": 1, ":now": now},
+        }
+    else:
+        put = {
+            "ConditionExpression": "uploadId = :previous AND #status = :failed",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":previous": replacing, ":failed": TrackStatus.PROCESSING_FAILED.value},
+        }
+        counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
+    answer = written(
+        lambda: table.transact_write_items(
+            TransactItems=[
+                {"Put": {"Item": {**records.track_key(episode, name), **track}, **put}},
+                {
+                    "Update": {
+                        "Key": records.episode_key(episode),
+                        "ConditionExpression": "attribute_exists(pk)",
+                        **counted,
+                    }
+                },
+                {"Delete": {"Key": records.track_upload_key(episode, name)}},
+            ]
+        ),
+        conflict_refuses=True,
+    )
+    return answer is not None
+
+
+def claim_for_processing(table: Table, episode: EpisodeRef, track_name: str, attempt_id: str) -> dict[str, Any] | None:
     """Take the attempt's processing lock; None if a job exists, another delivery holds the lock,
     or the track is no longer this attempt (replaced or deleted)."""
     now = datetime.now(UTC)
@@ -64,7 +110,7 @@ def claim_for_processing(table: Any, episode: EpisodeRef, track_name: str, attem
     )
 
 
-def record_job(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str) -> bool:
+def record_job(table: Table, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str) -> bool:
     """Store the attempt's job id; False if the track is no longer this attempt."""
     updated = _conditional_update(
         table,
@@ -76,7 +122,7 @@ def record_job(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str
     return updated is not None
 
 
-def release_claim(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str) -> None:
+def release_claim(table: Table, episode: EpisodeRef, track_name: str, attempt_id: str) -> None:
     """Give the lock back after a failed CreateJob, so the retry can take it at once."""
     _conditional_update(
         table,
@@ -92,7 +138,7 @@ def release_claim(table: Any, episode: EpisodeRef, track_name: str, attempt_id: 
     )
 
 
-def awaits_output(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str) -> bool:
+def awaits_output(table: Table, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str) -> bool:
     """Whether the track is still this attempt, chunked by this job, and not yet Processed.
 
     Read before a job's output is fetched: a late or repeated COMPLETE of a deleted or replaced
@@ -135,7 +181,7 @@ def mark_processed(
     return updated is not None
 
 
-def mark_failed(table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, reason: str) -> bool:
+def mark_failed(table: Table, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, reason: str) -> bool:
     """Record why the job failed; False when the track had already moved on (e.g. Processed) or is
     another attempt or job."""
     updated = _conditional_update(
@@ -157,7 +203,7 @@ def mark_failed(table: Any, episode: EpisodeRef, track_name: str, attempt_id: st
 
 
 def record_source(
-    table: Any,
+    table: Table,
     episode: EpisodeRef,
     track_name: str,
     attempt_id: str,
@@ -182,15 +228,15 @@ def record_source(
     return updated is not None
 
 
-def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
+def remove(table: Table, episode: EpisodeRef, track: dict[str, Any]) -> bool:
     """Delete the track record as read and uncount it on the episode, in one transaction.
 
     False (nothing written) when the track changed since it was read: another attempt replaced
     it, a job started on it (`Processing`), or it is gone.
     """
     now = records.now_iso()
-    try:
-        table.transact_write_items(
+    answer = written(
+        lambda: table.transact_write_items(
             TransactItems=[
                 {
                     "Delete": {
@@ -212,37 +258,7 @@ def remove(table: Any, episode: EpisodeRef, track: dict[str, Any]) -> bool:
                     }
                 },
             ]
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "TransactionCanceledException":
-            raise
-        return False
-    return True
-
-
-_DELETE_BATCH = 1000  # DeleteObjects' limit per request
-
-
-def discard_media(s3: Any, bucket: str, episode: EpisodeRef, track: dict[str, Any], keep: str | None = None) -> None:
-    """Delete an attempt's upload object (unless it is `keep`, the key a newer attempt wrote) and its chunks.
-
-    Runs once the record is gone or replaced, so nothing reads these objects any more. Best effort:
-    a failure is logged with the keys left behind, which the bucket's expiry rule removes later.
-    """
-    doomed = [] if track["uploadKey"] == keep else [track["uploadKey"]]
-    try:
-        if attempt := track.get("attemptId"):  # records from before attempts keep their chunks until expiry
-            prefix = object_keys.chunk_prefix(episode, track["trackName"], attempt)
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-                doomed += [item["Key"] for item in page.get("Contents", [])]
-        for start in range(0, len(doomed), _DELETE_BATCH):
-            batch = doomed[start : start + _DELETE_BATCH]
-            answer = s3.delete_objects(
-                Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
-            )
-            if answer.get("Errors"):
-                logger.error("media left behind", extra={"errors": answer["Errors"][:20], "episode_id": episode.id})
-    except (ClientError, BotoCoreError):
-        logger.exception("media left behind", extra={"keys": doomed[:20], "episode_id": episode.id})
-        return
-    logger.info("media removed", extra={"episode_id": episode.id, "track": track["trackName"], "objects": len(doomed)})
+        ),
+        conflict_refuses=True,
+    )
+    return answer is not None

@@ -13,33 +13,31 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from handlers.contract import EpisodeStatus, TranscriptStatus
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import object_keys, records
+from handlers.core.store.conditions import written
 
 logger = Logger(child=True)
 
 
-def _update(table: Any, episode: EpisodeRef, condition: str, update: str, values: dict[str, Any]) -> bool:
+def _update(table: Table, episode: EpisodeRef, condition: str, update: str, values: dict[str, Any]) -> bool:
     """One conditional update of the episode; False when the condition did not hold."""
-    try:
-        table.update_item(
+    answer = written(
+        lambda: table.update_item(
             Key=records.episode_key(episode),
             UpdateExpression=update,
             ConditionExpression=f"attribute_exists(pk) AND ({condition})",
             ExpressionAttributeValues=values,
             **({"ExpressionAttributeNames": {"#status": "status"}} if "#status" in update else {}),
         )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True
+    )
+    return answer is not None
 
 
-def record_uploaded(table: Any, key: str) -> bool:
+def record_uploaded(table: Table, key: str) -> bool:
     """The episode's transcript is now this one, `Uploaded`; False (logged) when it is not news."""
     located = object_keys.transcript_of_key(key)
     if located is None:
@@ -67,7 +65,7 @@ def record_uploaded(table: Any, key: str) -> bool:
 
 
 def record_outcome(
-    table: Any, episode: EpisodeRef, key: str, status: TranscriptStatus, error: str | None = None
+    table: Table, episode: EpisodeRef, key: str, status: TranscriptStatus, error: str | None = None
 ) -> bool:
     """What came of the transcript (clips, or why it is invalid); False when a newer one is current."""
     located = object_keys.transcript_of_key(key)
@@ -90,7 +88,7 @@ def record_outcome(
     return _update(table, episode, "attribute_not_exists(transcriptId) OR transcriptId <= :id", update, values)
 
 
-def record_clips_source(table: Any, episode: EpisodeRef, key: str, summary: str) -> bool:
+def record_clips_source(table: Table, episode: EpisodeRef, key: str, summary: str) -> bool:
     """The episode's proposals now come from `key` (unless from a newer transcript already)."""
     # Transcript keys of one episode differ only in their id, so they sort as their ids do.
     return _update(
@@ -109,15 +107,24 @@ def is_superseded(episode: dict[str, Any], key: str) -> bool:
     return located is not None and current is not None and current > located[1]
 
 
-def _forget_upload_url(table: Any, episode: EpisodeRef, key: str) -> None:
+def _forget_upload_url(table: Table, episode: EpisodeRef, key: str) -> None:
     """The URL was used: the next request gets a new transcript object."""
-    try:
-        table.delete_item(
+    written(
+        lambda: table.delete_item(
             Key=records.transcript_upload_key(episode),
             ConditionExpression="#key = :key",
             ExpressionAttributeNames={"#key": "key"},
             ExpressionAttributeValues={":key": key},
         )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    )
+
+
+def upload_url(table: Table, episode: EpisodeRef) -> dict[str, Any] | None:
+    """The episode's last transcript upload URL record (it may have expired), or None."""
+    item: dict[str, Any] | None = table.get_item(Key=records.transcript_upload_key(episode)).get("Item")
+    return item
+
+
+def save_upload_url(table: Table, episode: EpisodeRef, fields: dict[str, Any], expires: int) -> None:
+    """Remember the URL handed out, until `expires` (epoch seconds): asking again answers the same one."""
+    table.put_item(Item={**records.transcript_upload_key(episode), **fields, records.TTL_ATTRIBUTE: expires})

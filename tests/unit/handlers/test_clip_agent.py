@@ -11,10 +11,10 @@ import pytest
 from botocore.stub import Stubber
 
 from handlers.core.domain import clip_agent
+from handlers.core.domain.clip_proposals import ClipProposal, clip_errors
 from handlers.core.domain.srt import parse_srt
-from handlers.core.rules.clip_detection import AgentServices, detect_clips
+from handlers.core.rules.clip_detection import AgentServices, ClipStore, TranscriptSource, detect_clips
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store.clips import ClipProposal, ClipStore, TranscriptSource, clip_errors
 from handlers.core.store.memory import ConversationMemory
 from local.resources import create_agent_memory
 from tests.lambda_events import TENANT, FakeContext, load_event

@@ -13,9 +13,10 @@ import requests
 from components import media_bucket
 from components.media_bucket import MediaBucketArgs
 from handlers import catalog, contract, openapi
-from handlers.core.rules import uploads
+from handlers.core.rules import upload_sessions
 from handlers.core.runtime import clients
 from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import tracks
 from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET, TABLE
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
@@ -296,21 +297,23 @@ def test_signing_parts_keeps_a_long_upload_open_until_complete(
 ) -> None:
     started = datetime.now(UTC)
     _, session = start(api, episode_id, track="long")
-    assert datetime.fromisoformat(session["expiresAt"]) - started <= uploads.SESSION_IDLE
+    assert datetime.fromisoformat(session["expiresAt"]) - started <= upload_sessions.SESSION_IDLE
     etags = []
     # Two hours of uploading, a batch of part URLs every 20 minutes: the session follows.
     for number, minutes in enumerate(range(20, 121, 20), start=1):
         now = started + timedelta(minutes=minutes)
-        monkeypatch.setattr(uploads, "_now", lambda now=now: now)
+        monkeypatch.setattr(upload_sessions, "_now", lambda now=now: now)
         status, answer = parts(api, episode_id, "long", session["uploadId"], [number])
         assert status == 200, answer
-        assert datetime.fromisoformat(answer["expiresAt"]) == (now + uploads.SESSION_IDLE).replace(microsecond=0)
+        assert datetime.fromisoformat(answer["expiresAt"]) == (now + upload_sessions.SESSION_IDLE).replace(
+            microsecond=0
+        )
         put = requests.put(answer["urls"][0]["url"], data=b"p" * (5 * MIB if number < 6 else 10), timeout=30)
         etags.append({"ETag": put.headers["ETag"], "PartNumber": number})
     stored = session_record(episode_id, "long")
     assert stored and stored["ttl"] == int(datetime.fromisoformat(stored["expiresAt"]).timestamp())
 
-    monkeypatch.setattr(uploads, "_now", lambda: started + timedelta(minutes=145))
+    monkeypatch.setattr(upload_sessions, "_now", lambda: started + timedelta(minutes=145))
     status, done = complete(api, episode_id, "long", session["uploadId"], etags)
 
     assert status == 200, done
@@ -322,7 +325,7 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
     started = datetime.now(UTC)
     _, session = start(api, episode_id, track="idle")
 
-    monkeypatch.setattr(uploads, "_now", lambda: started + uploads.SESSION_IDLE + timedelta(seconds=5))
+    monkeypatch.setattr(upload_sessions, "_now", lambda: started + upload_sessions.SESSION_IDLE + timedelta(seconds=5))
     assert parts(api, episode_id, "idle", session["uploadId"], [1])[0] == 404
 
     monkeypatch.undo()
@@ -334,11 +337,11 @@ def test_an_idle_upload_session_ends_and_signing_never_extends_it_past_the_windo
         UpdateExpression="SET expiresAt = :soon",
         ExpressionAttributeValues={":soon": (late + timedelta(minutes=2)).isoformat(timespec="seconds")},
     )
-    monkeypatch.setattr(uploads, "_now", lambda: late)
+    monkeypatch.setattr(upload_sessions, "_now", lambda: late)
     status, answer = parts(api, episode_id, "window", session["uploadId"], [1])
     assert status == 200
     assert datetime.fromisoformat(answer["expiresAt"]) == window_end
-    monkeypatch.setattr(uploads, "_now", lambda: window_end + timedelta(seconds=1))
+    monkeypatch.setattr(upload_sessions, "_now", lambda: window_end + timedelta(seconds=1))
     assert parts(api, episode_id, "window", session["uploadId"], [1])[0] == 404
 
 
@@ -362,7 +365,7 @@ def test_starting_an_open_upload_with_another_file_is_refused_naming_the_open_on
 
     # Once the first session has ended, the other file starts a new upload and the old one is aborted.
     later = datetime.fromisoformat(first["expiresAt"]) + timedelta(seconds=1)
-    monkeypatch.setattr(uploads, "_now", lambda: later)
+    monkeypatch.setattr(upload_sessions, "_now", lambda: later)
     status, second = start(api, episode_id, filename="second take.mp4", track="main")
     assert status == 200 and second["uploadId"] != first["uploadId"]
     open_uploads = boto3.client("s3").list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])
@@ -412,7 +415,7 @@ def test_the_catalog_grants_exactly_what_signing_parts_calls(
     _, session = start(api, episode_id, track="main")
     module = handler("handlers.api.presign_track_parts")
     later = datetime.now(UTC) + timedelta(minutes=5)
-    monkeypatch.setattr(uploads, "_now", lambda: later)  # so signing extends the session
+    monkeypatch.setattr(upload_sessions, "_now", lambda: later)  # so signing extends the session
 
     with recorded_actions(dynamodb=module.storage.table.client, s3=module.storage.s3) as used:
         assert parts(api, episode_id, "main", session["uploadId"], [1])[0] == 200
@@ -436,7 +439,7 @@ def test_a_retry_whose_failed_track_changed_meanwhile_is_refused_and_closed(
     def deleted_meanwhile(**request: Any) -> Any:
         """Another client deletes the failed track while this upload completes."""
         failed = track(episode_id, "main")
-        assert uploads.tracks.remove(table, EpisodeRef(TENANT, episode_id), failed)
+        assert tracks.remove(table, EpisodeRef(TENANT, episode_id), failed)
         return s3_complete(**request)
 
     monkeypatch.setattr(module.storage.s3, "complete_multipart_upload", deleted_meanwhile)

@@ -1,0 +1,32 @@
+"""Removing a track: its record (uncounted), its upload object and chunks, and any open upload of it."""
+
+from __future__ import annotations
+
+from handlers.contract import TrackStatus
+from handlers.core.runtime.clients import Storage
+from handlers.core.runtime.errors import Conflict, NotFound
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import episodes, object_keys, track_media, tracks, upload_sessions
+
+
+def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None:
+    """Remove a track: its record (uncounted), upload object and chunks, and any open upload of it.
+
+    404 when the episode has neither the track nor an open upload of it; 409 while it is
+    `Processing` (its job would write chunks nobody removes) or when it changed meanwhile.
+    """
+    episodes.require(storage.table, episode)
+    track_name = object_keys.sanitize_track_name(track_name)
+    track = tracks.get(storage.table, episode, track_name)
+    session = upload_sessions.get(storage.table, episode, track_name)
+    if track is None and session is None:
+        raise NotFound(f"track {track_name} not found in episode {episode.id}")
+    if track is not None:
+        if track["status"] == TrackStatus.PROCESSING.value:
+            raise Conflict(f"track {track_name} is being processed: delete it once processing has ended")
+        if not tracks.remove(storage.table, episode, track):
+            raise Conflict(f"track {track_name} changed while being deleted: try again")
+        track_media.discard(storage.s3, storage.bucket, episode, track)
+    # An upload completed or replaced meanwhile is not the one this call was asked to abort.
+    if session is not None and upload_sessions.close(storage.table, episode, track_name, session["uploadId"]):
+        track_media.abort_upload(storage.s3, storage.bucket, session["key"], session["uploadId"])

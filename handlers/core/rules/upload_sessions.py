@@ -1,0 +1,154 @@
+"""Multipart track uploads: open (or reopen) a track's upload session and sign its parts.
+
+Starting twice with the same file answers the same session, so a client that lost an answer can
+simply ask again. A session lives as long as the upload makes progress (signing parts extends it
+by `SESSION_IDLE`) within the bucket's window for incomplete uploads. A failed track can be
+uploaded again: a new attempt replaces it once completed (`rules.track_completion`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from handlers.contract import UPLOAD_WINDOW, TrackStatus
+from handlers.core.models.uploads import (
+    PartUrl,
+    PartUrls,
+    PresignPartsRequest,
+    StartTrackUploadRequest,
+    TrackUploadSession,
+)
+from handlers.core.runtime.clients import Storage
+from handlers.core.runtime.errors import Conflict
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import episodes, object_keys, track_media, tracks, upload_sessions
+
+URL_LIFETIME = timedelta(minutes=15)
+SESSION_IDLE = timedelta(minutes=30)
+"""A track's upload session ends this long after its last signed parts (or its start): a part URL
+is good for 15 minutes and a part sent near its end may still be on its way."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrackUploadRequest) -> TrackUploadSession:
+    """Open (or return the open) multipart upload for a track: a new one, or a new attempt at a failed one.
+
+    A track that is uploaded and not `ProcessingFailed` is refused (409): a processed track is
+    deleted first. While an upload of the track is open, starting it again with the same filename
+    returns that upload; with another filename it is refused (409), never silently replaced.
+    """
+    episodes.require(storage.table, episode)
+    track_name = object_keys.sanitize_track_name(request.trackName)
+    track = tracks.get(storage.table, episode, track_name)
+    if track and track["status"] != TrackStatus.PROCESSING_FAILED.value:
+        raise Conflict(_uploaded(track))
+    now = _now()
+    existing = upload_sessions.get(storage.table, episode, track_name)
+    if existing and upload_sessions.is_open(existing, now):
+        return _resume(existing, request.filename)
+    key = object_keys.track_key(episode, track_name, request.filename)
+    upload_id = storage.s3.create_multipart_upload(
+        Bucket=storage.bucket, Key=key, Metadata={"filename": request.filename}
+    )["UploadId"]
+    item = {
+        "key": key,
+        "uploadId": upload_id,
+        "trackName": track_name,
+        "filename": request.filename,
+        "attemptId": object_keys.new_attempt_id(now),
+        "startedAt": _iso(now),
+        **_session_expiry(now, now),
+    }
+    # Only one of two concurrent starts may open the session; an expired one is replaced.
+    if not upload_sessions.open_new(storage.table, episode, item, replacing=existing["uploadId"] if existing else None):
+        track_media.abort_upload(storage.s3, storage.bucket, key, upload_id)
+        winner = upload_sessions.get(storage.table, episode, track_name)
+        if not winner:
+            raise Conflict(f"track {track_name} changed while its upload started: start it again")
+        return _resume(winner, request.filename)
+    if existing:
+        # The expired session's parts would be billed until the bucket's lifecycle aborted them.
+        track_media.abort_upload(storage.s3, storage.bucket, existing["key"], existing["uploadId"])
+    return _session(item)
+
+
+def _uploaded(track: dict[str, Any]) -> str:
+    if track["status"] == TrackStatus.PROCESSED.value:
+        return f"track {track['trackName']} is already uploaded and processed: delete it to upload it again"
+    return f"track {track['trackName']} is already uploaded and being processed"
+
+
+def _resume(session: dict[str, Any], filename: str) -> TrackUploadSession:
+    """The open session, if it uploads the same file; refusing otherwise keeps the first upload's parts."""
+    if session["filename"] != filename:
+        raise Conflict(
+            f"an upload of track {session['trackName']} is already open for file "
+            f"{_quoted(session['filename'])} until {_session(session).expiresAt:%Y-%m-%dT%H:%M:%SZ}: complete it,"
+            " or delete the track to abort it"
+        )
+    return _session(session)
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _session_expiry(started: datetime, now: datetime) -> dict[str, Any]:
+    """`expiresAt` and `ttl` of a session active now: idle time from now, never past the upload window."""
+    expires = min(now + SESSION_IDLE, started + UPLOAD_WINDOW)
+    return {"expiresAt": _iso(expires), "ttl": int(expires.timestamp())}
+
+
+def _session(item: dict[str, Any]) -> TrackUploadSession:
+    return TrackUploadSession(
+        key=item["key"],
+        uploadId=item["uploadId"],
+        trackName=item["trackName"],
+        expiresAt=item["expiresAt"],
+        requiredHeaders={},
+    )
+
+
+def _extend(storage: Storage, episode: EpisodeRef, session: dict[str, Any]) -> datetime:
+    """Signing parts is progress: the session lives `SESSION_IDLE` from now, within the upload window."""
+    extended = _session_expiry(datetime.fromisoformat(session["startedAt"]), _now())
+    if extended["expiresAt"] <= session["expiresAt"]:
+        return datetime.fromisoformat(session["expiresAt"])
+    name, upload_id = session["trackName"], session["uploadId"]
+    if not upload_sessions.extend(storage.table, episode, name, upload_id, extended["expiresAt"], extended["ttl"]):
+        # Extended further by a concurrent call, or no longer this upload's.
+        current = upload_sessions.require_open(storage.table, episode, name, upload_id, _now())
+        return datetime.fromisoformat(current["expiresAt"])
+    return datetime.fromisoformat(extended["expiresAt"])
+
+
+def presign_parts(storage: Storage, episode: EpisodeRef, track_name: str, request: PresignPartsRequest) -> PartUrls:
+    """Presigned PUT URLs for the requested part numbers of the open upload; extends the session."""
+    track_name = object_keys.sanitize_track_name(track_name)
+    session = upload_sessions.require_open(storage.table, episode, track_name, request.uploadId, _now())
+    expires_at = _extend(storage, episode, session)
+    urls = [
+        PartUrl(
+            partNumber=number,
+            url=storage.s3.generate_presigned_url(
+                "upload_part",
+                Params={
+                    "Bucket": storage.bucket,
+                    "Key": session["key"],
+                    "UploadId": session["uploadId"],
+                    "PartNumber": number,
+                },
+                ExpiresIn=int(URL_LIFETIME.total_seconds()),
+            ),
+        )
+        for number in sorted(set(request.partNumbers))
+    ]
+    return PartUrls(urls=urls, expiresAt=expires_at)

@@ -6,7 +6,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv policy-venv test lint workflows typecheck unit browser dev demo bench clean schema
+.PHONY: venv policy-venv test lint workflows typecheck unit browser dev demo bench clean schema openapi
 
 venv: $(STAMP)
 
@@ -40,6 +40,11 @@ workflows: venv
 # The component package's schema (what `provider/` serves to other languages), generated in-process.
 schema: venv
 	$(PY) -m components.package build/schema.json
+
+# The API's public OpenAPI document, committed as openapi/nullcheck.json (clients in other languages
+# generate their types from it); a unit test fails while it differs from what the code generates.
+openapi: venv
+	$(PY) -m handlers.openapi write
 
 typecheck: venv
 	$(VENV)/bin/mypy

@@ -6,18 +6,39 @@ becomes an `ApiError` carrying the status and the API's `{"message": ...}`; call
 error bodies themselves. Every request carries the signed-in user's ID token in `Authorization`
 (`Bearer <token>`, or whatever `authorization` returns, asked again for each request so a long
 upload keeps a fresh token).
+
+The answers are typed in `client.api_types`, each held to the API's OpenAPI document by a test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from types import TracebackType
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from client.api_types import (
+    Clip,
+    ClipList,
+    CompletedPart,
+    CompletedTrack,
+    CreatedEpisode,
+    EpisodeDetail,
+    EpisodePage,
+    EpisodeSummary,
+    PartUrl,
+    PartUrls,
+    RenderAccepted,
+    TrackUpload,
+    TranscriptUpload,
+)
+from handlers.contract import RenderFormat
+
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_RENDER_FORMAT: RenderFormat = "vertical"
+"""The format the API renders when a request names none; the CLI sends it explicitly."""
 
 
 class ApiError(Exception):
@@ -27,123 +48,6 @@ class ApiError(Exception):
         super().__init__(f"{message} (HTTP {status})")
         self.status = status
         self.message = message
-
-
-class EpisodeSummary(TypedDict):
-    id: str
-    title: str
-    status: str
-    airDate: NotRequired[str]
-    platforms: NotRequired[list[str]]
-
-
-class EpisodePage(TypedDict):
-    items: list[EpisodeSummary]
-    count: int
-    nextToken: NotRequired[str]
-
-
-class Segment(TypedDict):
-    key: str
-    seq: int
-    duration: float
-    start: float
-    end: float
-
-
-class TrackView(TypedDict):
-    trackName: str
-    status: str
-    segmentCount: NotRequired[int]
-    totalDurationSeconds: NotRequired[float]
-    failureReason: NotRequired[str]
-    manifestKey: NotRequired[str]
-    segments: NotRequired[list[Segment]]
-
-
-class EpisodeDetail(TypedDict):
-    id: str
-    title: str
-    episodeNumber: int
-    status: str
-    summary: NotRequired[str]
-    airDate: NotRequired[str]
-    platforms: list[str]
-    themes: list[str]
-    seriesName: NotRequired[str]
-    numTracks: int
-    transcriptKey: NotRequired[str]
-    transcriptStatus: NotRequired[str]
-    transcriptError: NotRequired[str]
-    clipsTranscriptKey: NotRequired[str]
-    agentSummary: NotRequired[str]
-    clipCount: int
-    createdAt: str
-    updatedAt: str
-    tracks: list[TrackView]
-
-
-class TranscriptUpload(TypedDict):
-    key: str
-    uploadUrl: str
-    expiresAt: str
-    requiredHeaders: NotRequired[dict[str, str]]
-
-
-class TrackUpload(TypedDict):
-    key: str
-    uploadId: str
-    expiresAt: str
-    requiredHeaders: dict[str, str]
-
-
-class PartUrl(TypedDict):
-    partNumber: int
-    url: str
-
-
-class CompletedPart(TypedDict):
-    ETag: str
-    PartNumber: int
-
-
-class CompletedTrack(TypedDict):
-    key: str
-    trackName: str
-
-
-class ClipSegment(TypedDict):
-    startTime: str | float
-    endTime: str | float
-    text: str
-    speaker: NotRequired[str]
-
-
-class Render(TypedDict):
-    renderId: str
-    format: str
-    captions: bool
-    trackName: str
-    status: str
-    width: NotRequired[int]
-    height: NotRequired[int]
-    durationSeconds: NotRequired[float]
-    sizeBytes: NotRequired[int]
-    failureReason: NotRequired[str]
-    downloadUrl: NotRequired[str]
-
-
-class Clip(TypedDict):
-    clipId: str
-    clipType: str
-    hook: str
-    summary: str
-    totalDurationSeconds: float
-    segments: list[ClipSegment]
-    bRollSuggestions: list[str]
-    confidence: NotRequired[float]
-    status: str
-    renders: NotRequired[list[Render]]
 
 
 class AuthorizationHeader(httpx.Auth):
@@ -219,7 +123,7 @@ class NullCheckClient:
             body["platforms"] = list(platforms)
         if themes:
             body["themes"] = list(themes)
-        created = self._call("POST", "/episodes", json=body)
+        created: CreatedEpisode = self._call("POST", "/episodes", json=body)
         return str(created["id"])
 
     def list_episodes(self, *, limit: int | None = None, next_token: str | None = None) -> EpisodePage:
@@ -260,7 +164,7 @@ class NullCheckClient:
     ) -> list[PartUrl]:
         """Presigned PUT URLs for the given parts (1 to 10000) of a track upload."""
         body = {"uploadId": upload_id, "partNumbers": list(part_numbers)}
-        answer = self._call("POST", f"{_track_path(episode_id, track_name)}/parts", json=body)
+        answer: PartUrls = self._call("POST", f"{_track_path(episode_id, track_name)}/parts", json=body)
         return answer["urls"]
 
     def complete_track_upload(
@@ -272,7 +176,8 @@ class NullCheckClient:
 
     def list_clips(self, episode_id: str) -> list[Clip]:
         """The clips proposed for the episode."""
-        return self._call("GET", f"{_episode_path(episode_id)}/clips")["items"]
+        answer: ClipList = self._call("GET", f"{_episode_path(episode_id)}/clips")
+        return answer["items"]
 
     def get_clip(self, episode_id: str, clip_id: str) -> Clip:
         """One clip with its renders (`downloadUrl` once rendered)."""
@@ -288,10 +193,10 @@ class NullCheckClient:
         episode_id: str,
         clip_id: str,
         *,
-        format: str = "vertical",
+        format: str = DEFAULT_RENDER_FORMAT,
         captions: bool = True,
         track: str | None = None,
-    ) -> Render:
+    ) -> RenderAccepted:
         """Start (or find) the render of a clip; poll `get_clip` until it is Rendered or RenderFailed."""
         body: dict[str, Any] = {"format": format, "captions": captions}
         if track:

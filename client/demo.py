@@ -24,7 +24,7 @@ from rich.table import Table
 
 from client import auth
 from client.api import NullCheckClient
-from handlers.contract import LOCAL_STACK_FILE, new_password
+from handlers.contract import FRAME_SIZES, LOCAL_STACK_FILE, RenderFormat, new_password
 from local.samples import generate_video
 from local.stack import LocalStack, LocalStackConfig
 from local.transcripts import sample_transcript
@@ -37,6 +37,8 @@ RENDERS = Path(".nullcheck") / "demo"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_EMAIL = "demo@example.com"
 DEMO_TENANT = "demo"
+DEMO_FORMAT: RenderFormat = "vertical"
+"""The format of the rendered top clip: the one phones show full screen."""
 
 
 class Cli:
@@ -108,7 +110,7 @@ def chunks_table(api: NullCheckClient, episode_id: str) -> Table:
     table = Table(title="HLS chunks")
     for column in ("track", "#", "start", "end", "object"):
         table.add_column(column)
-    for track in api.get_episode(episode_id)["tracks"]:
+    for track in api.get_episode(episode_id).get("tracks", []):
         for segment in track.get("segments", []):
             table.add_row(
                 track["trackName"],
@@ -146,7 +148,8 @@ def main() -> None:
             progress.done("transcript uploaded", f"nullcheck upload-transcript {srt.name}")
             cli("watch", episode_id, "--transcript", "--timeout", "900")
             with cli.api() as api:
-                segments = sum(len(track.get("segments", [])) for track in api.get_episode(episode_id)["tracks"])
+                tracks = api.get_episode(episode_id).get("tracks", [])
+                segments = sum(len(track.get("segments", [])) for track in tracks)
                 progress.done("track chunked", f"{segments} HLS segments (nullcheck watch)")
                 wait_for_summary(api, episode_id)
                 progress.done("clips proposed", f"{api.get_episode(episode_id).get('clipCount', 0)} clips")
@@ -157,11 +160,13 @@ def main() -> None:
             console.print("[dim]Clips come from the offline clip model (a heuristic, not a language model).[/]")
             cli("clips", "approve", episode_id, top["clipId"])
             progress.done("top clip approved", f"nullcheck clips approve … {top['clipId']}: {top['hook']}")
-            cli("clips", "render", episode_id, top["clipId"], "--format", "vertical", "--timeout", "900")
-            progress.done("clip rendered", "nullcheck clips render … --format vertical (1080x1920, captions burned in)")
-            target = (RENDERS / f"{top['clipId']}-vertical.mp4").resolve()
+            cli("clips", "render", episode_id, top["clipId"], "--format", DEMO_FORMAT, "--timeout", "900")
+            width, height = FRAME_SIZES[DEMO_FORMAT]
+            rendered = f"nullcheck clips render … --format {DEMO_FORMAT} ({width}x{height}, captions burned in)"
+            progress.done("clip rendered", rendered)
+            target = (RENDERS / f"{top['clipId']}-{DEMO_FORMAT}.mp4").resolve()
             target.parent.mkdir(parents=True, exist_ok=True)
-            cli("clips", "download", episode_id, top["clipId"], "-o", str(target))
+            cli("clips", "download", episode_id, top["clipId"], "-o", str(target), "--format", DEMO_FORMAT)
             progress.done("clip downloaded", str(target))
     console.print(f"[bold]Demo finished; the local stack is stopped.[/] Function logs: {FUNCTION_LOG}")
 

@@ -21,7 +21,8 @@ from typing import BinaryIO
 
 import httpx
 
-from client.api import ApiError, CompletedPart, CompletedTrack, NullCheckClient
+from client.api import ApiError, NullCheckClient
+from client.api_types import CompletedPart, CompletedTrack
 
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last

@@ -13,7 +13,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from client import cli
-from client.api import EpisodeDetail, NullCheckClient
+from client.api import NullCheckClient
+from client.api_types import EpisodeDetail
+from client.commands import shared, watch
 from tests.unit.client.fakes import EPISODE_ID, FakeApi
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -24,8 +26,8 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
     """Render as on a wide terminal, so table cells are not wrapped across lines."""
-    monkeypatch.setattr(cli, "console", Console(width=200))
-    monkeypatch.setattr(cli, "errors", Console(width=200, stderr=True))
+    monkeypatch.setattr(shared, "console", Console(width=200))
+    monkeypatch.setattr(shared, "errors", Console(width=200, stderr=True))
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def use_api(monkeypatch: pytest.MonkeyPatch) -> Callable[[Handler], list[httpx.R
             return handler(request)
 
         transport = httpx.MockTransport(recording)
-        monkeypatch.setattr(cli, "client_factory", lambda url: NullCheckClient(url, transport=transport))
+        monkeypatch.setattr(shared, "client_factory", lambda url: NullCheckClient(url, transport=transport))
         monkeypatch.setenv("NULLCHECK_TOKEN", "Bearer test-token")
         return received
 
@@ -287,4 +289,4 @@ def test_upload_transcript_command_puts_the_srt(
 
 
 def test_watch_keeps_waiting_while_the_episode_has_no_track() -> None:
-    assert cli.watch_outcome(cast(EpisodeDetail, episode()), transcript=False) is cli.Outcome.PENDING
+    assert watch.watch_outcome(cast(EpisodeDetail, episode()), transcript=False) is watch.Outcome.PENDING

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from client import auth, cli
 from client.api import NullCheckClient
+from client.commands import shared
 from local.cognito import LocalCognito
 from tests.unit.client.conftest import API_URL
 from tests.unit.local.user_pools import PASSWORD, Pool, admin, id_claims, mint, new_pool, new_user
@@ -40,8 +41,8 @@ class Stack:
 @pytest.fixture
 def stack(s3_endpoint: str, isolated_user: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """A user pool behind the Cognito front, its local stack file in a directory above, a fake API."""
-    monkeypatch.setattr(cli, "console", Console(width=200))
-    monkeypatch.setattr(cli, "errors", Console(width=200, stderr=True))
+    monkeypatch.setattr(shared, "console", Console(width=200))
+    monkeypatch.setattr(shared, "errors", Console(width=200, stderr=True))
     front = LocalCognito(moto_url=s3_endpoint, region="us-east-1", invoke=lambda function, event: event)
     endpoint = front.start()
     pool = new_pool(s3_endpoint, endpoint=endpoint)
@@ -64,7 +65,7 @@ def stack(s3_endpoint: str, isolated_user: Path, monkeypatch: pytest.MonkeyPatch
         return httpx.Response(200, json={"items": [], "count": 0})
 
     transport = httpx.MockTransport(answer)
-    monkeypatch.setattr(cli, "client_factory", lambda url: NullCheckClient(url, transport=transport))
+    monkeypatch.setattr(shared, "client_factory", lambda url: NullCheckClient(url, transport=transport))
     yield Stack(pool, auth.TokenCache(isolated_user / "nullcheck" / "tokens.json"), api_calls)
     front.stop()
 

@@ -1,4 +1,8 @@
-"""`nullcheck clips …`: list, approve, reject, render and download an episode's clips."""
+"""`nullcheck clips …`: list, approve, reject, render and download an episode's clips.
+
+Review statuses, render statuses and formats are the contract's (`handlers.contract`), the
+spellings the API takes and answers with.
+"""
 
 from __future__ import annotations
 
@@ -10,43 +14,58 @@ import httpx
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
-from client import cli
-from client.api import Render
+from client.api import DEFAULT_RENDER_FORMAT
+from client.api_types import Render
+from client.commands import shared
+from client.commands.shared import EpisodeArg
+from client.commands.views import clips_table
+from handlers.contract import FRAME_SIZES, RENDER_FORMATS, RenderStatus, ReviewStatus
 
-clips_app = typer.Typer(help="Proposed clips: review them, render them, download the videos.", no_args_is_help=True)
-FORMATS = ("vertical", "landscape", "square")
-EpisodeArg = Annotated[str, typer.Argument(metavar="EPISODE", help="Episode id.")]
+
+def formats_help() -> str:
+    """The formats in words, the default with its frame: "vertical (1080x1920), landscape or square."."""
+    width, height = FRAME_SIZES[DEFAULT_RENDER_FORMAT]
+    others = [name for name in RENDER_FORMATS if name != DEFAULT_RENDER_FORMAT]
+    listed = [f"{DEFAULT_RENDER_FORMAT} ({width}x{height})", *others]
+    return f"{', '.join(listed[:-1])} or {listed[-1]}."
+
+
+app = typer.Typer(
+    name="clips", help="Proposed clips: review them, render them, download the videos.", no_args_is_help=True
+)
 ClipArg = Annotated[str, typer.Argument(metavar="CLIP", help="Clip id (see `nullcheck clips list`).")]
-FormatOption = Annotated[str, typer.Option("--format", help="vertical (1080x1920), landscape or square.")]
+FormatOption = Annotated[str, typer.Option("--format", help=formats_help())]
 
 
-@clips_app.command("list")
+@app.command("list")
 def list_clips(ctx: typer.Context, episode_id: EpisodeArg) -> None:
     """Show the clips proposed for an episode."""
-    with cli.api_session(ctx) as client:
+    with shared.api_session(ctx) as client:
         items = client.list_clips(episode_id)
-    cli.console.print(cli.clips_table(items))
+    shared.console.print(clips_table(items))
 
 
-@clips_app.command("approve")
+@app.command("approve")
 def approve(ctx: typer.Context, episode_id: EpisodeArg, clip_id: ClipArg) -> None:
     """Approve a clip (approved clips are kept when a new transcript replaces the proposals)."""
-    review(ctx, episode_id, clip_id, "approved")
+    review(ctx, episode_id, clip_id, ReviewStatus.APPROVED)
 
 
-@clips_app.command("reject")
+@app.command("reject")
 def reject(ctx: typer.Context, episode_id: EpisodeArg, clip_id: ClipArg) -> None:
     """Reject a clip."""
-    review(ctx, episode_id, clip_id, "rejected")
+    review(ctx, episode_id, clip_id, ReviewStatus.REJECTED)
 
 
-def review(ctx: typer.Context, episode_id: str, clip_id: str, status: str) -> None:
-    with cli.api_session(ctx) as client:
+def review(ctx: typer.Context, episode_id: str, clip_id: str, status: ReviewStatus) -> None:
+    """Set the clip's review status and say where the clip now stands."""
+    with shared.api_session(ctx) as client:
         clip = client.review_clip(episode_id, clip_id, status=status)
-    cli.console.print(f"Clip {clip['clipId']} is {clip['status']}: {clip['hook']}", markup=False, highlight=False)
+    shared.console.print(f"Clip {clip['clipId']} is {clip['status']}: {clip['hook']}", markup=False, highlight=False)
 
 
 def matching(renders: list[Render], format_name: str, captions: bool, render_id: str | None = None) -> Render | None:
+    """The render with that id, or else the one of that format and captions; None when there is none."""
     for render in renders:
         if render_id and render["renderId"] == render_id:
             return render
@@ -55,34 +74,34 @@ def matching(renders: list[Render], format_name: str, captions: bool, render_id:
     return None
 
 
-@clips_app.command("render")
+@app.command("render")
 def render(
     ctx: typer.Context,
     episode_id: EpisodeArg,
     clip_id: ClipArg,
-    format_name: FormatOption = "vertical",
+    format_name: FormatOption = DEFAULT_RENDER_FORMAT,
     captions: Annotated[bool, typer.Option("--captions/--no-captions", help="Burn in the captions.")] = True,
     track: Annotated[str | None, typer.Option(help="Track to render (default: the first processed one).")] = None,
     timeout: Annotated[float, typer.Option(min=0, help="Give up waiting after this many seconds.")] = 1800.0,
     interval: Annotated[float, typer.Option(min=0, help="Seconds between polls.")] = 2.0,
 ) -> None:
     """Render a clip as an MP4 (MediaConvert) and wait until it is ready."""
-    if format_name not in FORMATS:
-        cli.fail(f"--format must be one of {', '.join(FORMATS)}")
+    if format_name not in RENDER_FORMATS:
+        shared.fail(f"--format must be one of {', '.join(RENDER_FORMATS)}")
     deadline = time.monotonic() + timeout
-    with cli.api_session(ctx) as client:
+    with shared.api_session(ctx) as client:
         started = client.request_render(episode_id, clip_id, format=format_name, captions=captions, track=track)
-        with cli.console.status(f"Rendering {format_name} clip {clip_id} from track {started['trackName']}…"):
+        with shared.console.status(f"Rendering {format_name} clip {clip_id} from track {started['trackName']}…"):
             while True:
                 done = matching(client.get_clip(episode_id, clip_id).get("renders", []), "", False, started["renderId"])
-                if (done and done["status"] != "Rendering") or time.monotonic() > deadline:
+                if (done and done["status"] != RenderStatus.RENDERING) or time.monotonic() > deadline:
                     break
                 time.sleep(interval)
-    if done is None or done["status"] == "Rendering":
-        cli.fail(f"the render is not ready after {timeout:g} s; run the command again to keep waiting")
-    if done["status"] == "RenderFailed":
-        cli.fail(f"the render failed: {done.get('failureReason', 'no reason given')}")
-    cli.console.print(
+    if done is None or done["status"] == RenderStatus.RENDERING:
+        shared.fail(f"the render is not ready after {timeout:g} s; run the command again to keep waiting")
+    if done["status"] == RenderStatus.RENDER_FAILED:
+        shared.fail(f"the render failed: {done.get('failureReason', 'no reason given')}")
+    shared.console.print(
         f"Rendered {done['width']}x{done['height']}, {done.get('durationSeconds', 0):.1f} s, "
         f"{done.get('sizeBytes', 0) / 1e6:.1f} MB: nullcheck clips download {episode_id} {clip_id} -o clip.mp4",
         markup=False,
@@ -90,35 +109,37 @@ def render(
     )
 
 
-@clips_app.command("download")
+@app.command("download")
 def download(
     ctx: typer.Context,
     episode_id: EpisodeArg,
     clip_id: ClipArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the MP4.")],
-    format_name: FormatOption = "vertical",
+    format_name: FormatOption = DEFAULT_RENDER_FORMAT,
     captions: Annotated[bool, typer.Option("--captions/--no-captions", help="The captioned render or not.")] = True,
 ) -> None:
     """Download a rendered clip (render it first with `nullcheck clips render`)."""
-    with cli.api_session(ctx) as client:
+    with shared.api_session(ctx) as client:
         clip = client.get_clip(episode_id, clip_id)
     found = matching(clip.get("renders", []), format_name, captions)
-    if found is None or found["status"] != "Rendered" or "downloadUrl" not in found:
+    if found is None or found["status"] != RenderStatus.RENDERED or "downloadUrl" not in found:
         state = found["status"] if found else "not rendered"
-        cli.fail(f"no {format_name} render of clip {clip_id} to download ({state}): run `nullcheck clips render` first")
+        shared.fail(
+            f"no {format_name} render of clip {clip_id} to download ({state}): run `nullcheck clips render` first"
+        )
     partial = output.with_name(output.name + ".part")
     try:
         with httpx.stream("GET", found["downloadUrl"], timeout=60, follow_redirects=True) as answer:
             answer.raise_for_status()
             total = int(answer.headers.get("Content-Length", 0)) or None
             columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn())
-            with Progress(*columns, console=cli.console, transient=True) as progress, partial.open("wb") as file:
+            with Progress(*columns, console=shared.console, transient=True) as progress, partial.open("wb") as file:
                 task = progress.add_task("download", total=total)
                 for chunk in answer.iter_bytes():
                     file.write(chunk)
                     progress.advance(task, len(chunk))
     except httpx.HTTPError as error:
         partial.unlink(missing_ok=True)
-        cli.fail(f"download failed: {error}")
+        shared.fail(f"download failed: {error}")
     partial.replace(output)
-    cli.console.print(f"Saved {output} ({output.stat().st_size / 1e6:.1f} MB)", markup=False, highlight=False)
+    shared.console.print(f"Saved {output} ({output.stat().st_size / 1e6:.1f} MB)", markup=False, highlight=False)

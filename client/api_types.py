@@ -1,0 +1,177 @@
+"""The API's JSON as TypedDicts: the answers of every operation and the parts of a completed upload.
+
+Keys are camelCase, as on the wire. Each type is a schema of the API's OpenAPI document
+(`openapi/nullcheck.json`; the same name unless its docstring names another), and a unit test
+holds them to it field by field. A field the document does not require is `NotRequired`, and
+never None: the API leaves out fields without a value rather than sending null. Statuses are
+plain strings, compared with the contract's (`handlers.contract`), which a test holds to the
+document's enums.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+from handlers.contract import RenderFormat
+
+
+class EpisodeSummary(TypedDict):
+    id: str
+    title: str
+    status: str
+    airDate: NotRequired[str]
+    platforms: NotRequired[list[str]]
+
+
+class EpisodePage(TypedDict):
+    """`EpisodeList`: one page of episodes, newest first."""
+
+    items: list[EpisodeSummary]
+    count: int
+    nextToken: NotRequired[str]
+
+
+class CreatedEpisode(TypedDict):
+    """`CreateEpisodeResponse`."""
+
+    id: str
+
+
+class Segment(TypedDict):
+    """`SegmentView`: one HLS chunk of a processed track."""
+
+    key: str
+    seq: int
+    duration: float
+    start: float
+    end: float
+
+
+class TrackView(TypedDict):
+    trackName: str
+    status: str
+    segmentCount: NotRequired[int]
+    totalDurationSeconds: NotRequired[float]
+    failureReason: NotRequired[str]
+    manifestKey: NotRequired[str]
+    segments: NotRequired[list[Segment]]
+
+
+class EpisodeDetail(TypedDict):
+    id: str
+    title: str
+    episodeNumber: int
+    status: str
+    summary: NotRequired[str]
+    airDate: NotRequired[str]
+    platforms: NotRequired[list[str]]
+    themes: NotRequired[list[str]]
+    seriesName: NotRequired[str]
+    numTracks: NotRequired[int]
+    transcriptKey: NotRequired[str]
+    transcriptStatus: NotRequired[str]
+    transcriptError: NotRequired[str]
+    clipsTranscriptKey: NotRequired[str]
+    agentSummary: NotRequired[str]
+    clipCount: NotRequired[int]
+    createdAt: str
+    updatedAt: str
+    tracks: NotRequired[list[TrackView]]
+
+
+class TranscriptUpload(TypedDict):
+    key: str
+    uploadUrl: str
+    expiresAt: str
+    requiredHeaders: NotRequired[dict[str, str]]
+
+
+class TrackUpload(TypedDict):
+    """`TrackUploadSession`: the multipart upload of a track, open until `expiresAt`."""
+
+    key: str
+    uploadId: str
+    trackName: str
+    expiresAt: str
+    requiredHeaders: dict[str, str]
+
+
+class PartUrl(TypedDict):
+    partNumber: int
+    url: str
+
+
+class PartUrls(TypedDict):
+    urls: list[PartUrl]
+    expiresAt: str
+
+
+class CompletedPart(TypedDict):
+    """One item of the complete request's `parts` (S3's spelling)."""
+
+    ETag: str
+    PartNumber: int
+
+
+class CompletedTrack(TypedDict):
+    """`CompletedTrackUpload`."""
+
+    key: str
+    trackName: str
+
+
+class ClipSegment(TypedDict):
+    """`ClipSegmentView`: SRT timestamps (`00:01:00,000`) and what is said between them."""
+
+    startTime: str
+    endTime: str
+    text: str
+    speaker: NotRequired[str]
+
+
+class RenderAccepted(TypedDict):
+    """The answer to a render request: which render it is and where it stands."""
+
+    renderId: str
+    format: RenderFormat
+    captions: bool
+    trackName: str
+    status: str
+
+
+class Render(TypedDict):
+    """`RenderView`: a render of a clip, with `downloadUrl` once `Rendered`."""
+
+    renderId: str
+    format: RenderFormat
+    captions: bool
+    trackName: str
+    status: str
+    width: int
+    height: int
+    durationSeconds: float
+    sizeBytes: NotRequired[int]
+    failureReason: NotRequired[str]
+    downloadUrl: NotRequired[str]
+
+
+class Clip(TypedDict):
+    """`ClipView`."""
+
+    clipId: str
+    clipType: str
+    status: str
+    hook: str
+    summary: str
+    totalDurationSeconds: float
+    segments: list[ClipSegment]
+    bRollSuggestions: NotRequired[list[str]]
+    confidence: NotRequired[float]
+    transcriptKey: NotRequired[str]
+    fromEarlierTranscript: NotRequired[bool]
+    renders: NotRequired[list[Render]]
+    createdAt: str
+
+
+class ClipList(TypedDict):
+    items: list[Clip]

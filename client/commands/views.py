@@ -1,0 +1,86 @@
+"""How the CLI shows the API's answers: an episode's fields, its tracks and its clips, as rich tables.
+
+Only rendering: the commands fetch and print. Statuses are coloured and explained with the
+contract's spellings (`handlers.contract`), the ones the API answers with.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from client.api_types import Clip, EpisodeDetail
+from handlers.contract import TrackStatus, TranscriptStatus
+
+TRACK_STYLES: dict[str, str] = {TrackStatus.PROCESSED: "green", TrackStatus.PROCESSING_FAILED: "red"}
+"""Settled tracks in colour; every other status (still on its way) is yellow."""
+
+
+def transcript_state(episode: EpisodeDetail) -> str:
+    """The newest transcript's status, its key and, when it is invalid, what to fix."""
+    key = episode.get("transcriptKey")
+    if not key:
+        return "not uploaded"
+    status = episode.get("transcriptStatus", TranscriptStatus.UPLOADED)
+    if status == TranscriptStatus.INVALID:
+        return f"{status} ({key}): {episode.get('transcriptError', '')}"
+    return f"{status} ({key})"
+
+
+def episode_fields(episode: EpisodeDetail) -> Table:
+    """The episode's fields as a two-column grid; fields without a value are left out."""
+    grid = Table.grid(padding=(0, 2))
+    rows = {
+        "id": episode["id"],
+        "title": episode["title"],
+        "number": str(episode["episodeNumber"]),
+        "status": episode["status"],
+        "series": episode.get("seriesName", ""),
+        "air date": episode.get("airDate", ""),
+        "platforms": ", ".join(episode.get("platforms", [])),
+        "themes": ", ".join(episode.get("themes", [])),
+        "summary": episode.get("summary", ""),
+        "transcript": transcript_state(episode),
+        "clips": str(episode.get("clipCount", 0)),
+        "clip agent": episode.get("agentSummary", ""),
+        "updated": episode["updatedAt"],
+    }
+    for name, value in rows.items():
+        if value:
+            grid.add_row(Text(name, style="bold"), Text(value))
+    return grid
+
+
+def tracks_table(episode: EpisodeDetail) -> Table:
+    """The episode's tracks: status (coloured), segment count, duration, failure reason."""
+    tracks = episode.get("tracks", [])
+    table = Table("track", "status", "segments", "duration", "failure", title=f"Tracks ({len(tracks)})")
+    for track in tracks:
+        duration = track.get("totalDurationSeconds")
+        table.add_row(
+            Text(track["trackName"]),
+            Text(track["status"], style=TRACK_STYLES.get(track["status"], "yellow")),
+            str(track.get("segmentCount", "")),
+            f"{duration:.1f} s" if duration is not None else "",
+            Text(track.get("failureReason", "")),
+        )
+    return table
+
+
+def clips_table(items: list[Clip]) -> Table:
+    """The clips: id (for review and render), type, status, hook, total duration, each segment, renders."""
+    table = Table(title=f"Clips ({len(items)})", show_lines=True)
+    table.add_column("clip", no_wrap=True)
+    for column in ("type", "status", "hook", "duration", "segments"):
+        table.add_column(column)
+    for clip in items:
+        segments = "\n".join(
+            f"{segment['startTime']} - {segment['endTime']}  {segment['text']}" for segment in clip["segments"]
+        )
+        renders = [f"{r['format']}: {r['status']}" for r in clip.get("renders", [])]
+        status = "\n".join([clip["status"], *renders])
+        duration = f"{clip['totalDurationSeconds']:.1f} s"
+        table.add_row(
+            clip["clipId"], Text(clip["clipType"]), Text(status), Text(clip["hook"]), duration, Text(segments)
+        )
+    return table

@@ -6,7 +6,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv policy-venv test lint workflows typecheck unit browser dev demo bench clean schema openapi
+.PHONY: venv policy-venv test lint imports workflows typecheck unit browser dev demo bench clean schema openapi
 
 venv: $(STAMP)
 
@@ -30,6 +30,11 @@ policy/venv/.installed: policy/requirements.txt
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import contracts of .importlinter: the project and the runtime in layers, rules apart, the
+# handlers deployable without the infrastructure, the contract module at the bottom.
+imports: venv
+	$(VENV)/bin/lint-imports --no-cache
 
 # GitHub workflows, offline: actionlint (syntax, expressions, action inputs) and zizmor (security; no
 # medium or high finding passes).
@@ -59,7 +64,7 @@ unit: venv
 browser: venv
 	$(PY) -m pytest tests/browser
 
-test: lint workflows typecheck unit browser
+test: lint imports workflows typecheck unit browser
 
 dev: venv
 	$(PY) -m local

@@ -11,6 +11,7 @@ from handlers.contract import is_valid_tenant
 from handlers.core.domain import chunking_job, playlists
 from handlers.core.models import events
 from handlers.core.models.events import JobStateChange, VideoUploadCompleted
+from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import object_keys, tracks
 
@@ -26,7 +27,7 @@ class JobSpec:
     chunk_seconds: int
 
 
-def start(table: Any, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompleted) -> str | None:
+def start(table: Table, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCompleted) -> str | None:
     """Create the attempt's job unless another delivery already did; returns the new job id."""
     episode = EpisodeRef(upload.tenantId, upload.episodeId)
     where = {
@@ -95,7 +96,7 @@ def _attempt_of(change: JobStateChange) -> _Attempt | None:
     return _Attempt(EpisodeRef(tenant, episode_id), track_name, attempt_id)
 
 
-def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
+def completed(table: Table, s3: Any, bucket: str, change: JobStateChange) -> bool:
     """Index the job's HLS manifest onto the track; False if the track had already moved on."""
     attempt = _attempt_of(change)
     if attempt is None:
@@ -117,7 +118,7 @@ def completed(table: Any, s3: Any, bucket: str, change: JobStateChange) -> bool:
     return changed
 
 
-def failed(table: Any, change: JobStateChange) -> bool:
+def failed(table: Table, change: JobStateChange) -> bool:
     """Record why the job ended without output; False if the track had already moved on.
 
     The producer sees what went wrong with the file (`chunking_job.failure_reason`); MediaConvert's own
@@ -141,7 +142,7 @@ def failed(table: Any, change: JobStateChange) -> bool:
     return changed
 
 
-def source_details(table: Any, change: JobStateChange) -> bool:
+def source_details(table: Table, change: JobStateChange) -> bool:
     """Record the input's frame rate and size on the track's attempt; False when there is nothing to record."""
     attempt = _attempt_of(change)
     video = next((stream for detail in change.inputDetails for stream in detail.video if stream.frameRate), None)

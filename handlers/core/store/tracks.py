@@ -154,7 +154,7 @@ def awaits_output(table: Table, episode: EpisodeRef, track_name: str, attempt_id
 
 
 def mark_processed(
-    table: Any, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, index: SegmentIndex
+    table: Table, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, index: SegmentIndex
 ) -> bool:
     """Record the chunks of this job's output; False when the track was already processed, or is
     another attempt or job."""

@@ -8,7 +8,6 @@ transcript's clips replace the proposals of earlier ones; clips a producer appro
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,11 +32,10 @@ from handlers.core.domain.srt import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Tr
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import clips, episodes, object_keys, records, transcripts
-from handlers.core.store.memory import ConversationMemory
+from handlers.core.store.memory import ConversationMemory, series_actor
 
 logger = Logger(child=True)
 DEFAULT_SERIES = "unassigned"
-_ACTOR_INVALID = re.compile(r"[^A-Za-z0-9_-]+")
 PERMANENT_MODEL_ERRORS = {"ValidationException"}
 """Bedrock's answer to a request it will never accept (e.g. input too long for the model)."""
 
@@ -51,11 +49,6 @@ class AgentServices:
     bucket: str
     memory_id: str
     model_id: str
-
-
-def memory_actor(tenant: str, series: str) -> str:
-    """The agent memory's actor: one per series of a tenant (AgentCore actor ids allow `/`, not spaces)."""
-    return f"{tenant}/{_ACTOR_INVALID.sub('-', series).strip('-') or DEFAULT_SERIES}"
 
 
 def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
@@ -79,7 +72,7 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
         store = ClipStore(services.table, episode, series, transcript, TranscriptSource(key, etag))
         context = clip_agent.EpisodeContext(episode_id=episode.id, title=record["title"], series=series)
         memory = ConversationMemory(
-            services.agentcore, services.memory_id, actor_id=memory_actor(episode.tenant, series), session_id=episode.id
+            services.agentcore, services.memory_id, actor_id=series_actor(episode.tenant, series), session_id=episode.id
         )
         result = _ask_model(services, context, transcript, memory, store)
     except InvalidTranscript as problem:

@@ -7,25 +7,46 @@ not saved: they are bulky, and the summary and semantic strategies only need the
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Any
 
+from handlers.contract import is_valid_tenant
+
 _ID = re.compile(r"[^a-zA-Z0-9_-]+")
 MAX_EVENTS = 20
 MAX_TEXT = 9_000
+SERIES_ACTOR = "series-"
+"""What follows the tenant in a series' actor id, before the series' hash."""
 
 
 def memory_id_part(value: str) -> str:
-    """AgentCore actor/session ids: `[a-zA-Z0-9][a-zA-Z0-9-_]*`, at most 100 characters."""
+    """AgentCore session ids: `[a-zA-Z0-9][a-zA-Z0-9-_]*`, at most 100 characters."""
     cleaned = _ID.sub("-", value).strip("-_")[:100]
     return cleaned or "nullcheck"
 
 
+def series_actor(tenant: str, series: str) -> str:
+    """The agent memory's actor of one series of a tenant: `{tenant}/series-{sha256 of the series, 32 hex}`.
+
+    Injective in the tenant: tenants hold no `/` (`handlers.contract.TENANT_PATTERN`), so everything
+    before the first `/` is the tenant, and two tenants never share an actor, nor the semantic
+    strategy's namespace built from it (`{actorId}-topics`). The series is hashed, not cleaned:
+    `foo bar` and `foo-bar`, or two long names that share their first hundred characters, stay
+    apart. At most 64 + 1 + 7 + 32 characters, well inside AgentCore's 255.
+    """
+    if not is_valid_tenant(tenant):
+        raise ValueError(f"not a tenant: {tenant[:80]!r}")
+    return f"{tenant}/{SERIES_ACTOR}{hashlib.sha256(series.encode()).hexdigest()[:32]}"
+
+
 class ConversationMemory:
+    """One actor's conversation in one session: `actor_id` as `series_actor` makes it, `session_id` the episode."""
+
     def __init__(self, client: Any, memory_id: str, actor_id: str, session_id: str) -> None:
         self.client, self.memory_id = client, memory_id
-        self.actor_id, self.session_id = memory_id_part(actor_id), memory_id_part(session_id)
+        self.actor_id, self.session_id = actor_id, memory_id_part(session_id)
 
     def load(self) -> list[dict[str, Any]]:
         """Earlier turns as Converse messages, oldest first, alternating and starting with the user."""

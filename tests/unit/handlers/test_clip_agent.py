@@ -15,7 +15,7 @@ from handlers.core.domain.clip_proposals import ClipProposal, clip_errors
 from handlers.core.domain.srt import parse_srt
 from handlers.core.rules.clip_detection import AgentServices, ClipStore, TranscriptSource, detect_clips
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store.memory import ConversationMemory
+from handlers.core.store.memory import ConversationMemory, series_actor
 from local.resources import create_agent_memory
 from tests.lambda_events import TENANT, FakeContext, load_event
 from tests.unit.handlers.conftest import BUCKET
@@ -190,7 +190,7 @@ def test_the_loop_stops_at_ten_turns(services: AgentServices) -> None:
 
 def test_memory_is_loaded_before_and_saved_after(services: AgentServices) -> None:
     memory = ConversationMemory(
-        services.agentcore, services.memory_id, actor_id=f"{TENANT}/Null-Check", session_id=EPISODE
+        services.agentcore, services.memory_id, actor_id=series_actor(TENANT, "Null Check"), session_id=EPISODE
     )
     memory.save("Earlier prompt", "Earlier answer")
     requests = sent_requests(services.bedrock)
@@ -225,3 +225,40 @@ def test_srt_is_parsed_with_speakers() -> None:
     transcript = parse_srt(SRT)
     assert transcript.cues[0].speaker == "Alice" and transcript.cues[0].text == "line 1"
     assert (transcript.start, transcript.end) == (0.0, 58.0)
+
+
+ADVERSARIAL_PAIRS = [
+    (("ta", "foo bar"), ("ta-foo", "bar")),  # once both `ta-foo-bar`
+    (("ta", "foo bar"), ("ta", "foo-bar")),  # once the same cleaned series
+    (("acme", "x" * 120 + "a"), ("acme", "x" * 120 + "b")),  # once cut at 100 characters alike
+    (("a", "b/c"), ("a-b", "c")),
+    (("T1", "Show"), ("t1", "Show")),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), ADVERSARIAL_PAIRS)
+def test_two_series_never_share_an_actor_nor_a_semantic_namespace(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    one, other = series_actor(*first), series_actor(*second)
+    assert one != other
+    assert f"{one}-topics" != f"{other}-topics"  # the semantic strategy's namespace template
+    for (tenant, _), actor in ((first, one), (second, other)):
+        assert actor.split("/", 1)[0] == tenant and len(actor) <= 255
+
+
+def test_one_tenants_memory_is_not_loaded_for_another(services: AgentServices) -> None:
+    """Events saved under one tenant's series never come back for another tenant's look-alike series."""
+    (first_tenant, first_series), (second_tenant, second_series) = ADVERSARIAL_PAIRS[0]
+    first = ConversationMemory(services.agentcore, services.memory_id, series_actor(first_tenant, first_series), "ep")
+    second = ConversationMemory(
+        services.agentcore, services.memory_id, series_actor(second_tenant, second_series), "ep"
+    )
+    first.save("first tenant's prompt", "first tenant's answer")
+    assert second.load() == []
+    assert first.load()[-1] == {"role": "assistant", "content": [{"text": "first tenant's answer"}]}
+
+
+def test_an_actor_is_only_made_for_a_valid_tenant() -> None:
+    with pytest.raises(ValueError, match="not a tenant"):
+        series_actor("ta/foo", "bar")

@@ -22,7 +22,9 @@ import boto3
 import srt
 
 from local.bedrock import LocalBedrockRuntime
-from local.offline_clip_model import parse_transcript, propose_clips, summarize_episode
+from local.offline_clip_model.episode import summarize_episode
+from local.offline_clip_model.proposals import propose_clips
+from local.offline_clip_model.transcript import parse_transcript
 
 SEED = 20240601
 DURATION_SECONDS = 3 * 3600

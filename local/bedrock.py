@@ -37,7 +37,10 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from local.http_server import Answer, LocalHttpServer
-from local.offline_clip_model import Clip, Transcript, correct_clips, parse_transcript, propose_clips, summarize_episode
+from local.offline_clip_model.create_clip import Clip, correct_clips
+from local.offline_clip_model.episode import summarize_episode
+from local.offline_clip_model.proposals import propose_clips
+from local.offline_clip_model.transcript import Transcript, parse_transcript
 
 logger = logging.getLogger(__name__)
 

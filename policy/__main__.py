@@ -1,6 +1,6 @@
 """The NullCheck policy pack: `pulumi preview --policy-pack policy` runs this file.
 
-The rules live in `policies.py` (importable without starting anything); building the `PolicyPack`
+The rules live in the `policies` package (importable without starting anything); building the `PolicyPack`
 starts the analyzer server the Pulumi CLI talks to and never returns.
 """
 

@@ -5,7 +5,7 @@ Every test here runs once per stack file (`Pulumi.dev.yaml`, `Pulumi.prod.yaml`)
 runs it once per stack and keeps what the mocks recorded (inputs, outputs, URN and resource options),
 so every test reads the same snapshot.
 
-The policy pack's rules (`policy/policies.py`) are called directly, as the Pulumi CLI's analyzer would
+The policy pack's rules (`policy/policies/`) are called directly, as the Pulumi CLI's analyzer would
 call them: a resource rule with `ResourceValidationArgs` (inputs, options, provider), a stack rule with
 `StackValidationArgs` (every resource's outputs), props wrapped in the SDK's own read-only proxies.
 `pytest_terminal_summary` prints the totals the lead can quote.

@@ -1,7 +1,7 @@
 """IAM: every policy document in the graph linted by parliament and cloudsplaining; trust policies.
 
 The project's own IAM rules (no wildcard action, no `Resource: "*"` beyond a reasoned list, no public
-principal) are policy-pack rules (`policy/policies.py`, run over the graph by test_pack.py). Here the
+principal) are policy-pack rules (`policy/policies/iam.py`, run over the graph by test_pack.py). Here the
 linters, with their IAM databases, look at the same documents: a finding is either fixed in the
 components or listed in `ALLOWED` with its reason. Some findings can never be allowed
 (`NEVER_ALLOWED`): service wildcards, `Resource: "*"` for an action that can be scoped, privilege
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.catalog import FUNCTIONS
 from handlers.catalog import Resource as Grantable
-from policy.policies import RESOURCE_STAR_ACTIONS
+from policy.policies.iam import RESOURCE_STAR_ACTIONS
 from tests.pulumi_mocks import ACCOUNT
 
 if TYPE_CHECKING:

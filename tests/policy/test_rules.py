@@ -16,8 +16,35 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pulumi_policy import EnforcementLevel
 
-from policy import policies
 from policy.policies import POLICIES
+from policy.policies.api_gateway import api_cognito_authorizer
+from policy.policies.data_protection import stateful_data_protected
+from policy.policies.eventbridge import event_function_async_failure_destination
+from policy.policies.resource_types import (
+    API_METHOD,
+    BUCKET_POLICY,
+    BUCKETS,
+    ENCRYPTION,
+    EVENT_TARGET,
+    FUNCTION,
+    INVOKE_CONFIG,
+    LIFECYCLE,
+    LOG_GROUP,
+    METHOD_SETTINGS,
+    OWNERSHIP,
+    PERMISSION,
+    PUBLIC_ACCESS_BLOCK,
+    QUEUE,
+    QUEUE_POLICY,
+    REST_API,
+    ROLE,
+    ROLE_POLICY,
+    STAGE,
+    TABLE,
+    TOPIC,
+    USER_POOL,
+)
+from policy.policies.tags import tags_on_taggable_resources
 from tests.policy.conftest import pack_config, resource_args, run_pack, validate_resource
 
 if TYPE_CHECKING:
@@ -96,10 +123,7 @@ class Case:
         return f"{self.rule}: {self.expect}"
 
 
-FUNCTION, LOG_GROUP, PERMISSION = policies.FUNCTION, policies.LOG_GROUP, policies.PERMISSION
-TARGET, QUEUE_POLICY, INVOKE_CONFIG = policies.EVENT_TARGET, policies.QUEUE_POLICY, policies.INVOKE_CONFIG
-ROLE_POLICY, TABLE, QUEUE, TOPIC = policies.ROLE_POLICY, policies.TABLE, policies.QUEUE, policies.TOPIC
-BUCKET, STAGE, SETTINGS = policies.BUCKETS[0], policies.STAGE, policies.METHOD_SETTINGS
+TARGET, BUCKET, SETTINGS = EVENT_TARGET, BUCKETS[0], METHOD_SETTINGS
 
 CASES = (
     Case("lambda-arm64", FUNCTION, setting("architectures", ["x86_64"]), "x86_64"),
@@ -169,37 +193,35 @@ CASES = (
     ),
     Case(
         "iam-no-public-principal",
-        policies.ROLE,
+        ROLE,
         document("assumeRolePolicy", first_statement(lambda s: s.update(Principal={"AWS": "*"}))),
         "an Allow to every principal",
     ),
-    Case("s3-public-access-block", policies.PUBLIC_ACCESS_BLOCK, None, "no public access block"),
-    Case(
-        "s3-public-access-block", policies.PUBLIC_ACCESS_BLOCK, setting("blockPublicPolicy", False), "no public access"
-    ),
+    Case("s3-public-access-block", PUBLIC_ACCESS_BLOCK, None, "no public access block"),
+    Case("s3-public-access-block", PUBLIC_ACCESS_BLOCK, setting("blockPublicPolicy", False), "no public access"),
     Case("s3-public-access-block", BUCKET, setting("acl", "public-read"), "ACL grants"),
-    Case("s3-acls-disabled", policies.OWNERSHIP, setting("rule.objectOwnership", "ObjectWriter"), "ObjectWriter"),
-    Case("s3-encryption", policies.ENCRYPTION[0], None, "no default encryption"),
+    Case("s3-acls-disabled", OWNERSHIP, setting("rule.objectOwnership", "ObjectWriter"), "ObjectWriter"),
+    Case("s3-encryption", ENCRYPTION[0], None, "no default encryption"),
     Case(
         "s3-tls-only",
-        policies.BUCKET_POLICY,
+        BUCKET_POLICY,
         document("policy", first_statement(lambda s: s.pop("Condition"))),
         "without aws:SecureTransport",
     ),
-    Case("s3-tls-only", policies.BUCKET_POLICY, None, "without aws:SecureTransport"),
+    Case("s3-tls-only", BUCKET_POLICY, None, "without aws:SecureTransport"),
     Case(
         "s3-lifecycle-expiry",
-        policies.LIFECYCLE[0],
+        LIFECYCLE[0],
         dropping("rules.0.noncurrentVersionExpiration"),
         "keeps noncurrent versions forever",
     ),
     Case(
         "s3-lifecycle-expiry",
-        policies.LIFECYCLE[0],
+        LIFECYCLE[0],
         dropping("rules.0.abortIncompleteMultipartUpload"),
         "keeps abandoned multipart uploads",
     ),
-    Case("s3-lifecycle-expiry", policies.LIFECYCLE[0], None, "no lifecycle rule expires objects"),
+    Case("s3-lifecycle-expiry", LIFECYCLE[0], None, "no lifecycle rule expires objects"),
     Case("encryption-at-rest", TABLE, setting("serverSideEncryption.enabled", False), "serverSideEncryption"),
     Case("encryption-at-rest", QUEUE, dropping("sqsManagedSseEnabled"), "neither SQS-managed SSE nor a KMS key"),
     Case("encryption-at-rest", TOPIC, dropping("kmsMasterKeyId"), "no KMS key", stack="prod"),
@@ -226,7 +248,7 @@ CASES = (
     ),
     Case(
         "api-cognito-authorizer",
-        policies.REST_API,
+        REST_API,
         document("body", lambda body: body.update(signed_in(body, leave_open=("/episodes", "get")))),
         "GET /episodes is not behind",
         baseline=document("body", lambda body: body.update(signed_in(body))),
@@ -236,7 +258,7 @@ CASES = (
     Case("stateful-data-protected", BUCKET, setting("forceDestroy", True), "forceDestroy", stack="prod"),
     Case(
         "stateful-data-protected",
-        policies.USER_POOL,
+        USER_POOL,
         setting("deletionProtection", "INACTIVE"),
         "deletionProtection is not ACTIVE",
         stack="prod",
@@ -295,14 +317,14 @@ def signed_in(body: dict[str, Any], leave_open: tuple[str, str] = ("", "")) -> d
 
 
 def cognito_violations(graph: Graph, body: dict[str, Any]) -> list[str]:
-    rest_api = graph.one(policies.REST_API)
+    rest_api = graph.one(REST_API)
     args = resource_args(graph, rest_api, change=setting("body", json.dumps(body)))
-    return [v.message for v in validate_resource(policies.api_cognito_authorizer, args, rest_api.name)]
+    return [v.message for v in validate_resource(api_cognito_authorizer, args, rest_api.name)]
 
 
 @pytest.fixture
 def body(graph: Graph) -> dict[str, Any]:
-    return dict(json.loads(graph.one(policies.REST_API).inputs["body"]))
+    return dict(json.loads(graph.one(REST_API).inputs["body"]))
 
 
 def test_an_api_behind_cognito_passes_with_its_preflights_open(graph: Graph, body: dict[str, Any]) -> None:
@@ -337,14 +359,14 @@ def test_an_operation_left_open_or_behind_another_scheme_fires(graph: Graph, bod
 
 
 def test_methods_declared_as_resources_need_the_authorizer_too(graph: Graph) -> None:
-    permission = graph.of_type(policies.PERMISSION)[0]  # any resource: only the type and props matter here
+    permission = graph.of_type(PERMISSION)[0]  # any resource: only the type and props matter here
 
     def method(http_method: str, authorization: str) -> list[str]:
         args = resource_args(
             graph, permission, change=lambda props: props.update(httpMethod=http_method, authorization=authorization)
         )
-        args.resource_type = policies.API_METHOD
-        return [v.message for v in validate_resource(policies.api_cognito_authorizer, args, "method")]
+        args.resource_type = API_METHOD
+        return [v.message for v in validate_resource(api_cognito_authorizer, args, "method")]
 
     assert method("GET", "NONE") == ["GET authorization is NONE"]
     assert method("GET", "COGNITO_USER_POOLS") == []
@@ -355,22 +377,21 @@ def test_tags_come_from_the_resource_when_the_provider_has_none(graph: Graph) ->
     function = graph.of_type(FUNCTION)[0]
     args = resource_args(graph, function)
     args.provider = None
-    assert [v.message for v in validate_resource(policies.tags_on_taggable_resources, args, "f")] == [
+    assert [v.message for v in validate_resource(tags_on_taggable_resources, args, "f")] == [
         "missing tags: project, stack"
     ]
     args = resource_args(graph, function, change=setting("tags", {"project": "nullcheck", "stack": "dev"}))
     args.provider = None
-    assert validate_resource(policies.tags_on_taggable_resources, args, "f") == []
+    assert validate_resource(tags_on_taggable_resources, args, "f") == []
 
 
 def test_data_protection_is_off_unless_the_stack_asks_for_it(graph: Graph) -> None:
     """Dev tears down: without protectData the rule checks nothing, whatever the table's options."""
     table = graph.one(TABLE)
-    assert validate_resource(policies.stateful_data_protected, resource_args(graph, table, {}), "t") == []
-    assert validate_resource(policies.stateful_data_protected, resource_args(graph, table, None), "t") == []
+    assert validate_resource(stateful_data_protected, resource_args(graph, table, {}), "t") == []
+    assert validate_resource(stateful_data_protected, resource_args(graph, table, None), "t") == []
     levels = {
-        v.level
-        for v in run_pack(graph, [policies.stateful_data_protected], {"stateful-data-protected": {"protectData": True}})
+        v.level for v in run_pack(graph, [stateful_data_protected], {"stateful-data-protected": {"protectData": True}})
     }
     assert levels == ({EnforcementLevel.MANDATORY} if graph.stack == "dev" else set())
 
@@ -378,7 +399,7 @@ def test_data_protection_is_off_unless_the_stack_asks_for_it(graph: Graph) -> No
 def test_the_async_config_must_be_on_what_the_rule_invokes(graph: Graph) -> None:
     """An async invoke config applies to the qualifier it names only: a rule invoking the `live` alias (SnapStart,
     the prod stack) needs the alias's config, one invoking the function (dev) the function's."""
-    rule = [policies.event_function_async_failure_destination]
+    rule = [event_function_async_failure_destination]
     target = graph.of_type(TARGET)[0]
     [function] = [f for f in graph.of_type(FUNCTION) if f"{target.inputs['arn']}:".startswith(f"{graph.arn(f)}:")]
     [config] = [c for c in graph.of_type(INVOKE_CONFIG) if c.inputs["functionName"] == graph.physical_name(function)]

@@ -17,14 +17,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from local.bedrock import OFFLINE_LABEL, LocalBedrockRuntime, ToolResult, rejected_positions
-from local.offline_clip_model import (
-    Clip,
-    ClipSegment,
-    format_timestamp,
-    parse_timestamp,
-    parse_transcript,
-    summarize_episode,
-)
+from local.offline_clip_model.create_clip import Clip, ClipSegment, format_timestamp, parse_timestamp
+from local.offline_clip_model.episode import summarize_episode
+from local.offline_clip_model.transcript import parse_transcript
 
 MODEL_ID = "us.amazon.nova-pro-v1:0"
 TOOL_CONFIG: dict[str, Any] = {

@@ -14,17 +14,11 @@ from pathlib import Path
 import pytest
 import srt
 
-from local.offline_clip_model import (
-    CLIP_TYPES,
-    Clip,
-    Transcript,
-    correct_clips,
-    format_timestamp,
-    parse_timestamp,
-    parse_transcript,
-    propose_clips,
-    summarize_episode,
-)
+from local.offline_clip_model.create_clip import Clip, correct_clips, format_timestamp, parse_timestamp
+from local.offline_clip_model.episode import summarize_episode
+from local.offline_clip_model.proposals import propose_clips
+from local.offline_clip_model.signals import CLIP_TYPES
+from local.offline_clip_model.transcript import Transcript, parse_transcript
 from local.transcripts import HOSTS, SUBJECTS, sample_transcript
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -176,7 +170,8 @@ def test_the_type_follows_the_dominant_signal() -> None:
 def test_the_same_transcript_gives_the_same_clips_in_every_process(clips: list[Clip]) -> None:
     script = (
         "import json, sys\n"
-        "from local.offline_clip_model import parse_transcript, propose_clips\n"
+        "from local.offline_clip_model.proposals import propose_clips\n"
+        "from local.offline_clip_model.transcript import parse_transcript\n"
         "clips = propose_clips(parse_transcript(sys.stdin.read()))\n"
         "print(json.dumps([clip.tool_input() for clip in clips]))\n"
     )

@@ -8,10 +8,12 @@ deployed stack, `--api`, `--user-pool-id`, `--client-id` and `--region` (or `NUL
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from handlers.contract import LOCAL_STACK_FILE
 
@@ -36,8 +38,34 @@ def normalise(api_url: str) -> str:
     return api_url.rstrip("/")
 
 
+def is_loopback(url: str) -> bool:
+    """Whether `url` points at this machine (127.0.0.0/8, ::1, localhost): only there lives a local stack."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _trusted(content: dict[str, Any]) -> bool:
+    """A local stack file is trusted only when every endpoint it names is on this machine.
+
+    The CLI sends passwords to the Cognito endpoint such a file names, and any directory above the
+    current one may hold one (a cloned repository, a shared folder): a file pointing anywhere else is
+    ignored, so a password never leaves the machine on a file's word.
+    """
+    cognito = content.get("cognito") or {}
+    if not isinstance(cognito, dict):
+        return False
+    endpoints = [content["apiUrl"], *([cognito["endpoint"]] if isinstance(cognito.get("endpoint"), str) else [])]
+    return all(is_loopback(url) for url in endpoints)
+
+
 def find_local_stack(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest `.nullcheck/local-stack.json` from `start` (the current directory) upwards."""
+    """The nearest `.nullcheck/local-stack.json` from `start` (the current directory) upwards, whose
+    endpoints are all on this machine (others are ignored: see `_trusted`)."""
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
         candidate = directory / LOCAL_STACK_FILE
@@ -46,7 +74,7 @@ def find_local_stack(start: Path | None = None) -> tuple[Path, dict[str, Any]] |
                 content = json.loads(candidate.read_text())
             except (OSError, ValueError):
                 continue
-            if isinstance(content, dict) and isinstance(content.get("apiUrl"), str):
+            if isinstance(content, dict) and isinstance(content.get("apiUrl"), str) and _trusted(content):
                 return candidate, content
     return None
 

@@ -20,6 +20,9 @@ class MediaConvertRoleArgs(TypedDict):
 
     bucket_arn: pulumi.Input[str]
     """ARN of the bucket whose objects MediaConvert reads and writes (required)."""
+    source_account: NotRequired[pulumi.Input[str]]
+    """The account whose MediaConvert jobs may assume the role (`aws:SourceAccount` in its trust policy, so
+    another account's jobs cannot pass it). Default the deploying account."""
     actions: NotRequired[list[str]]
     """S3 actions allowed on the bucket's objects. Default `s3:GetObject`, `s3:GetObjectVersion`,
     `s3:PutObject` (seed: read inputs, any version, and write outputs)."""
@@ -43,10 +46,15 @@ class MediaConvertRole(pulumi.ComponentResource):
         settings = with_defaults(args)
         actions = list(settings["actions"])
         child_opts = pulumi.ResourceOptions(parent=self)
+        account = settings.get("source_account") or aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).account_id
         self.role: aws.iam.Role = aws.iam.Role(
             f"{name}-role",
             description="Assumed by MediaConvert to chunk NullCheck tracks",
-            assume_role_policy=trust_policy("mediaconvert.amazonaws.com"),
+            assume_role_policy=pulumi.Output.from_input(account).apply(
+                lambda source: trust_policy("mediaconvert.amazonaws.com", source)
+            ),
             opts=child_opts,
         )
         aws.iam.RolePolicy(

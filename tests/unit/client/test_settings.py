@@ -43,6 +43,24 @@ def test_the_file_applies_to_its_own_api_only(tmp_path: Path) -> None:
     assert (other.client_id, other.region) == ("c", "us-east-1")
 
 
+def test_a_file_naming_endpoints_off_this_machine_is_not_trusted(tmp_path: Path) -> None:
+    """A password goes to the Cognito endpoint the file names: a planted file must not redirect it."""
+    for planted in (
+        {**LOCAL, "cognito": {**LOCAL["cognito"], "endpoint": "https://attacker.example"}},
+        {**LOCAL, "apiUrl": "http://10.0.0.8:3000/api"},
+        {**LOCAL, "cognito": {**LOCAL["cognito"], "endpoint": "http://127.0.0.1.attacker.example:4000"}},
+    ):
+        (tmp_path / ".nullcheck").mkdir(exist_ok=True)
+        (tmp_path / ".nullcheck" / "local-stack.json").write_text(json.dumps(planted))
+        settings = resolve(None, start=tmp_path)
+        assert settings.cognito_endpoint is None and settings.source is None and settings.api_url == DEFAULT_API
+    for loopback in ("http://localhost:4000", "http://[::1]:4000", "http://127.0.0.2:4000"):
+        (tmp_path / ".nullcheck" / "local-stack.json").write_text(
+            json.dumps({**LOCAL, "cognito": {**LOCAL["cognito"], "endpoint": loopback}})
+        )
+        assert resolve(None, start=tmp_path).cognito_endpoint == loopback
+
+
 def test_without_a_file_or_options_the_default_api(tmp_path: Path) -> None:
     settings = resolve(None, start=tmp_path)
 

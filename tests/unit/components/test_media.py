@@ -72,6 +72,23 @@ def test_mediaconvert_role_is_trusted_by_mediaconvert_and_scoped_to_the_bucket(m
     assert resolve(role.arn).startswith("arn:aws:iam::123456789012:role/mediaconvert-role")
 
 
+def test_only_the_deploying_accounts_mediaconvert_jobs_may_assume_the_role(mocks, build) -> None:
+    """The confused-deputy guard: another account's MediaConvert cannot pass this role to its jobs."""
+    build(lambda: MediaConvertRole("mediaconvert", MediaConvertRoleArgs(bucket_arn=BUCKET_ARN)))
+    [statement] = json.loads(mocks.one("aws:iam/role:Role").inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_the_trusted_account_can_be_named(mocks, build) -> None:
+    build(
+        lambda: MediaConvertRole(
+            "mediaconvert", MediaConvertRoleArgs(bucket_arn=BUCKET_ARN, source_account="210987654321")
+        )
+    )
+    [statement] = json.loads(mocks.one("aws:iam/role:Role").inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "210987654321"}}
+
+
 def subscribe(module: str, **overrides):
     spec = function_for_module(module)
     function = deploy_function(spec)

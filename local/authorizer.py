@@ -9,6 +9,8 @@ AWS issuer, `aud` the app client, `token_use` `id`, not expired. Anything else i
 
 Keys are fetched from where the keys are served (moto here, `cognito-idp.{region}.amazonaws.com`
 on AWS); the issuer is checked against the AWS form on its own, as moto writes it in its tokens.
+Locally the pool's JWKS serves the key the local Cognito made at start (`local/moto_cognito.py`);
+a key moto ships is refused even if a JWKS serves it, since its private half is public.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from local.moto_cognito import published_moduli
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +92,9 @@ class CognitoAuthorizer:
             return None
         try:
             key = self._keys.get_signing_key_from_jwt(token)
+            if _is_published(key.key):
+                logger.error("the user pool's JWKS serves a key moto ships: its tokens are refused")
+                return None
             claims = jwt.decode(
                 token,
                 key=key,
@@ -103,3 +111,8 @@ class CognitoAuthorizer:
         if claims.get("token_use") != ID_TOKEN:
             return None
         return claims_as_strings(claims)
+
+
+def _is_published(key: Any) -> bool:
+    """Whether a key is one whose private half ships with moto (anyone could sign with it)."""
+    return isinstance(key, RSAPublicKey) and key.public_numbers().n in published_moduli()

@@ -1,21 +1,32 @@
-"""Cognito on 127.0.0.1: moto's user pools behind a thin front that closes two of moto's gaps.
+"""Cognito on 127.0.0.1: moto's user pools behind a thin front that closes moto's gaps.
 
 moto (5.2.5) serves Cognito's API, RS256 tokens and the pool's JWKS, but it ignores the app
 client's write attributes (a user could give themself another tenant with `UpdateUserAttributes`,
-or pick one at `SignUp`), lets anyone `SignUp` to a pool that only admins may fill, and never
-runs Lambda triggers. This front is the `cognito.endpoint` of the local stack; it answers those
-cases as Cognito does and forwards every request to moto:
+or pick one at `SignUp`), lets anyone `SignUp` to a pool that only admins may fill, signs tokens
+with a key that ships in its source, takes any SRP proof, lets a challenge answer name any user of
+the pool, and never runs Lambda triggers. This front is the `cognito.endpoint` of the local stack;
+it answers those cases as Cognito does and forwards every request to moto:
 
+- The operation is the one moto will run, decided by moto's own dispatch code on the request as
+  forwarded, and it must be the one `X-Amz-Target` names (`local/cognito_dispatch.py`): an
+  `Action` parameter cannot slip another operation past the checks below.
+- Tokens are signed with a key made when the front starts (`local/moto_cognito.py`); a token
+  minted with moto's published key verifies against nothing.
 - `SignUp` to an admin-only pool: `NotAuthorizedException` "SignUp is not permitted for this user pool".
 - `SignUp` and `UpdateUserAttributes` naming an attribute outside the client's `WriteAttributes`:
   `NotAuthorizedException` "A client attempted to write unauthorized attribute".
+- `USER_SRP_AUTH`: the front answers with a real SRP challenge for the password moto holds and
+  checks the `PASSWORD_VERIFIER` answer (`local/srp.py`); a wrong password is
+  `NotAuthorizedException` "Incorrect username or password.".
+- A challenge answer (`RespondToAuthChallenge`, `AdminRespondToAuthChallenge`) must name the user
+  of its session, or it is `NotAuthorizedException` (moto would sign in whoever it names).
 - `ConfirmSignUp`, `AdminConfirmSignUp` and `ConfirmForgotPassword` run the pool's post
   confirmation function (its `LambdaConfig`, set when self sign-up is on) through the local
   Lambda runtime, with the event Cognito sends; an error of the function is Cognito's
   `UserLambdaValidationException`.
 
-Still as moto does (see the README): `USER_SRP_AUTH` accepts any password proof, `RevokeToken`
-is not implemented.
+Still as moto does (see the README): confirmation codes are not checked, `RevokeToken` is not
+implemented, IAM is not checked for the admin operations.
 """
 
 from __future__ import annotations
@@ -33,22 +44,29 @@ from botocore.exceptions import ClientError
 
 from handlers.catalog import Function, cognito_triggers
 from handlers.contract import TENANT_CLAIM
+from local import moto_cognito, srp
+from local.cognito_dispatch import API_PATH, MotoDispatch, Refused, outgoing, with_parameters
 from local.http_server import Answer, LocalHttpServer
 
 logger = logging.getLogger(__name__)
 
-TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 JSON = "application/x-amz-json-1.1"
 MAX_BODY_BYTES = 1024 * 1024
 UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute"
 SIGN_UP_NOT_PERMITTED = "SignUp is not permitted for this user pool"
+WRONG_PASSWORD = "Incorrect username or password."
+INVALID_SESSION = "Invalid session for the user."
+EXPIRED_SESSION = "Invalid session for the user, session is expired."
+RESPONDS = ("RespondToAuthChallenge", "AdminRespondToAuthChallenge")
+NAMED_USER_CHALLENGES = ("PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "SMS_MFA")
+"""Challenges whose answer names the user moto signs in (its `USERNAME`)."""
 POST_CONFIRMATION = {
     "ConfirmSignUp": "PostConfirmation_ConfirmSignUp",
     "AdminConfirmSignUp": "PostConfirmation_ConfirmSignUp",
     "ConfirmForgotPassword": "PostConfirmation_ConfirmForgotPassword",
 }
 """Operations after which Cognito runs the post confirmation trigger, and the trigger source it sends."""
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"}
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
 Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
 
 
@@ -80,6 +98,8 @@ class LocalCognito:
         self.moto_url = moto_url.rstrip("/")
         self.region = region
         self.invoke = invoke
+        # moto runs in this process: from now on its pools sign with a key of this stack.
+        self.signing_key = moto_cognito.install_signing_key()
         self._moto = boto3.client(
             "cognito-idp",
             region_name=region,
@@ -89,6 +109,8 @@ class LocalCognito:
             config=Config(retries={"mode": "standard", "max_attempts": 1}),
         )
         self._http = httpx.Client(timeout=30)
+        self._dispatch = MotoDispatch()
+        self._challenges = srp.PendingChallenges()
         self._server = LocalHttpServer(self.handle, name="local-cognito", max_body=MAX_BODY_BYTES, refuse=self._refuse)
 
     def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
@@ -100,29 +122,32 @@ class LocalCognito:
         self._http.close()
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
-        """One request: checked where moto falls short, then forwarded (and a trigger run after it)."""
-        operation = _header(headers, "x-amz-target") or ""
-        operation = operation.removeprefix(TARGET_PREFIX) if operation.startswith(TARGET_PREFIX) else ""
-        request: dict[str, Any] = {}
-        if method == "POST" and operation:
-            try:
-                request = json.loads(body or b"{}")
-            except ValueError:
-                request = {}
+        """One request: the operation moto will run, checked where moto falls short, forwarded, finished."""
         try:
-            if operation == "SignUp":
-                self._check_sign_up(request)
-            elif operation == "UpdateUserAttributes":
-                self._check_update(request)
+            request = outgoing(self._http, self.moto_url, method, target, headers, body)
+            if request.url.path != API_PATH:
+                return self._send(request)  # the pool's keys: read-only
+            operation = self._dispatch.operation(request)
+            name, parameters = operation.name, operation.parameters
+            if name == "SignUp":
+                self._check_sign_up(parameters)
+            elif name == "UpdateUserAttributes":
+                self._check_update(parameters)
+            elif name in RESPONDS:
+                changed = self._check_challenge_answer(parameters)
+                if changed is not None:
+                    request = with_parameters(self._http, request, changed)
+                    self._dispatch.operation(request)  # decided again on the body moto will read
+            answer = self._send(request)
+            if answer.status == 200 and name in POST_CONFIRMATION:
+                self._post_confirmation(name, parameters)
+            elif answer.status == 200 and name == "InitiateAuth" and parameters.get("AuthFlow") == "USER_SRP_AUTH":
+                answer = self._srp_challenge(parameters, answer)
+            return answer
+        except Refused as refused:
+            return error_answer(refused.code, refused.message)
         except CognitoError as error:
             return error_answer(error.code, error.message, error.status)
-        answer = self._forward(method, target, headers, body)
-        if answer.status == 200 and operation in POST_CONFIRMATION:
-            try:
-                self._post_confirmation(operation, request)
-            except CognitoError as error:
-                return error_answer(error.code, error.message, error.status)
-        return answer
 
     # What moto does not check.
 
@@ -155,6 +180,68 @@ class LocalCognito:
         names = {str(item.get("Name")) for item in attributes or () if isinstance(item, dict)}
         if writable and not names <= writable:
             raise CognitoError("NotAuthorizedException", UNAUTHORIZED_ATTRIBUTE)
+
+    # What moto takes on trust in a sign-in.
+
+    def _srp_challenge(self, parameters: dict[str, Any], answer: Answer) -> Answer:
+        """moto's `PASSWORD_VERIFIER` challenge with a real salt, `SRP_B` and secret block in place of
+        its random ones; the secret block stands for moto's session until the proof is checked."""
+        try:
+            data = json.loads(answer.body)
+            challenge = data["ChallengeParameters"]
+            moto_session, user_id = str(challenge["SECRET_BLOCK"]), str(challenge["USER_ID_FOR_SRP"])
+        except (ValueError, KeyError, TypeError):
+            data = {}
+        if data.get("ChallengeName") != "PASSWORD_VERIFIER":
+            return answer  # not the SRP challenge (an error of moto's): nothing to replace
+        found = moto_cognito.session_user(moto_session)
+        if found is None:
+            return error_answer("NotAuthorizedException", WRONG_PASSWORD)
+        auth = parameters.get("AuthParameters")
+        srp_a = auth.get("SRP_A") if isinstance(auth, dict) else None
+        try:
+            server = srp.ServerChallenge.start(
+                pool_name=found.pool_name, user_id=user_id, password=found.password, srp_a=srp_a
+            )
+        except (ValueError, TypeError):
+            return error_answer("InvalidParameterException", "SRP_A is not a valid SRP value")
+        self._challenges.add(server, (moto_session, found))
+        challenge.update(SALT=server.salt, SRP_B=server.srp_b, SECRET_BLOCK=server.secret_block)
+        data["Session"] = server.secret_block
+        return Answer(answer.status, json.dumps(data).encode(), answer.headers)
+
+    def _check_challenge_answer(self, parameters: dict[str, Any]) -> dict[str, Any] | None:
+        """Refuse an answer Cognito refuses; the parameters moto must read instead, if they change.
+
+        `PASSWORD_VERIFIER`: the secret block must be one the front handed out (once, in time) and
+        the signature must prove the password; moto then gets its own session back. Every answer
+        that names a user must name the user of its session.
+        """
+        name = parameters.get("ChallengeName")
+        responses = parameters.get("ChallengeResponses")
+        if name not in NAMED_USER_CHALLENGES:
+            return None
+        if not isinstance(responses, dict):
+            raise CognitoError("InvalidParameterException", "ChallengeResponses is required")
+        if name != "PASSWORD_VERIFIER":
+            self._check_named_user(moto_cognito.session_user(parameters.get("Session")), responses)
+            return None
+        pending = self._challenges.take(responses.get("PASSWORD_CLAIM_SECRET_BLOCK"))
+        if pending is None:
+            raise CognitoError("NotAuthorizedException", EXPIRED_SESSION)
+        moto_session, found = pending.context
+        if not pending.challenge.verifies(responses.get("PASSWORD_CLAIM_SIGNATURE"), responses.get("TIMESTAMP")):
+            raise CognitoError("NotAuthorizedException", WRONG_PASSWORD)
+        self._check_named_user(found, responses)
+        changed = dict(parameters, ChallengeResponses=dict(responses, PASSWORD_CLAIM_SECRET_BLOCK=moto_session))
+        if parameters.get("Session") == pending.challenge.secret_block:
+            changed["Session"] = moto_session
+        return changed
+
+    @staticmethod
+    def _check_named_user(found: moto_cognito.SessionUser | None, responses: dict[str, Any]) -> None:
+        if found is not None and not found.is_named(responses.get("USERNAME")):
+            raise CognitoError("NotAuthorizedException", INVALID_SESSION)
 
     # What moto never runs.
 
@@ -203,10 +290,9 @@ class LocalCognito:
 
     # Everything else is moto's.
 
-    def _forward(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
-        sent = {name: value for name, value in headers.items() if name.lower() not in _HOP_BY_HOP}
+    def _send(self, request: httpx.Request) -> Answer:
         try:
-            response = self._http.request(method, self.moto_url + target, headers=sent, content=body)
+            response = self._http.send(request)
         except httpx.HTTPError as error:
             return error_answer("InternalErrorException", f"moto did not answer: {error}", 500)
         answer_headers = {name: value for name, value in response.headers.items() if name.lower() not in _HOP_BY_HOP}
@@ -214,10 +300,6 @@ class LocalCognito:
 
     def _refuse(self, status: int, reason: str) -> Answer:
         return error_answer("InvalidParameterException", reason, status)
-
-
-def _header(headers: dict[str, str], name: str) -> str | None:
-    return next((value for key, value in headers.items() if key.lower() == name), None)
 
 
 def create_user(cognito: Any, user_pool_id: str, email: str, tenant: str | None, password: str) -> None:

@@ -1,7 +1,8 @@
 """The local gateway's Cognito user pools authorizer, against tokens of a real moto user pool.
 
-Tokens come from moto's sign-in, or are minted with moto's own key (expired, another issuer)
-or with a key of the test's (a forger's); the gateway is driven through `handle`, no socket.
+Tokens come from moto's sign-in, or are minted with the local stack's key (expired, another
+issuer), with a key of the test's (a forger's) or with the key moto ships (anyone's); the gateway
+is driven through `handle`, no socket.
 """
 
 from __future__ import annotations
@@ -12,23 +13,30 @@ import re
 import time
 from typing import Any
 
+import jwt
 import pytest
+from moto.utilities.utils import load_resource
 
 from handlers.catalog import Function
 from local.apigateway import LocalApiGateway
 from local.authorizer import CognitoAuthorizer, api_gateway_date, claims_as_strings, token_of
-from tests.unit.local.user_pools import (
-    Pool,
-    id_claims,
-    mint,
-    new_pool,
-    new_user,
-    stranger_key,
-    tokens,
-)
+from local.moto_cognito import PUBLISHED_PUBLIC_KEYS, install_signing_key
+from tests.unit.local import user_pools
+from tests.unit.local.user_pools import Pool, id_claims, moto_key, new_pool, new_user, stranger_key, tokens
 
 ORIGIN = "https://studio.example.com"
 DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_key() -> None:
+    """moto signs with the local stack's key, as once the local Cognito has started."""
+    install_signing_key()
+
+
+def mint(claims: dict[str, Any], key: Any = None, kid: str = user_pools.MOTO_KID) -> str:
+    """A token of these claims signed with the local stack's key (what the pool itself would issue)."""
+    return user_pools.mint(claims, key if key is not None else install_signing_key().pem(), kid)
 
 
 @pytest.fixture
@@ -101,8 +109,22 @@ def test_a_tampered_token_is_refused(authorizer: CognitoAuthorizer, signed_in: d
 def test_a_token_signed_with_another_key_is_refused(authorizer: CognitoAuthorizer, pool: Pool) -> None:
     assert authorizer.claims(mint(id_claims(pool), key=stranger_key())) is None
     assert authorizer.claims(mint(id_claims(pool), key=stranger_key(), kid="other")) is None
-    # The same claims with moto's key pass: the key, not the claims, was wrong.
+    # The same claims with the pool's key pass: the key, not the claims, was wrong.
     assert authorizer.claims(mint(id_claims(pool))) is not None
+
+
+def test_a_token_signed_with_the_key_moto_ships_is_refused(authorizer: CognitoAuthorizer, pool: Pool) -> None:
+    # Its private half is in moto's source: anyone can sign with it.
+    assert authorizer.claims(mint(id_claims(pool), key=moto_key())) is None
+
+
+def test_the_key_moto_ships_is_refused_even_from_the_pools_jwks(
+    authorizer: CognitoAuthorizer, pool: Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = load_resource(PUBLISHED_PUBLIC_KEYS)
+    monkeypatch.setattr(jwt.PyJWKClient, "fetch_data", lambda _client: published)
+
+    assert authorizer.claims(mint(id_claims(pool), key=moto_key())) is None
 
 
 def test_an_expired_token_is_refused(authorizer: CognitoAuthorizer, pool: Pool) -> None:
@@ -203,4 +225,16 @@ def test_undeclared_requests_are_403_and_preflights_pass_without_a_token(
     assert (undeclared.status, json.loads(undeclared.body)) == (403, {"message": "Missing Authentication Token"})
     assert wrong_method.status == 403
     assert preflight.status == 200 and preflight.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert recorder.events == []
+
+
+def test_the_gateway_answers_401_to_a_token_signed_with_the_key_moto_ships(
+    gateway: tuple[LocalApiGateway, Recorder], pool: Pool
+) -> None:
+    api, recorder = gateway
+    forged = mint(id_claims(pool, **{"custom:tenantId": "someone-else"}), key=moto_key())
+
+    answer = api.handle("GET", "/api/episodes", {"Authorization": f"Bearer {forged}"}, b"")
+
+    assert (answer.status, json.loads(answer.body)) == (401, {"message": "Unauthorized"})
     assert recorder.events == []

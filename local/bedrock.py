@@ -41,6 +41,7 @@ from local.offline_clip_model.create_clip import Clip, correct_clips
 from local.offline_clip_model.episode import summarize_episode
 from local.offline_clip_model.proposals import propose_clips
 from local.offline_clip_model.transcript import Transcript, parse_transcript
+from local.prompt_cache import PromptCache, estimate_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -304,13 +305,8 @@ def _collect(value: Any, positions: set[int], texts: list[str], *, inside_clip: 
 # --- HTTP ----------------------------------------------------------------------------------------
 
 
-def estimate_tokens(value: Any) -> int:
-    """A deterministic stand-in for a tokenizer: one token per four characters of JSON."""
-    return max(1, -(-len(json.dumps(value, separators=(",", ":"), ensure_ascii=False)) // 4))
-
-
-def converse(payload: Any) -> Answer:
-    """One `Converse` request body (parsed JSON) to its HTTP answer."""
+def converse(payload: Any, cache: PromptCache | None = None, model_id: str = "") -> Answer:
+    """One `Converse` request body (parsed JSON) to `model_id`'s HTTP answer; `cache` reports prompt caching."""
     try:
         request = ConverseRequest.model_validate(payload)
     except ValidationError as error:
@@ -318,16 +314,11 @@ def converse(payload: Any) -> Answer:
     started = time.perf_counter()
     turn = respond(request)
     latency_ms = round((time.perf_counter() - started) * 1000)
-    input_tokens = estimate_tokens([payload.get(key) for key in ("system", "messages", "toolConfig")])
-    output_tokens = estimate_tokens(turn.content)
+    usage = (cache or PromptCache()).usage(payload, model_id, estimate_tokens(turn.content))
     body = {
         "output": {"message": {"role": "assistant", "content": turn.content}},
         "stopReason": turn.stop_reason,
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
+        "usage": usage,
         "metrics": {"latencyMs": latency_ms},
     }
     return _json(200, body)
@@ -358,6 +349,7 @@ class LocalBedrockRuntime:
     """The Bedrock Runtime endpoint of the local stack: `Converse` only, offline model inside."""
 
     def __init__(self) -> None:
+        self.prompt_cache = PromptCache()
         self._server = LocalHttpServer(
             lambda method, target, _, body: self.handle(method, target, body),
             name="local-bedrock",
@@ -379,7 +371,7 @@ class LocalBedrockRuntime:
         if not isinstance(payload, dict):
             return _error(400, "ValidationException", "the request body must be a JSON object")
         try:
-            return converse(payload)
+            return converse(payload, self.prompt_cache, unquote(match["model_id"]))
         except Exception:  # a bug here must reach the caller as the 500 Bedrock would send
             logger.exception("offline Converse failed")
             return _error(500, "InternalServerException", "the offline clip model failed")

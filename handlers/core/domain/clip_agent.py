@@ -59,6 +59,24 @@ class AgentRun:
     rejected: int
     input_tokens: int
     output_tokens: int
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+
+CACHE_POINT = {"cachePoint": {"type": "default"}}
+PROMPT_CACHE_TOKENS = {"amazon.nova-": 20_000, "anthropic.claude-": 200_000}
+"""Model families Bedrock caches prompts for, and about how many tokens a cached prefix may hold."""
+
+
+def cached_tokens_limit(model_id: str) -> int | None:
+    """How long a prompt prefix `model_id` caches (an inference profile names its model after a region prefix)."""
+    model = model_id.rsplit("/", 1)[-1]
+    return next((limit for family, limit in PROMPT_CACHE_TOKENS.items() if family in model), None)
+
+
+def estimated_tokens(text: str) -> int:
+    """About four characters a token: enough to decide whether a prefix fits the model's cache."""
+    return len(text) // 4 + 1
 
 
 def user_prompt(episode: EpisodeContext) -> str:
@@ -72,14 +90,30 @@ def user_prompt(episode: EpisodeContext) -> str:
 def conversation_request(
     model_id: str, history: list[dict[str, Any]], episode: EpisodeContext, transcript: Transcript
 ) -> dict[str, Any]:
-    """The first Converse request of a run, exactly as sent (also used to estimate its cost)."""
+    """The first Converse request of a run, exactly as sent (also used to estimate its cost).
+
+    Every turn of a run sends the whole conversation again, transcript included. Where the model
+    caches prompts, cache points mark the instructions and the transcript, so turns after the first
+    read them from the cache (a tenth of the price) instead of paying for them again; a transcript
+    longer than the model caches (Nova: about 20K tokens, some 80 minutes of talk) is not marked,
+    and only the instructions and the tool are cached.
+    """
     prompt = user_prompt(episode)
-    first = {"role": "user", "content": [{"text": f"{prompt}\n\n<transcript>\n{transcript.srt_text}\n</transcript>"}]}
+    first_text = f"{prompt}\n\n<transcript>\n{transcript.srt_text}\n</transcript>"
+    first: dict[str, Any] = {"role": "user", "content": [{"text": first_text}]}
+    system: list[dict[str, Any]] = [{"text": SYSTEM_PROMPT}]
+    tools: list[dict[str, Any]] = [clip_proposals.tool_spec()]
+    limit = cached_tokens_limit(model_id)
+    if limit is not None:
+        system.append(CACHE_POINT)
+        prefix = SYSTEM_PROMPT + str(tools) + str(history) + first_text
+        if estimated_tokens(prefix) <= limit:
+            first["content"].append(CACHE_POINT)
     return {
         "modelId": model_id,
-        "system": [{"text": SYSTEM_PROMPT}],
+        "system": system,
         "messages": [*history, first],
-        "toolConfig": {"tools": [clip_proposals.tool_spec()], "toolChoice": {"auto": {}}},
+        "toolConfig": {"tools": tools, "toolChoice": {"auto": {}}},
         "inferenceConfig": {"maxTokens": MAX_OUTPUT_TOKENS, "temperature": 0.3},
     }
 
@@ -101,6 +135,8 @@ def run(
         usage = response.get("usage", {})
         result.input_tokens += usage.get("inputTokens", 0)
         result.output_tokens += usage.get("outputTokens", 0)
+        result.cache_read_tokens += usage.get("cacheReadInputTokens", 0)
+        result.cache_write_tokens += usage.get("cacheWriteInputTokens", 0)
         message = response["output"]["message"]
         request["messages"].append(message)
         tool_uses = [block["toolUse"] for block in message["content"] if "toolUse" in block]

@@ -2,7 +2,11 @@
 
 For each catalog route, schemathesis generates valid and invalid requests from the OpenAPI
 document the stack serves, and every answer must be documented: no 5xx, a documented status
-code, a documented content type and a body that matches the documented schema.
+code, a documented content type and a body that matches the documented schema. Every answer
+must also come within `REQUEST_SECONDS`, including the one to each operation's largest request
+(`tests/fuzz/maximal.py`: every array at its `maxItems`, every string at its `maxLength`), sent
+as generated and with each seeded variant, since generation alone rarely reaches the limits
+where time goes quadratic (a complete with 10,000 parts once took minutes).
 
 The schema only exists once the stack runs, but `schemathesis.pytest.from_fixture` (4.32.5)
 fails under pytest 9 (it sets `Function._nodeid`, which pytest 9 no longer has), so each catalog
@@ -11,8 +15,11 @@ route is a plain parametrized test that drives `APIOperation.as_strategy` with H
 
 from __future__ import annotations
 
+import time
 import zlib
+from typing import Any
 
+import httpx
 import pytest
 import requests
 import schemathesis
@@ -26,11 +33,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from handlers.catalog import api_functions
-from tests.fuzz.conftest import SEED, FuzzStats
+from local.stack import LocalStack
+from tests.fuzz.conftest import SEED, FuzzStats, Seeds, apply_edit
+from tests.fuzz.maximal import maximal_request
 
 MAX_EXAMPLES = 100
 """Generated cases per operation (valid and invalid ones together), plus any shrinking."""
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+REQUEST_SECONDS = 5.0
+"""Every answer within this (the largest requests take about a second here; a shared CI machine
+may be a few times slower, a quadratic check is minutes slower)."""
 ROUTES = {function.name: route for function, route in api_functions()}
 
 
@@ -62,11 +74,46 @@ def test_operation_answers_as_documented(
         )
         @given(case=cases)
         def answers_as_documented(case: schemathesis.Case) -> None:
-            response = case.call(session=session, timeout=30)
-            fuzz_stats.record(operation_id, response.status_code)
-            case.validate_response(response, checks=CHECKS)
+            answer_in_time(case, session, operation_id, fuzz_stats)
 
         answers_as_documented()
 
     seen = fuzz_stats.statuses[operation_id]
     assert seen[route.success_status], f"no generated case reached {operation_id}'s success path: {dict(seen)}"
+
+
+def answer_in_time(case: schemathesis.Case, session: requests.Session, operation_id: str, stats: FuzzStats) -> None:
+    """Send the case: its answer must be documented and come within REQUEST_SECONDS."""
+    started = time.perf_counter()
+    response = case.call(session=session, timeout=REQUEST_SECONDS * 2)
+    elapsed = time.perf_counter() - started
+    stats.record(operation_id, response.status_code)
+    case.validate_response(response, checks=CHECKS)
+    assert elapsed < REQUEST_SECONDS, f"{operation_id} answered {response.status_code} in {elapsed:.1f} s"
+
+
+@pytest.fixture(scope="module")
+def served_document(stack: LocalStack) -> dict[str, Any]:
+    return dict(httpx.get(f"{stack.api_url}/openapi.json", timeout=30).json())
+
+
+@pytest.mark.parametrize("operation_id", list(ROUTES))
+def test_the_largest_requests_are_answered_in_time(
+    operation_id: str,
+    api_schema: schemathesis.BaseSchema,
+    served_document: dict[str, Any],
+    seeds: Seeds,
+    authorization: dict[str, str],
+    fuzz_stats: FuzzStats,
+) -> None:
+    route = ROUTES[operation_id]
+    operation = api_schema[route.path][route.method]
+    largest = maximal_request(served_document, route.path, route.method)
+    # As built (long made-up ids meet the 404 paths), then over each seeded episode, upload or clip.
+    variants = [{}, *seeds.edits(route.method, route.path)]
+    with requests.Session() as session:
+        for edit in variants:
+            media_type = "application/json" if "body" in largest else None
+            # Built by hand, so the schema's fixed token header is added here.
+            case = apply_edit(operation.Case(media_type=media_type, headers=dict(authorization), **largest), edit)
+            answer_in_time(case, session, operation_id, fuzz_stats)

@@ -8,8 +8,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components.backend import NullCheckBackend, NullCheckBackendArgs
+from handlers.contract import TENANT_LIMIT_DEFAULTS
 
 PROJECT_TAG = "nullcheck"
+
 
 config = pulumi.Config()
 stack = pulumi.get_stack()
@@ -19,6 +21,10 @@ provider = aws.Provider(
     region=aws.config.region,
     default_tags=aws.ProviderDefaultTagsArgs(tags={"project": PROJECT_TAG, "stack": stack}),
 )
+
+# What one tenant may start: `limitEpisodesPerDay` and the like (README "Tenant limits").
+configured_limits = {name: config.get_int(f"limit{name.title().replace('_', '')}") for name in TENANT_LIMIT_DEFAULTS}
+tenant_limits = {name: value for name, value in configured_limits.items() if value is not None}
 
 # Only what the stack sets: the backend applies its own defaults (components/backend.py) to the rest.
 settings: dict[str, Any] = {
@@ -39,6 +45,8 @@ settings: dict[str, Any] = {
     "render_retention_days": config.get_int("renderRetentionDays"),
     # Production: callers invoke snapshotted versions (paid per cached version and per restore).
     "snap_start": config.get_bool("snapStart"),
+    # What one tenant may start (episodes, tracks, agent runs, renders, jobs at once): see the README.
+    "tenant_limits": tenant_limits,
 }
 backend = NullCheckBackend(
     "nullcheck",

@@ -39,7 +39,7 @@ from handlers.core.runtime.settings import SERVICE_MODELS  # noqa: E402
 BENCH_ENV = {
     Env.TABLE_NAME: "bench",
     Env.BUCKET_NAME: "bench",
-    Env.ENCRYPTION_KEY: "bench",
+    Env.CURSOR_KEY_PARAMETER: "bench-cursor-key:1",
     Env.MEMORY_ID: "bench",
     Env.MEDIACONVERT_ROLE_ARN: "arn:aws:iam::123456789012:role/bench",
     "POWERTOOLS_SERVICE_NAME": "nullcheck",

@@ -44,6 +44,7 @@ from rich.table import Table
 
 from client.api import NullCheckClient, bearer
 from client.uploads import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, upload_track
+from handlers.contract import TENANT_LIMIT_DEFAULTS
 from local import hls
 from local.mediaconvert import LocalMediaConvert
 from local.samples import generate_video
@@ -338,7 +339,7 @@ def main() -> None:
     results: list[RunResult] = []
     timeline = Timeline()
     started = time.perf_counter()
-    with LocalStack(LocalStackConfig(api_port=0)) as stack:
+    with LocalStack(LocalStackConfig(api_port=0, tenant_limits=dict.fromkeys(TENANT_LIMIT_DEFAULTS, 10_000))) as stack:
         password = stack.create_user("bench@example.com", "bench")
         signed_in = bearer(stack.sign_in("bench@example.com", password)["IdToken"])
         with NullCheckClient(stack.api_url, authorization=signed_in) as client:

@@ -108,7 +108,7 @@ def clip_settings() -> dict[str, Any]:
         frame_rate=FRAME_RATE,
         format_name="vertical",
         destination_key="tenant/ep/renders/clip_vertical",
-        transcript_key=SRT_KEY,
+        captions_key=SRT_KEY,
     )
 
 

@@ -50,6 +50,7 @@ class Segment(TypedDict):
 class TrackView(TypedDict):
     trackName: str
     status: str
+    uploadId: NotRequired[str]
     segmentCount: NotRequired[int]
     totalDurationSeconds: NotRequired[float]
     failureReason: NotRequired[str]
@@ -114,10 +115,11 @@ class CompletedPart(TypedDict):
 
 
 class CompletedTrack(TypedDict):
-    """`CompletedTrackUpload`."""
+    """`CompletedTrackUpload`: 200 complete, or 202 with `status` `Completing` while S3 assembles the object."""
 
     key: str
     trackName: str
+    status: str
 
 
 class ClipSegment(TypedDict):

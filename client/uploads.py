@@ -4,7 +4,8 @@ Tracks are several GB, so a file is never read whole: each part is streamed from
 chunks by a worker thread, and the parts go up concurrently. Part URLs are fetched lazily in
 batches, just before they are used, so none sits idle long enough to expire (they live 15 min).
 A failed part is retried with a fresh URL and backoff; only when every part has its ETag is the
-upload completed through the API, which records the track and starts its processing.
+upload completed through the API, which records the track and starts its processing
+(`client.completion`: an answer to `complete` that never came is asked about, never taken for a failure).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 
 from client.api import ApiError, NullCheckClient
 from client.api_types import CompletedPart, CompletedTrack
+from client.completion import CompletionPolicy, Report, complete_upload
 
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last
@@ -95,6 +97,8 @@ def upload_track(
     attempts: int = DEFAULT_ATTEMPTS,
     retry_delay: float = DEFAULT_RETRY_DELAY,
     url_batch: int = DEFAULT_URL_BATCH,
+    completion: CompletionPolicy | None = None,
+    report: Report | None = None,
 ) -> CompletedTrack:
     """Upload the file at `path` as track `track_name` of the episode and complete the upload.
 
@@ -104,6 +108,11 @@ def upload_track(
     left incomplete; running again while the API's session is open, 30 minutes after the last
     part URLs were signed, reuses it and sends every part again) and `ApiError` when the API
     refuses to start or complete the upload.
+
+    Completing follows `completion` (`client.completion.complete_upload`): a lost answer is asked
+    about, and `complete` sent again, before `CompletionFailed` is raised; a `Completing` track is
+    waited for. The answer's `status` says where the track is (`Completing` still, when the wait
+    ended first); `report` receives a line for the producer at each of those steps.
     """
     if concurrency < 1 or attempts < 1 or url_batch < 1:
         raise ValueError("concurrency, attempts and url_batch must be at least 1")
@@ -114,7 +123,16 @@ def upload_track(
     with httpx.Client(transport=transport, timeout=STORAGE_TIMEOUT) as storage:
         sender = _PartSender(storage, urls, path, session.headers, progress or _ignore, attempts, retry_delay)
         completed = _send_all(parts, sender.send, concurrency)
-    return client.complete_track_upload(episode_id, session.track_name, session.upload_id, completed)
+    return complete_upload(
+        client,
+        episode_id,
+        session.track_name,
+        session.upload_id,
+        started["key"],
+        completed,
+        policy=completion,
+        report=report,
+    )
 
 
 def upload_transcript(

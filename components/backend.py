@@ -2,9 +2,10 @@
 
 # No `from __future__ import annotations`: the provider's schema analyzer reads these annotations at run time.
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -14,6 +15,7 @@ from components.agent_memory import AgentMemory, AgentMemoryArgs
 from components.alarms import Alarms, AlarmsArgs
 from components.api import RestApi, RestApiArgs
 from components.bedrock_models import invoke_model_arns
+from components.cursor_key import CursorKey, CursorKeyArgs
 from components.event_subscription import EventSubscription, EventSubscriptionArgs
 from components.function import CatalogFunction, CatalogFunctionArgs
 from components.handler_package import HandlerPackage, HandlerPackageArgs
@@ -22,7 +24,7 @@ from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
 from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Resource
-from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID
+from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID, TENANT_LIMIT_DEFAULTS
 from handlers.core.runtime.settings import SERVICE_MODELS
 
 TYPE = "nullcheck:index:NullCheckBackend"
@@ -33,11 +35,47 @@ SERVICE_NAME = "nullcheck"
 """Powertools' service name in every function's logs, traces and metrics."""
 
 
+class TenantLimitsArgs(TypedDict):
+    """What one tenant may start, per stack (`tenantLimits` in stack config). Days are UTC days."""
+
+    episodes_per_day: NotRequired[int]
+    """Episodes a tenant may create a day. Default 20."""
+    tracks_per_episode: NotRequired[int]
+    """Video tracks one episode may hold. Default 8."""
+    transcript_uploads_per_episode: NotRequired[int]
+    """Transcript upload URLs one episode may be given. Default 20."""
+    agent_runs_per_transcript: NotRequired[int]
+    """Clip agent runs over one transcript object (each new content uploaded to it is a run). Default 3."""
+    agent_runs_per_day: NotRequired[int]
+    """Clip agent runs a tenant may start a day. Default 50."""
+    renders_per_clip: NotRequired[int]
+    """Render jobs one clip may be given (new renders and new attempts at failed ones). Default 10."""
+    renders_per_day: NotRequired[int]
+    """Render jobs a tenant may start a day. Default 100."""
+    concurrent_chunking_jobs: NotRequired[int]
+    """Chunking jobs one tenant may have running at once. Default 6."""
+    concurrent_render_jobs: NotRequired[int]
+    """Render jobs one tenant may have running at once. Default 4."""
+
+
+def tenant_limits(args: TenantLimitsArgs | None = None) -> dict[str, int]:
+    """Every limit, the stack's where it sets one, else the default (`handlers.contract.TENANT_LIMIT_DEFAULTS`)."""
+    given: dict[str, object] = dict(args or {})
+    unknown = sorted(set(given) - set(TENANT_LIMIT_DEFAULTS))
+    if unknown:
+        raise ValueError(f"unknown tenant limits {unknown}: the limits are {sorted(TENANT_LIMIT_DEFAULTS)}")
+    invalid = sorted(name for name, value in given.items() if type(value) is not int or value < 0)
+    if invalid:
+        raise ValueError(f"tenant limits {invalid} must be whole numbers, 0 or more")
+    return {**TENANT_LIMIT_DEFAULTS, **{name: cast(int, value) for name, value in given.items()}}
+
+
 class NullCheckBackendArgs(TypedDict):
     """Settings of the whole backend; every field but `encryption_key` is optional and has a default."""
 
     encryption_key: pulumi.Input[str]
-    """Secret that encrypts and authenticates the API's pagination tokens (required; kept secret)."""
+    """Secret that encrypts and authenticates the API's pagination tokens (required; kept secret). Stored as an SSM
+    SecureString parameter that the listing function reads at run time, never in a function's environment."""
     name_suffix: NotRequired[str]
     """Makes the names AWS does not auto-name (the agent memory, the dependency layer) unique. Default the
     stack's name."""
@@ -70,6 +108,9 @@ class NullCheckBackendArgs(TypedDict):
     """Multi-factor sign-in: `OFF`, `OPTIONAL` or `ON` (authenticator apps). Default `OFF`."""
     render_retention_days: NotRequired[int]
     """Days rendered clips are kept in the media bucket. Default 30."""
+    tenant_limits: NotRequired[TenantLimitsArgs]
+    """What one tenant may start: episodes, tracks, transcript uploads, agent runs, renders, concurrent jobs.
+    Default each limit's own default (see `TenantLimitsArgs`)."""
     snap_start: NotRequired[bool]
     """Lambda SnapStart on every function: each deployment that changes a function publishes a version Lambda
     snapshots after its init, and the API, rules and triggers invoke its `live` alias, so new execution
@@ -160,6 +201,7 @@ class NullCheckBackend(pulumi.ComponentResource):
             "mediaconvert", MediaConvertRoleArgs(bucket_arn=self.bucket.arn), child(mediaconvert_role.OLD_TYPE)
         )
         self.memory = AgentMemory("clip-agent", AgentMemoryArgs(name_suffix=suffix), child(agent_memory.OLD_TYPE))
+        self.cursor_key = CursorKey("cursor-key", CursorKeyArgs(value=settings["encryption_key"]), child())
         self.package = HandlerPackage(
             "handlers",
             HandlerPackageArgs(
@@ -191,6 +233,7 @@ class NullCheckBackend(pulumi.ComponentResource):
             ),
             # ListInferenceProfiles has no resource type: "*" is the only resource IAM accepts for it.
             Resource.INFERENCE_PROFILES: ["*"],
+            Resource.CURSOR_KEY: [self.cursor_key.arn],
             # The trigger's own pool cannot be named here (a cycle); the catalog grant adds a tag condition.
             Resource.USER_POOLS: [
                 pulumi.Output.concat("arn:aws:cognito-idp:", region.region, ":", caller.account_id, ":userpool/*")
@@ -199,11 +242,13 @@ class NullCheckBackend(pulumi.ComponentResource):
         environment: dict[Env, pulumi.Input[str]] = {
             Env.TABLE_NAME: self.table.name,
             Env.BUCKET_NAME: self.bucket.name,
-            Env.ENCRYPTION_KEY: pulumi.Output.secret(settings["encryption_key"]),
+            # The parameter's name and version, not the key: a function's environment is readable configuration.
+            Env.CURSOR_KEY_PARAMETER: self.cursor_key.reference,
             Env.MEDIACONVERT_ROLE_ARN: self.mediaconvert_role.arn,
             Env.CHUNK_SECONDS: str(settings["chunk_seconds"]),
             Env.MEMORY_ID: self.memory.id,
             Env.MODEL_ID: model_id,
+            Env.TENANT_LIMITS: json.dumps(tenant_limits(settings.get("tenant_limits")), sort_keys=True),
         }
         self.functions = {
             spec.name: CatalogFunction(

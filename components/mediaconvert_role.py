@@ -46,9 +46,10 @@ class MediaConvertRole(pulumi.ComponentResource):
         settings = with_defaults(args)
         actions = list(settings["actions"])
         child_opts = pulumi.ResourceOptions(parent=self)
-        account = settings.get("source_account") or aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        ).account_id
+        account = (
+            settings.get("source_account")
+            or aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        )
         self.role: aws.iam.Role = aws.iam.Role(
             f"{name}-role",
             description="Assumed by MediaConvert to chunk NullCheck tracks",

@@ -35,6 +35,8 @@ class Resource(StrEnum):
     """The account's user pools in this region, narrowed by a tag condition: a trigger's own pool
     cannot be named (the pool needs the function's ARN first, the function's role the pool's)."""
     INFERENCE_PROFILES = "inference-profiles"
+    CURSOR_KEY = "cursor-key"
+    """The SecureString parameter holding the pagination cursor's key (read with GetParameter at run time)."""
 
 
 class Env(StrEnum):
@@ -42,11 +44,14 @@ class Env(StrEnum):
 
     TABLE_NAME = "TABLE_NAME"
     BUCKET_NAME = "BUCKET_NAME"
-    ENCRYPTION_KEY = "ENCRYPTION_KEY"
+    CURSOR_KEY_PARAMETER = "CURSOR_KEY_PARAMETER"
+    """Name and version (`name:version`) of the cursor key's parameter: the key itself is never in the environment."""
     MEMORY_ID = "MEMORY_ID"
     MODEL_ID = "MODEL_ID"
     MEDIACONVERT_ROLE_ARN = "MEDIACONVERT_ROLE_ARN"
     CHUNK_SECONDS = "CHUNK_SECONDS"
+    TENANT_LIMITS = "TENANT_LIMITS"
+    """What one tenant may start (JSON; `handlers.contract.TENANT_LIMIT_DEFAULTS` names the limits)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class Route:
     response: str | None
     """The response model as `module.Class` under `handlers.core.models`; None for an answer without a body (204)."""
     success_status: int = 200
+    also_success: tuple[int, ...] = ()
+    """Other statuses answering with the same model (202: accepted, still at work)."""
     request: str | None = None
     query: str | None = None
     request_body_required: bool = True
@@ -150,7 +157,8 @@ class Function:
 TRANSCRIPT_CREATED = {
     "source": [events.S3_SOURCE],
     "detail-type": [events.S3_OBJECT_CREATED],
-    "detail": {"object": {"key": [{"suffix": ".srt"}]}},
+    # Transcripts only: a render's cleaned caption file is an .srt too, under renders/.
+    "detail": {"object": {"key": [{"wildcard": "media/*/transcripts/*.srt"}]}},
 }
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -164,10 +172,14 @@ FUNCTIONS: tuple[Function, ...] = (
             "Create an episode",
             "episodes.CreateEpisodeResponse",
             success_status=201,
+            error_statuses=(400, 429),
             request="episodes.CreateEpisodeRequest",
         ),
-        grants=(Grant(Resource.TABLE, ("dynamodb:PutItem",)),),
-        env=(Env.TABLE_NAME,),
+        grants=(
+            # The episode, and the tenant's count of episodes today (UpdateItem).
+            Grant(Resource.TABLE, ("dynamodb:PutItem", "dynamodb:UpdateItem")),
+        ),
+        env=(Env.TABLE_NAME, Env.TENANT_LIMITS),
     ),
     Function(
         name="list-episodes",
@@ -180,8 +192,12 @@ FUNCTIONS: tuple[Function, ...] = (
             "episodes.EpisodeList",
             query="episodes.ListEpisodesQuery",
         ),
-        grants=(Grant(Resource.TABLE_INDEXES, ("dynamodb:Query",)),),
-        env=(Env.TABLE_NAME, Env.ENCRYPTION_KEY),
+        grants=(
+            Grant(Resource.TABLE_INDEXES, ("dynamodb:Query",)),
+            # The cursor key, once per execution environment (AWS's managed aws/ssm key decrypts it for the caller).
+            Grant(Resource.CURSOR_KEY, ("ssm:GetParameter",)),
+        ),
+        env=(Env.TABLE_NAME, Env.CURSOR_KEY_PARAMETER),
     ),
     Function(
         name="get-episode",
@@ -209,13 +225,14 @@ FUNCTIONS: tuple[Function, ...] = (
             success_status=201,
             request="uploads.TranscriptUploadRequest",
             request_body_required=False,
-            error_statuses=(404,),
+            error_statuses=(404, 429),
         ),
         grants=(
-            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:PutItem")),
+            # The URL record; the episode's count of transcript uploads (UpdateItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
             Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject",)),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.TENANT_LIMITS),
     ),
     Function(
         name="start-track-upload",
@@ -227,14 +244,14 @@ FUNCTIONS: tuple[Function, ...] = (
             "Start uploading a video track",
             "uploads.TrackUploadSession",
             request="uploads.StartTrackUploadRequest",
-            error_statuses=(404, 409),
+            error_statuses=(404, 409, 429),
         ),
         grants=(
             Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:PutItem")),
             # CreateMultipartUpload and AbortMultipartUpload are authorised as these two actions.
             Grant(Resource.BUCKET_OBJECTS, ("s3:PutObject", "s3:AbortMultipartUpload")),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.TENANT_LIMITS),
     ),
     Function(
         name="presign-track-parts",
@@ -266,12 +283,20 @@ FUNCTIONS: tuple[Function, ...] = (
             "Complete a track upload",
             "uploads.CompletedTrackUpload",
             request="uploads.CompleteTrackUploadRequest",
-            error_statuses=(404, 409),
+            also_success=(202,),
+            error_statuses=(404, 409, 429),
         ),
         grants=(
             Grant(
                 Resource.TABLE,
-                ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                # The tenant's chunking slots are read with Query, taken with PutItem, given back with DeleteItem.
+                (
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query",
+                ),
             ),
             # CompleteMultipartUpload is authorised as s3:PutObject; a retry of a failed track deletes
             # the failed attempt's upload (if its key differs) and chunks (DeleteObjects per key).
@@ -280,7 +305,7 @@ FUNCTIONS: tuple[Function, ...] = (
             Grant(Resource.BUCKET, ("s3:ListBucket",)),
             Grant(Resource.DEFAULT_EVENT_BUS, ("events:PutEvents",)),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.TENANT_LIMITS),
     ),
     Function(
         name="delete-track",
@@ -296,7 +321,8 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         grants=(
             # Episode, track and session reads; the track and session deleted, the episode's count.
-            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem")),
+            # The track's chunking slot, if it still holds one, is found with Query and given back (DeleteItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:Query")),
             # The upload object and the chunks (DeleteObjects per key); an open upload aborted.
             Grant(Resource.BUCKET_OBJECTS, ("s3:DeleteObject", "s3:AbortMultipartUpload")),
             # Listing the attempt's chunk folder.
@@ -317,6 +343,25 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         grants=(Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query")),),
         env=(Env.TABLE_NAME,),
+    ),
+    Function(
+        name="finish-track-upload",
+        handler="handlers.events.finish_track_upload.lambda_handler",
+        description="Track Upload Completing: complete a large multipart upload, then the track moves on",
+        trigger=EventRule(
+            "A track's upload took longer to complete than its request could wait",
+            {"source": [events.SOURCE], "detail-type": [events.TRACK_UPLOAD_COMPLETING]},
+        ),
+        grants=(
+            # The track moves on (UpdateItem); a refused upload gives back its chunking slot (Query, DeleteItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem")),
+            # The part list (GetObject, then DeleteObject); CompleteMultipartUpload is authorised as PutObject.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")),
+            Grant(Resource.DEFAULT_EVENT_BUS, ("events:PutEvents",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+        # S3 documents that completing a large upload can take minutes.
+        timeout_seconds=900,
     ),
     Function(
         name="start-preprocessing",
@@ -351,7 +396,8 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         grants=(
             # The track is read first: a late COMPLETE of a replaced or deleted attempt reads no chunks.
-            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+            # The job has ended: its chunking slot is found (Query) and given back (DeleteItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem")),
             Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
             Grant(Resource.BUCKET, ("s3:ListBucket",)),
         ),
@@ -369,7 +415,10 @@ FUNCTIONS: tuple[Function, ...] = (
                 "detail": {"status": ["ERROR", "CANCELED"], "userMetadata": {events.JOB_KIND: [events.CHUNKS_JOB]}},
             },
         ),
-        grants=(Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),),
+        grants=(
+            # The job has ended: its chunking slot is found (Query) and given back (DeleteItem).
+            Grant(Resource.TABLE, ("dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem")),
+        ),
         env=(Env.TABLE_NAME,),
     ),
     Function(
@@ -405,7 +454,7 @@ FUNCTIONS: tuple[Function, ...] = (
             Grant(Resource.FOUNDATION_MODELS, ("bedrock:InvokeModel",)),
             Grant(Resource.INFERENCE_PROFILES, ("bedrock:ListInferenceProfiles",)),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEMORY_ID, Env.MODEL_ID),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEMORY_ID, Env.MODEL_ID, Env.TENANT_LIMITS),
         timeout_seconds=300,
     ),
     Function(
@@ -471,12 +520,24 @@ FUNCTIONS: tuple[Function, ...] = (
             success_status=202,
             request="renders.RenderRequest",
             request_body_required=False,
-            error_statuses=(400, 404, 409),
+            error_statuses=(400, 404, 409, 429),
         ),
         grants=(
-            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")),
-            # HeadObject: the original upload and the transcript must still be there.
-            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+            # The clip and its render, the day's render count (UpdateItem, in one transaction); a render slot is
+            # taken (PutItem) and, when the render cannot start, given back (DeleteItem).
+            Grant(
+                Resource.TABLE,
+                (
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:DeleteItem",
+                ),
+            ),
+            # HeadObject: the original upload and the transcript must still be there; GetObject reads the
+            # transcript and PutObject writes the render's cleaned caption file (`object_keys.caption_key`).
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject", "s3:PutObject")),
             Grant(Resource.MEDIACONVERT, ("mediaconvert:CreateJob",)),
             Grant(
                 Resource.MEDIACONVERT_ROLE,
@@ -484,7 +545,7 @@ FUNCTIONS: tuple[Function, ...] = (
                 {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
             ),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN, Env.TENANT_LIMITS),
     ),
     Function(
         name="render-finished",
@@ -502,7 +563,8 @@ FUNCTIONS: tuple[Function, ...] = (
             },
         ),
         grants=(
-            Grant(Resource.TABLE, ("dynamodb:UpdateItem",)),
+            # The job has ended: its render slot is found (Query) and given back (DeleteItem).
+            Grant(Resource.TABLE, ("dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem")),
             # HeadObject of the rendered file, for its size.
             Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
         ),

@@ -33,6 +33,9 @@ class TranscriptStatus(StrEnum):
 
 
 class TrackStatus(StrEnum):
+    """`Completing` while S3 assembles a large upload, then `Unprocessed` → `Processing` → `Processed` (or failed)."""
+
+    COMPLETING = "Completing"
     UNPROCESSED = "Unprocessed"
     PROCESSING = "Processing"
     PROCESSED = "Processed"
@@ -55,6 +58,8 @@ class RenderStatus(StrEnum):
 
 SOURCE = "nullcheck"
 VIDEO_UPLOAD_COMPLETED = "Video Upload Completed"
+TRACK_UPLOAD_COMPLETING = "Track Upload Completing"
+"""A track's multipart upload takes longer to complete than a request may: a function finishes it."""
 MEDIACONVERT_SOURCE = "aws.mediaconvert"
 MEDIACONVERT_STATE_CHANGE = "MediaConvert Job State Change"
 JOB_KIND = "kind"
@@ -79,6 +84,21 @@ _TENANT = re.compile(TENANT_PATTERN)
 def is_valid_tenant(tenant: str) -> bool:
     """Tenants are part of every key: letters, digits, `-` and `_`, at most `TENANT_MAX_LENGTH` characters."""
     return bool(_TENANT.match(tenant))
+
+
+EPISODE_ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
+"""Episode ids are UUIDs; anything outside this pattern names no episode (404 before any look-up)."""
+_EPISODE_ID = re.compile(EPISODE_ID_PATTERN)
+
+
+def is_episode_id(text: str) -> bool:
+    """Whether `text` can be an episode id (ours are UUIDs): anything else names no episode."""
+    return bool(_EPISODE_ID.match(text))
+
+
+def quoted(text: str, limit: int = 64) -> str:
+    """`text` as an answer may quote it back: at most `limit` characters, cut with an ellipsis."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # Dead-letter queues: each is tagged with where its events go back to.
@@ -114,6 +134,23 @@ DEFAULT_MODEL_ID = "us.amazon.nova-pro-v1:0"
 """Bedrock model (or inference profile) the clip agent converses with."""
 DEFAULT_CHUNK_SECONDS = 120
 """Length of the HLS segments every track is cut into."""
+
+
+# Per-tenant limits: what one tenant may start, so nobody runs up the owner's bill. A platform
+# team sets them per stack (`tenantLimits` in stack config); these are the defaults.
+
+TENANT_LIMIT_DEFAULTS: dict[str, int] = {
+    "episodes_per_day": 20,
+    "tracks_per_episode": 8,
+    "transcript_uploads_per_episode": 20,
+    "agent_runs_per_transcript": 3,
+    "agent_runs_per_day": 50,
+    "renders_per_clip": 10,
+    "renders_per_day": 100,
+    "concurrent_chunking_jobs": 6,
+    "concurrent_render_jobs": 4,
+}
+"""Days are UTC days. Per-episode, per-transcript and per-clip limits count for the object's life."""
 
 
 # The local stack.

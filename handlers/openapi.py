@@ -26,6 +26,7 @@ SECURITY_SCHEME = "CognitoUserPool"
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
+    202: "Accepted: still at work (follow the resource)",
     204: "No content",
     400: "Bad request",
     401: "No valid token",
@@ -33,6 +34,7 @@ _STATUS_TEXT = {
     404: "Not found",
     409: "Conflict",
     413: "Too large",
+    429: "A tenant limit is reached (the message names it; Retry-After says when to ask again)",
 }
 
 
@@ -66,9 +68,19 @@ def operation(function: Function, route: Route, schemas: dict[str, Any]) -> dict
     ]
     if route.query_model:
         parameters.extend(query_parameters(route.query_model, schemas))
-    responses = {str(route.success_status): response(route.success_status, route.response_model, schemas)}
+    responses = {
+        str(status): response(status, route.response_model, schemas)
+        for status in (route.success_status, *route.also_success)
+    }
     for status in sorted({400, 401, 403, *route.error_statuses}):
         responses[str(status)] = response(status, ErrorResponse, schemas)
+    if "429" in responses:
+        responses["429"]["headers"] = {
+            "Retry-After": {
+                "description": "Seconds until the limit the message names lets this request through",
+                "schema": {"type": "integer"},
+            }
+        }
     op: dict[str, Any] = {
         "operationId": function.name,
         "summary": route.summary,

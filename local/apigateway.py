@@ -7,6 +7,14 @@ an ID token of the user pool (`local/authorizer.py`) or is 401 `Unauthorized`; t
 validated the way the deployed API's "Validate All" validator does (request body against its
 schema, required parameters present) using the same generated OpenAPI document, and turned into
 REST API Lambda proxy events, with the token's claims, for the real handler functions.
+
+Timeouts are API Gateway's and Lambda's (`answer_within`): a function that runs past its own timeout
+(`Function.timeout_seconds`, else 25 s, enforced by the local Lambda runtime) is a failed invocation,
+502 `Internal server error`; an integration that has not answered after 29 s (the REST API's
+default integration timeout, the gateway's `integration_timeout_seconds`) is the `INTEGRATION_TIMEOUT`
+gateway response, 504 `Endpoint request timed out`. Either way the handler runs on in its thread: as a
+Lambda function runs on after API Gateway gave up on it, and (where Lambda would stop it) past its own
+timeout too.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from handlers.core.runtime.cors import cors_headers
 from handlers.openapi import document
 from local.http_server import Answer, LocalHttpServer
 from local.lambda_runtime import invoke_handler
+from local.timeouts import TimedOut, call_within
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 MAX_QUOTED_CHARS = 120
@@ -36,6 +45,12 @@ MISSING_AUTHENTICATION_TOKEN = "Missing Authentication Token"
 """API Gateway's answer (403) to any method and path the API does not declare."""
 UNAUTHORIZED = "Unauthorized"
 """API Gateway's answer (401) to a missing, malformed, tampered or expired token."""
+INTERNAL_SERVER_ERROR = "Internal server error"
+"""API Gateway's answer (502) when the Lambda invocation fails: the function raised or passed its timeout."""
+ENDPOINT_REQUEST_TIMED_OUT = "Endpoint request timed out"
+"""API Gateway's answer (504, gateway response `INTEGRATION_TIMEOUT`) when the integration takes too long."""
+INTEGRATION_TIMEOUT_SECONDS = 29.0
+"""A REST API's default (and, without a quota increase, longest) integration timeout."""
 Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
 Authorizer = Callable[[str | None], dict[str, str] | None]
 """`Authorization` header value → the claims as strings, or None for 401 (`CognitoAuthorizer.claims`)."""
@@ -101,6 +116,22 @@ def _describe(error: ValidationError) -> str:
     return message[: 4 * MAX_QUOTED_CHARS]
 
 
+def inline_references(schema: Any, schemas: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """`schema` with each `#/components/schemas/…` reference replaced by the schema it names
+    (a reference back into a schema being written out stays, for the validator to resolve)."""
+    if isinstance(schema, list):
+        return [inline_references(item, schemas, seen) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    reference = schema.get("$ref")
+    prefix = "#/components/schemas/"
+    if isinstance(reference, str) and reference.startswith(prefix) and reference[len(prefix) :] not in seen:
+        name = reference[len(prefix) :]
+        # The reference's siblings go: OpenAPI 3.0 (and the draft-4 validator) ignore them.
+        return inline_references(schemas[name], schemas, (*seen, name))
+    return {key: inline_references(value, schemas, seen) for key, value in schema.items()}
+
+
 class LocalApiGateway:
     """Routes, validates and answers like the deployed REST API's stage."""
 
@@ -111,17 +142,22 @@ class LocalApiGateway:
         stage: str = "api",
         invoke: Invoke = invoke_handler,
         authorizer: Authorizer | None = None,
+        integration_timeout_seconds: float = INTEGRATION_TIMEOUT_SECONDS,
     ) -> None:
         self.origin = origin
         self.stage = stage
         self.invoke = invoke
         self.authorizer = authorizer
         """Every declared operation but the preflight needs a token it accepts; None: no sign-in."""
+        self.integration_timeout_seconds = integration_timeout_seconds
+        """How long a request waits for its function (tests set less than API Gateway's 29 s)."""
         self.document = document()
         components = self.document["components"]
+        # Each model's references written out in place: jsonschema resolves a `$ref` again for
+        # every item it validates, a third of the time of a complete with 10,000 parts.
         self._validators = {
-            name: OAS30Validator({"$ref": f"#/components/schemas/{name}", "components": components})
-            for name in components["schemas"]
+            name: OAS30Validator({**inline_references(schema, components["schemas"]), "components": components})
+            for name, schema in components["schemas"].items()
         }
         self._routes = [
             _CompiledRoute(function, route, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", route.path) + "$"))
@@ -163,10 +199,27 @@ class LocalApiGateway:
         text = body.decode("utf-8", errors="replace") if body else None
         query = parse_qsl(url.query)
         event = proxy_event(compiled.route, path, match.groupdict(), query, headers, text, self.stage, claims)
+        return self.answer_within(compiled.function, event)
+
+    def answer_within(self, function: Function, event: dict[str, Any]) -> Answer:
+        """The function's answer to the proxy event, or API Gateway's when it fails or is too slow.
+
+        - the function raised, or passed its own timeout (the runtime raises `FunctionTimedOut`): Lambda
+          reports a failed invocation and API Gateway answers 502 `{"message": "Internal server error"}`;
+        - no answer within `integration_timeout_seconds` (a function allowed longer than 29 s, or a
+          slow start): 504 `{"message": "Endpoint request timed out"}`.
+
+        The handler runs on in its thread after either (see `local/timeouts.py`): what it does later
+        still happens, and a client that gave up cannot tell whether it did.
+        """
         try:
-            result = self.invoke(compiled.function, event)
-        except Exception:  # a crashed function is API Gateway's 502, never silence
-            return self._error(502, "Internal server error")
+            result = call_within(
+                self.integration_timeout_seconds, lambda: self.invoke(function, event), name=f"api-{function.name}"
+            )
+        except TimedOut:
+            return self._error(504, ENDPOINT_REQUEST_TIMED_OUT)
+        except Exception:  # a crashed or timed-out function is API Gateway's 502, never silence
+            return self._error(502, INTERNAL_SERVER_ERROR)
         answer_headers = {**result.get("headers", {})}
         for name, values in (result.get("multiValueHeaders") or {}).items():
             answer_headers[name] = ",".join(values)
@@ -186,7 +239,12 @@ class LocalApiGateway:
             return "invalid request body: not JSON"
         except RecursionError:
             return "invalid request body: nested too deeply"
-        errors = sorted(self._validators[route.request_model.__name__].iter_errors(payload), key=str)
+        # Ordered by message and place, not by `str(error)`, which pretty-prints the failing
+        # instance: seconds for a list of 10,000 items.
+        errors = sorted(
+            self._validators[route.request_model.__name__].iter_errors(payload),
+            key=lambda error: (error.message, [str(step) for step in error.absolute_path], str(error.validator)),
+        )
         if errors:
             where = "/".join(str(step) for step in errors[0].absolute_path)
             return f"invalid request body: {where + ': ' if where else ''}{_describe(errors[0])}"

@@ -4,6 +4,9 @@ moto's EventBridge cannot invoke Lambda, so each rule delivers to a queue; a wor
 message to the real handler as Lambda would. A handler that raises leaves its message to be
 received again (Lambda's async retries); after the last attempt SQS moves it to the rule's
 dead-letter queue with the original event, as the deployed function's on-failure destination does.
+An invocation that passes its function's timeout fails the same way: the local Lambda runtime raises
+`FunctionTimedOut` (its handler runs on in its thread, so a retry may overlap it, which the handlers,
+idempotent as Lambda's at-least-once delivery requires, allow).
 """
 
 from __future__ import annotations

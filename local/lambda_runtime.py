@@ -4,6 +4,11 @@ On Lambda each execution environment runs one function and one request at a time
 keeps the function name and correlation id in logger state shared by the process. Here every
 function runs in one process, many requests at once, so each log line gets the fields of the
 invocation that wrote it from a context variable (set per invocation, per thread) instead.
+
+Each invocation runs on a thread of its own, bounded by its function's timeout (the catalog's
+`timeout_seconds`, else the deployed default): past it the caller gets `FunctionTimedOut`, as
+Lambda reports `Task timed out`, and the handler runs on to its end on its thread
+(`local/timeouts.py`: a thread cannot be stopped, where Lambda would stop the function).
 """
 
 from __future__ import annotations
@@ -12,21 +17,41 @@ import contextvars
 import importlib
 import logging
 import sys
+import time
 import uuid
 from typing import IO, Any
 
 from handlers.catalog import Function
+from local.timeouts import TimedOut, call_within
 
 SERVICE_LOGGER = "nullcheck"
 """The logger every handler's Powertools `Logger` writes through (`POWERTOOLS_SERVICE_NAME`)."""
 
+DEFAULT_TIMEOUT_SECONDS = 25
+"""A function's timeout when its catalog entry sets none: `CatalogFunctionArgs.timeout_seconds`, the
+deployed default (a unit test holds them equal; read here without importing Pulumi)."""
+
 _invocation: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("invocation")
+
+
+def timeout_of(function: Function) -> int:
+    """How long Lambda lets the function run, in seconds."""
+    return function.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+
+
+class FunctionTimedOut(Exception):
+    """The invocation passed its function's timeout: a failed invocation, as Lambda reports it."""
+
+    def __init__(self, function: Function) -> None:
+        super().__init__(f"{function.name}: Task timed out after {timeout_of(function):.2f} seconds")
+        self.function_name = function.name
 
 
 class LambdaContext:
     """The context object a handler reads (function name, request id, remaining time)."""
 
     def __init__(self, function: Function) -> None:
+        self._deadline = time.monotonic() + timeout_of(function)
         self.function_name = function.name
         self.function_version = "$LATEST"
         self.memory_limit_in_mb = function.memory_mb or 1024
@@ -36,7 +61,7 @@ class LambdaContext:
         self.log_stream_name = "local"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 25_000
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 class InvocationFields(logging.Filter):
@@ -56,26 +81,34 @@ class LocalLambda:
         self._fields = InvocationFields()
 
     def invoke(self, function: Function, event: dict[str, Any]) -> dict[str, Any]:
-        """Call the catalog entry's `module.function` with the event and a fresh context."""
+        """Call the catalog entry's `module.function` with the event and a fresh context, within the
+        function's timeout (`FunctionTimedOut` past it; the handler runs on, see above).
+
+        The module is imported first, outside the timeout, as Lambda's init phase is not counted in it.
+        """
         module_name, attribute = function.handler.rsplit(".", 1)
         handler = getattr(importlib.import_module(module_name), attribute)
         self._adopt_handler_logs()
         context = LambdaContext(function)
-        token = _invocation.set(
-            {
-                "function_name": context.function_name,
-                "function_memory_size": context.memory_limit_in_mb,
-                "function_arn": context.invoked_function_arn,
-                "function_request_id": context.aws_request_id,
-                # The correlation ids the handlers ask Powertools for: API request id, event id.
-                "correlation_id": (event.get("requestContext") or {}).get("requestId") or event.get("id"),
-            }
-        )
-        try:
+        fields = {
+            "function_name": context.function_name,
+            "function_memory_size": context.memory_limit_in_mb,
+            "function_arn": context.invoked_function_arn,
+            "function_request_id": context.aws_request_id,
+            # The correlation ids the handlers ask Powertools for: API request id, event id.
+            "correlation_id": (event.get("requestContext") or {}).get("requestId") or event.get("id"),
+        }
+
+        def run() -> dict[str, Any]:
+            # The invocation's thread runs in a copy of the caller's context: this never leaks back.
+            _invocation.set(fields)
             result: dict[str, Any] = handler(event, context)
-        finally:
-            _invocation.reset(token)
-        return result
+            return result
+
+        try:
+            return call_within(timeout_of(function), run, name=f"lambda-{function.name}")
+        except TimedOut:
+            raise FunctionTimedOut(function) from None
 
     def send_logs_to(self, stream: IO[str] | None) -> None:
         """Send the functions' log lines to `stream` from now on (None: back to standard output)."""

@@ -98,6 +98,13 @@ def create_agent_memory(control: Any, name: str, args: AgentMemoryArgs | None = 
     return str(memory["id"])
 
 
+def create_cursor_key(ssm: Any, name: str, value: str) -> str:
+    """The cursor key as the CursorKey component makes it (a SecureString parameter); returns `name:version`,
+    what the listing function is given in `CURSOR_KEY_PARAMETER`."""
+    version = ssm.put_parameter(Name=name, Value=value, Type="SecureString", Tier="Standard")["Version"]
+    return f"{name}:{version}"
+
+
 def create_user_pool(cognito: Any, name: str, args: IdentityArgs | None = None) -> tuple[str, str]:
     """The user pool and its app client with the component's settings; returns (pool id, client id).
 

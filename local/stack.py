@@ -20,8 +20,9 @@ import boto3
 
 from components.identity import IdentityArgs
 from handlers.catalog import cognito_triggers
-from handlers.contract import DEFAULT_CHUNK_SECONDS, new_password
+from handlers.contract import DEFAULT_CHUNK_SECONDS, TENANT_LIMIT_DEFAULTS, new_password
 from handlers.core.runtime.settings import SERVICE_MODELS
+from local import slow_completion
 from local.apigateway import LocalApiGateway
 from local.authorizer import CognitoAuthorizer
 from local.bedrock import LocalBedrockRuntime
@@ -33,6 +34,7 @@ from local.moto_server import LocalMotoServer
 from local.resources import (
     create_agent_memory,
     create_bucket,
+    create_cursor_key,
     create_table,
     create_user_pool,
     layer_service_models,
@@ -53,7 +55,10 @@ class LocalStackConfig:
     table_name: str = "nullcheck-local"
     bucket_name: str = "nullcheck-local-media"
     encryption_key: str = "local-development-only"
-    """Cursor key for the local stack; deployed stacks take theirs from a Pulumi secret."""
+    """Cursor key for the local stack (deployed stacks take theirs from a Pulumi secret), kept in moto's SSM as a
+    SecureString parameter, as the CursorKey component keeps it: the functions read it at run time."""
+    cursor_key_parameter: str = "nullcheck-local-cursor-key"
+    """Name of that parameter; the functions that need the key are given `name:version`."""
     chunk_seconds: int = DEFAULT_CHUNK_SECONDS
     function_log: Path | None = None
     """Where the functions' log lines go (appended); standard output when None."""
@@ -63,6 +68,14 @@ class LocalStackConfig:
     cognito_port: int = 0
     """Port of the Cognito endpoint (the front before moto's user pools); 0 picks a free one."""
     user_pool_name: str = "nullcheck-local"
+    tenant_limits: dict[str, int] = field(default_factory=lambda: dict(TENANT_LIMIT_DEFAULTS))
+    """What one tenant may start, as a deployed stack's defaults; suites that start more set theirs."""
+    complete_wait_seconds: float | None = None
+    """How long `complete` waits for S3 before it answers 202 `Completing` (`COMPLETE_WAIT_SECONDS`); None:
+    the functions' own default (20 s), as deployed."""
+    s3_completion_delay_seconds: float = 0
+    """Extra seconds the local S3 takes to complete each multipart upload (`local/slow_completion.py`), so
+    a completion that outlasts its request needs no multi-GB file. Process-wide while the stack runs."""
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -95,12 +108,17 @@ class LocalStack:
             self.functions.send_logs_to(self._function_log)
         self._moto = LocalMotoServer(port=self.config.moto_port)
         self.moto_url = self._moto.start()
+        if self.config.s3_completion_delay_seconds:
+            slow_completion.install(self.config.s3_completion_delay_seconds)
         self.cognito = LocalCognito(moto_url=self.moto_url, region=REGION, invoke=self.functions.invoke)
         self.cognito_url = self.cognito.start(port=self.config.cognito_port)
         os.environ.update(self.function_environment())
         self._create_user_pool()
         create_table(self.client("dynamodb"), self.config.table_name)
         create_bucket(self.client("s3"), self.config.bucket_name)
+        os.environ["CURSOR_KEY_PARAMETER"] = create_cursor_key(
+            self.client("ssm"), self.config.cursor_key_parameter, self.config.encryption_key
+        )
         self.mediaconvert = LocalMediaConvert(s3=self.client("s3"), events=self.client("events"), account_id=ACCOUNT)
         self.mediaconvert_url = self.mediaconvert.start()
         os.environ["AWS_ENDPOINT_URL_MEDIACONVERT"] = self.mediaconvert_url
@@ -201,6 +219,8 @@ class LocalStack:
         if self._moto:
             self._moto.stop()
             self._moto = None
+        if self.config.s3_completion_delay_seconds:
+            slow_completion.uninstall()
         if self._function_log:
             self.functions.send_logs_to(None)
             self._function_log.close()
@@ -212,6 +232,7 @@ class LocalStack:
     def function_environment(self) -> dict[str, str]:
         """What every handler finds in its environment when it runs here."""
         config = self.config
+        wait = config.complete_wait_seconds
         return {
             "AWS_ENDPOINT_URL": self.moto_url,
             "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": self.cognito_url,
@@ -223,10 +244,11 @@ class LocalStack:
             "ORIGIN": config.origin,
             "TABLE_NAME": config.table_name,
             "BUCKET_NAME": config.bucket_name,
-            "ENCRYPTION_KEY": config.encryption_key,
             "CHUNK_SECONDS": str(config.chunk_seconds),
+            "TENANT_LIMITS": json.dumps({**TENANT_LIMIT_DEFAULTS, **config.tenant_limits}, sort_keys=True),
             "MEDIACONVERT_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/nullcheck-local-mediaconvert",
             SERVICE_MODELS: str(layer_service_models()),
+            **({} if wait is None else {"COMPLETE_WAIT_SECONDS": str(wait)}),
             **config.extra_env,
         }
 

@@ -80,6 +80,11 @@ _ARNS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:bedrock/agentcoreMemory:AgentcoreMemory": lambda n, i: {
         "arn": f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:memory/{n}-abcdef1234",
     },
+    # A parameter's ARN names it without a leading slash; a new parameter is version 1.
+    "aws:ssm/parameter:Parameter": lambda n, i: {
+        "arn": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{n.lstrip('/')}",
+        "version": 1,
+    },
 }
 
 

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from client import auth
 from client.api import ApiError, NullCheckClient
+from client.completion import CompletionFailed
 from client.settings import Settings, resolve
 from client.uploads import UploadError
 
@@ -82,6 +83,8 @@ def api_session(ctx: typer.Context) -> Iterator[NullCheckClient]:
         fail(f"{error.message} (HTTP {error.status}){hint}")
     except UploadError as error:
         fail(f"upload failed: {error}")
+    except CompletionFailed as error:
+        fail(f"upload not completed: {error}")
     except httpx.RequestError as error:
         url = error.request.url
         fail(f"cannot reach {url.scheme}://{url.netloc.decode()}: {error}")

@@ -1,7 +1,10 @@
 """`nullcheck upload-track` and `nullcheck upload-transcript`: an episode's video tracks and its SRT.
 
 The transfers themselves (multipart parts in parallel, retries, presigned PUTs) are
-`client.uploads`'; these commands add the progress bar and the one-line outcome.
+`client.uploads`', and completing them `client.completion`'s; these commands add the progress bar,
+a line for each step past the parts (an answer lost and asked about, a wait for S3) and the outcome,
+which is never a failure that did not happen: a track S3 is still assembling (`Completing`) is an
+upload done, followed for `--completion-wait` seconds and then by `nullcheck watch`.
 """
 
 from __future__ import annotations
@@ -9,15 +12,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from client import uploads
+from client.api import ApiError, NullCheckClient
 from client.commands import shared
 from client.commands.shared import EpisodeArg
+from client.completion import CompletionPolicy
+from handlers.contract import TrackStatus
 
 DEFAULT_PART_MIB = uploads.DEFAULT_PART_SIZE // uploads.MIB
 MIN_PART_MIB = uploads.MIN_PART_SIZE // uploads.MIB
+OUTCOMES: dict[str, str] = {
+    TrackStatus.UNPROCESSED: "processing starts now",
+    TrackStatus.PROCESSING: "processing has started",
+    TrackStatus.PROCESSED: "it is processed",
+}
 
 app = typer.Typer()
 """Commands of the root itself (no group name)."""
@@ -33,24 +45,53 @@ def upload_track(
     track: Annotated[str, typer.Option(help="Track name, e.g. main-camera.")],
     part_size: Annotated[int, typer.Option(min=MIN_PART_MIB, help="Part size in MiB.")] = DEFAULT_PART_MIB,
     concurrency: Annotated[int, typer.Option(min=1, help="Parts sent at once.")] = uploads.DEFAULT_CONCURRENCY,
+    completion_wait: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds to wait while S3 assembles a large upload (0: do not wait)."),
+    ] = CompletionPolicy.follow_seconds,
 ) -> None:
-    """Upload a video track as a multipart upload, with a progress bar."""
+    """Upload a video track as a multipart upload, with a progress bar.
+
+    Exits 0 once the upload is complete, or accepted and still being assembled by S3 (`Completing`;
+    follow it with `nullcheck watch`); 1 when it did not complete, or S3 refused the parts.
+    """
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True), TransferSpeedColumn())
-    with (
-        shared.api_session(ctx) as client,
-        Progress(*columns, TimeRemainingColumn(), console=shared.console) as progress,
-    ):
-        task = progress.add_task(f"{file.name} → {track}", total=file.stat().st_size)
-        done = uploads.upload_track(
-            client,
-            episode_id,
-            file,
-            track,
-            part_size=part_size * uploads.MIB,
-            concurrency=concurrency,
-            progress=lambda sent: progress.advance(task, sent),
+    with shared.api_session(ctx) as client:
+        with Progress(*columns, TimeRemainingColumn(), console=shared.console) as progress:
+            task = progress.add_task(f"{file.name} → {track}", total=file.stat().st_size)
+            done = uploads.upload_track(
+                client,
+                episode_id,
+                file,
+                track,
+                part_size=part_size * uploads.MIB,
+                concurrency=concurrency,
+                progress=lambda sent: progress.advance(task, sent),
+                completion=CompletionPolicy(follow_seconds=completion_wait),
+                report=lambda line: shared.console.print(line, style="yellow", markup=False, highlight=False),
+            )
+        name, status = done["trackName"], done.get("status", TrackStatus.UNPROCESSED)
+        if status == TrackStatus.PROCESSING_FAILED:
+            shared.fail(f"track {name} was uploaded but cannot be used: {failure_reason(client, episode_id, name)}")
+    if status == TrackStatus.COMPLETING:
+        shared.console.print(
+            f"Uploaded track {name} to {done['key']}; S3 is still putting it together. "
+            f"Follow it with `nullcheck watch {episode_id}`.",
+            markup=False,
         )
-    shared.console.print(f"Uploaded track {done['trackName']} to {done['key']}; processing starts now.", markup=False)
+        return
+    outcome = OUTCOMES.get(status, f"its status is {status}")
+    shared.console.print(f"Uploaded track {name} to {done['key']}; {outcome}.", markup=False)
+
+
+def failure_reason(client: NullCheckClient, episode_id: str, track_name: str) -> str:
+    """Why the track failed, as the episode says (or where to look when it cannot be read now)."""
+    try:
+        tracks = client.get_episode(episode_id).get("tracks", [])
+    except (ApiError, httpx.TransportError):
+        tracks = []
+    reason = next((t.get("failureReason") for t in tracks if t["trackName"] == track_name), None)
+    return reason or f"see `nullcheck episodes show {episode_id}`"
 
 
 @app.command("upload-transcript")

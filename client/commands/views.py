@@ -14,6 +14,7 @@ from handlers.contract import TrackStatus, TranscriptStatus
 
 TRACK_STYLES: dict[str, str] = {TrackStatus.PROCESSED: "green", TrackStatus.PROCESSING_FAILED: "red"}
 """Settled tracks in colour; every other status (still on its way) is yellow."""
+COMPLETING_NOTE = "Completing: S3 is still putting the uploaded parts together (minutes for a large file)."
 
 
 def transcript_state(episode: EpisodeDetail) -> str:
@@ -54,7 +55,16 @@ def episode_fields(episode: EpisodeDetail) -> Table:
 def tracks_table(episode: EpisodeDetail) -> Table:
     """The episode's tracks: status (coloured), segment count, duration, failure reason."""
     tracks = episode.get("tracks", [])
-    table = Table("track", "status", "segments", "duration", "failure", title=f"Tracks ({len(tracks)})")
+    completing = any(track["status"] == TrackStatus.COMPLETING for track in tracks)
+    table = Table(
+        "track",
+        "status",
+        "segments",
+        "duration",
+        "failure",
+        title=f"Tracks ({len(tracks)})",
+        caption=COMPLETING_NOTE if completing else None,
+    )
     for track in tracks:
         duration = track.get("totalDurationSeconds")
         table.add_row(

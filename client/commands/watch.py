@@ -1,7 +1,9 @@
 """`nullcheck watch`: an episode's processing, live, until its tracks (and transcript) have settled.
 
 The exit status is the outcome, so scripts can wait on it: 0 once every track is processed,
-1 when one failed, the transcript is invalid or the wait timed out.
+1 when one failed, the transcript is invalid or the wait timed out. A track S3 is still assembling
+(`Completing`, after a large upload) is on its way like `Unprocessed` or `Processing`: shown, and
+waited through.
 """
 
 from __future__ import annotations

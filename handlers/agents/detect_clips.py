@@ -27,6 +27,7 @@ services = AgentServices(
     bucket=settings().require("bucket_name"),
     memory_id=settings().require("memory_id"),
     model_id=settings().model_id,
+    limits=settings().tenant_limits,
 )
 idempotency = IdempotencyConfig(event_key_jmespath="[bucket, key, etag]", expires_after_seconds=7 * 24 * 3600)
 persistence = DynamoDBPersistenceLayer(

@@ -15,6 +15,7 @@ services = renders.RenderServices(
     mediaconvert=clients.client("mediaconvert"),
     bucket=settings().require("bucket_name"),
     role_arn=settings().require("mediaconvert_role_arn"),
+    limits=settings().tenant_limits,
 )
 route = catalog.route_of(__name__)
 

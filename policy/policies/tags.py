@@ -30,6 +30,7 @@ TAGGABLE_TYPES = frozenset(
         "aws:s3/bucketV2:BucketV2",
         "aws:sns/topic:Topic",
         "aws:sqs/queue:Queue",
+        "aws:ssm/parameter:Parameter",
     }
 )
 """Resource types that take `tags` (checked against the provider's schema by the tests)."""

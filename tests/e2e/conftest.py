@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from handlers.contract import TENANT_LIMIT_DEFAULTS
 from local.stack import LocalStack, LocalStackConfig
 
 CHUNK_SECONDS = 2
@@ -27,7 +28,13 @@ SignedIn = Callable[[str | None], httpx.Client]
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
-    config = LocalStackConfig(api_port=0, origin="https://studio.example.com", chunk_seconds=CHUNK_SECONDS)
+    config = LocalStackConfig(
+        api_port=0,
+        origin="https://studio.example.com",
+        chunk_seconds=CHUNK_SECONDS,
+        # The suite starts far more episodes and jobs than one tenant's day allows: limits have tests of their own.
+        tenant_limits=dict.fromkeys(TENANT_LIMIT_DEFAULTS, 10_000),
+    )
     with LocalStack(config) as running:
         yield running
 

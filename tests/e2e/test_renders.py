@@ -12,6 +12,8 @@ import httpx
 import imageio_ffmpeg
 import pytest
 
+from handlers.core.domain import captions
+from handlers.core.domain.timestamps import parse_timestamp
 from local.mediaconvert import LocalMediaConvert
 from local.samples import generate_video
 from local.stack import LocalStack
@@ -81,9 +83,11 @@ def test_approve_render_and_download_a_vertical_captioned_clip(
     description = probe(saved)
     assert "1080x1920" in description and "Audio: aac" in description
     objects = stack.client("s3").list_objects_v2(Bucket=stack.config.bucket_name, Prefix=f"renders/{TENANT}/")
-    assert [o["Key"] for o in objects["Contents"]] == [
-        f"renders/{TENANT}/{episode['id']}/{episode['clip']}/main-vertical-captions.mp4"
-    ]
+    folder = f"renders/{TENANT}/{episode['id']}/{episode['clip']}/"
+    keys = [o["Key"].removeprefix(folder) for o in objects["Contents"]]
+    [caption_file] = [key for key in keys if key.endswith(".srt")]  # the captions the render burned in
+    assert sorted(keys) == sorted(["main-vertical-captions.mp4", caption_file])
+    assert caption_file.startswith(f"{render['renderId']}-")
 
 
 @pytest.fixture
@@ -107,6 +111,7 @@ def test_a_render_whose_source_is_gone_fails_with_a_reason_then_asking_again_is_
     api: httpx.Client, episode: dict[str, Any], source_gone_when_the_job_starts: None, stack: LocalStack
 ) -> None:
     path = f"/episodes/{episode['id']}/clips/{episode['clip']}/renders"
+    api.patch(path.removesuffix("/renders"), json={"status": "approved"})
 
     started = api.post(path, json={"format": "square", "captions": False}).json()
     render = rendered(api, episode["id"], episode["clip"], started["renderId"])
@@ -134,15 +139,30 @@ def test_an_approved_clip_survives_a_new_transcript_and_renders_its_own_captions
         stack.config.table_name
     )
     item = table.get_item(Key={"pk": f"{TENANT}#{episode['id']}", "sk": f"clip#{episode['clip']}"})["Item"]
-    job = stack.mediaconvert.get_job(item["renders"][started["renderId"]]["jobId"])  # type: ignore[union-attr]
+    render = item["renders"][started["renderId"]]
+    job = stack.mediaconvert.get_job(render["jobId"])  # type: ignore[union-attr]
     [job_input] = job["settings"]["inputs"]
     source = job_input["captionSelectors"]["Captions Selector 1"]["sourceSettings"]["fileSourceSettings"]
-    assert source["sourceFile"].endswith(episode["transcript"])
+    key = f"renders/{TENANT}/{episode['id']}/{episode['clip']}/{started['renderId']}-{render['attempt']}.srt"
+    assert source["sourceFile"] == f"s3://{stack.config.bucket_name}/{key}"
+    s3 = stack.client("s3")
+
+    def read(key: str) -> str:
+        return str(s3.get_object(Bucket=stack.config.bucket_name, Key=key)["Body"].read().decode())
+
+    segments = [(parse_timestamp(s["startTime"]), parse_timestamp(s["endTime"])) for s in item["segments"]]
+    layout = captions.layout_for("landscape")
+    burned = read(key)
+    assert burned == captions.caption_file(read(episode["transcript"]), layout, within=segments)
+    assert burned != captions.caption_file(read(newer), layout, within=segments)
 
 
 def test_render_refusals_over_http(api: httpx.Client, episode: dict[str, Any]) -> None:
     path = f"/episodes/{episode['id']}/clips/{episode['clip']}"
     assert api.post(f"{path}/renders", json={"format": "portrait"}).status_code == 400
+    unapproved = api.post(f"{path}/renders", json={})
+    assert unapproved.status_code == 409 and "not approved" in unapproved.json()["message"]
+    api.patch(path, json={"status": "approved"})
     assert api.post(f"{path}/renders", json={"trackName": "Guest Cam"}).status_code == 404
     assert api.patch(path, json={}).status_code == 400
     assert api.patch(path, json={"status": "maybe"}).status_code == 400

@@ -20,6 +20,7 @@ import pytest
 import schemathesis
 from hypothesis import strategies as st
 
+from handlers.contract import TENANT_LIMIT_DEFAULTS
 from local.samples import generate_video
 from local.stack import LocalStack, LocalStackConfig
 from local.transcripts import sample_transcript
@@ -164,7 +165,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
-    with LocalStack(LocalStackConfig(api_port=0)) as running:
+    # Fuzzing creates episodes and uploads by the thousand: far past one tenant's limits, set high here.
+    config = LocalStackConfig(api_port=0, tenant_limits=dict.fromkeys(TENANT_LIMIT_DEFAULTS, 1_000_000))
+    with LocalStack(config) as running:
         yield running
 
 

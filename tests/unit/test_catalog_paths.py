@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
-from handlers.catalog import FUNCTIONS, Function, Route
+from handlers.catalog import FUNCTIONS, EventRule, Function, Route
 
 
 def _defines(source: Path, name: str) -> bool:
@@ -68,3 +69,26 @@ def test_the_catalog_names_every_entry_module_and_no_other() -> None:
         if path.stem != "__init__"
     }
     assert {function.handler.rsplit(".", 1)[0] for function in FUNCTIONS} == entry_modules
+
+
+@pytest.mark.parametrize(
+    ("key", "is_transcript"),
+    [
+        ("media/acme/7d1c2b3a-4e5f/transcripts/20261124T185500000000Z-0a1b2c3d.srt", True),
+        ("renders/acme/7d1c2b3a-4e5f/clip/render-attempt.srt", False),  # a render's cleaned caption file
+        ("media/acme/7d1c2b3a-4e5f/tracks/main.srt", False),
+    ],
+)
+def test_only_transcript_objects_reach_the_transcript_functions(key: str, is_transcript: bool) -> None:
+    """The rule AWS (and the local stack, through moto) evaluates: a caption file is no new transcript."""
+    from moto.events.models import EventPattern
+
+    function = next(function for function in FUNCTIONS if function.name == "detect-clips")
+    assert isinstance(function.trigger, EventRule)
+    pattern = EventPattern.load(json.dumps(function.trigger.pattern_for("media-bucket")))
+    event = {
+        "source": "aws.s3",
+        "detail-type": "Object Created",
+        "detail": {"bucket": {"name": "media-bucket"}, "object": {"key": key}},
+    }
+    assert pattern.matches_event(event) is is_transcript

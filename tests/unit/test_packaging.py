@@ -50,12 +50,13 @@ LAMBDA_EXTENSION_SUFFIXES = (".cpython-313-aarch64-linux-gnu.so", ".abi3.so", ".
 """The file names CPython 3.13 on arm64 Linux loads an extension module from, in its order."""
 LAMBDA_LIKE_ENVIRONMENT = {
     **{variable.value: "1" for variable in Env},
+    Env.TENANT_LIMITS.value: "{}",  # JSON: every limit at its default
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_LAMBDA_FUNCTION_NAME": "packaging-test",
     "LAMBDA_TASK_ROOT": str(ROOT),
 }
-"""Every variable a function can ask for ("1" is valid for each setting) and the runtime's own, which
-Powertools reads to behave as on Lambda. Nothing else: no test-only setting reaches the import."""
+"""Every variable a function can ask for ("1" is valid for each setting but the limits' JSON) and the
+runtime's own, which Powertools reads to behave as on Lambda. Nothing else: no test-only setting reaches the import."""
 LOADED_MODULES = """
 import json, sys, sysconfig
 before = set(sys.modules)

@@ -89,7 +89,7 @@ def test_every_service_a_handler_uses_ships(shipped: Path) -> None:
     )
 
     created = json.loads(result.stdout.splitlines()[-1])
-    assert {"dynamodb", "s3", "events", "mediaconvert"} <= set(created)
+    assert {"dynamodb", "s3", "events", "mediaconvert", "ssm"} <= set(created)
     assert set(created) <= set(service_models.SERVICES)
 
 
@@ -169,7 +169,8 @@ def test_the_shipped_endpoints_are_botocores_own_for_the_shipped_services(shippe
             k: v for k, v in theirs.items() if k != "services"
         }
         assert all(theirs["services"][name] == entry for name, entry in ours["services"].items())
-    assert {"s3", "dynamodb", "events", "cognito-idp", "mediaconvert"} <= loaded["partitions"][0]["services"].keys()
+    shipped_services = loaded["partitions"][0]["services"].keys()
+    assert {"s3", "dynamodb", "events", "cognito-idp", "mediaconvert", "ssm"} <= shipped_services
     assert len(json.dumps(loaded)) < len(json.dumps(installed)) / 10
 
 

@@ -62,9 +62,15 @@ def test_every_aws_resource_goes_through_the_tagging_provider(stack: dict[str, A
 def test_secret_and_configuration_reach_the_functions(stack: dict[str, Any], mocks: RecordingMocks) -> None:
     functions = {f.inputs["handler"]: f.inputs for f in mocks.of_type("aws:lambda/function:Function")}
     listing = functions["handlers.api.list_episodes.lambda_handler"]["environment"]["variables"]
-    assert listing["ENCRYPTION_KEY"] == "a-stack-secret" and listing["ORIGIN"] == "*"
-    [raw] = [f for f in mocks.of_type("aws:lambda/function:Function") if f.name == "list-episodes-function"]
-    assert is_secret(raw.secret_inputs["environment"])  # type: ignore[attr-defined]
+    # The secret reaches the listing through a SecureString parameter: its environment names the parameter.
+    [parameter] = mocks.of_type("aws:ssm/parameter:Parameter")
+    wire, outputs = parameter.secret_inputs, parameter.outputs  # type: ignore[attr-defined]
+    assert parameter.inputs["value"] == "a-stack-secret" and is_secret(wire["value"])
+    assert listing["CURSOR_KEY_PARAMETER"] == f"{outputs['name']}:1" and listing["ORIGIN"] == "*"
+    assert all(
+        "a-stack-secret" not in json.dumps(f.inputs["environment"])
+        for f in mocks.of_type("aws:lambda/function:Function")
+    )
     preprocessing = functions["handlers.events.start_preprocessing.lambda_handler"]["environment"]["variables"]
     assert preprocessing["CHUNK_SECONDS"] == "120"
     assert preprocessing["MEDIACONVERT_ROLE_ARN"].startswith("arn:aws:iam::123456789012:role/mediaconvert-role")

@@ -2,9 +2,9 @@
 
 One input (the track's original upload) with one input clipping per clip segment, in order;
 MediaConvert concatenates them. The frame is filled and centre cropped to the format
-(`ScalingBehavior: FILL`), captions are burned in from the transcript the clip came from (SRT cue
-times are relative to the input, so the whole-episode transcript fits the clippings), and the
-output is an MP4 for progressive download.
+(`ScalingBehavior: FILL`), captions are burned in from the render's caption file (the transcript
+the clip came from, cleaned by `captions`; SRT cue times are relative to the input, so the
+whole-episode file fits the clippings), and the output is an MP4 for progressive download.
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def render_settings(
     frame_rate: float,
     format_name: str,
     destination_key: str,
-    transcript_key: str | None,
+    captions_key: str | None,
 ) -> dict[str, Any]:
-    """The `Settings` of CreateJob for one render; `transcript_key` None renders without captions."""
+    """The `Settings` of CreateJob for one render: `captions_key` names the SRT file burned in, None none."""
     width, height = FRAME_SIZES[format_name]
     job_input: dict[str, Any] = {
         "FileInput": f"s3://{bucket}/{upload_key}",
@@ -103,12 +103,12 @@ def render_settings(
             }
         ],
     }
-    if transcript_key is not None:
+    if captions_key is not None:
         job_input["CaptionSelectors"] = {
             CAPTIONS_SELECTOR: {
                 "SourceSettings": {
                     "SourceType": "SRT",
-                    "FileSourceSettings": {"SourceFile": f"s3://{bucket}/{transcript_key}"},
+                    "FileSourceSettings": {"SourceFile": f"s3://{bucket}/{captions_key}"},
                 }
             }
         }

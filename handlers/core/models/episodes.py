@@ -71,6 +71,7 @@ class SegmentView(Model):
 class TrackView(Model):
     trackName: str
     status: TrackStatus
+    uploadId: str | None = Field(None, description="The multipart upload this track was completed from")
     segmentCount: int | None = None
     totalDurationSeconds: float | None = None
     failureReason: str | None = None

@@ -19,6 +19,7 @@ from handlers.contract import (
     S3_SOURCE,
     SOURCE,
     TENANT_PATTERN,
+    TRACK_UPLOAD_COMPLETING,
     VIDEO_UPLOAD_COMPLETED,
 )
 from handlers.core.models.base import Model
@@ -32,6 +33,7 @@ __all__ = [
     "S3_OBJECT_CREATED",
     "S3_SOURCE",
     "SOURCE",
+    "TRACK_UPLOAD_COMPLETING",
     "VIDEO_UPLOAD_COMPLETED",
 ]
 
@@ -53,6 +55,21 @@ class VideoUploadCompleted(Model):
     trackName: str
     attemptId: AttemptId
     key: str
+
+
+class TrackUploadCompleting(Model):
+    """Detail of `Track Upload Completing`: S3 was still assembling this upload when its request had to answer.
+
+    `partsKey` names the object holding the part list the client sent (10,000 parts do not fit an event).
+    """
+
+    tenantId: TenantId
+    episodeId: str
+    trackName: str
+    attemptId: AttemptId
+    uploadId: str
+    key: str
+    partsKey: str
 
 
 class VideoDetails(Model):

@@ -62,13 +62,14 @@ class CompletedPart(ApiModel):
 
 class CompleteTrackUploadRequest(ApiModel):
     uploadId: UploadId
+    # No `uniqueItems`: JSON-schema validators compare every pair of items, so 10,000 parts (S3's
+    # maximum) took minutes at the gateway. The validator below refuses repeated part numbers.
     parts: Annotated[
         list[CompletedPart],
         Field(
             min_length=1,
             max_length=10_000,
             description="Every part of the upload once, numbered 1 to n (in any order)",
-            json_schema_extra={"uniqueItems": True},
         ),
     ]
 
@@ -89,3 +90,7 @@ class CompleteTrackUploadRequest(ApiModel):
 class CompletedTrackUpload(Model):
     key: str
     trackName: str
+    status: str = Field(
+        description="`Completing` (202) while S3 still assembles the object (follow the track on its episode), else"
+        " the track's status (`Unprocessed` once complete, then on through chunking)"
+    )

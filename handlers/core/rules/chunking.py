@@ -13,7 +13,7 @@ from handlers.core.models import events
 from handlers.core.models.events import JobStateChange, VideoUploadCompleted
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import object_keys, tracks
+from handlers.core.store import job_slots, object_keys, tracks
 
 logger = Logger(child=True)
 
@@ -36,8 +36,9 @@ def start(table: Table, mediaconvert: Any, spec: JobSpec, upload: VideoUploadCom
         "track": upload.trackName,
         "attempt": upload.attemptId,
     }
-    if not tracks.claim_for_processing(table, episode, upload.trackName, upload.attemptId):
-        logger.info("track already claimed, processed, replaced or deleted", extra=where)
+    # The job reads the object the event names: only the one this attempt recorded, never another key.
+    if not tracks.claim_for_processing(table, episode, upload.trackName, upload.attemptId, upload.key):
+        logger.info("track already claimed, processed, replaced or deleted, or another object", extra=where)
         return None
     try:
         job = mediaconvert.create_job(
@@ -96,11 +97,18 @@ def _attempt_of(change: JobStateChange) -> _Attempt | None:
     return _Attempt(EpisodeRef(tenant, episode_id), track_name, attempt_id)
 
 
+def _job_ended(table: Table, attempt: _Attempt) -> None:
+    """The attempt's job no longer runs: its tenant's chunking slot is free (taken when the upload completed)."""
+    holder = job_slots.chunking_holder(attempt.episode.id, attempt.track_name, attempt.attempt_id)
+    job_slots.give_back(table, attempt.episode.tenant, job_slots.CHUNKING, holder)
+
+
 def completed(table: Table, s3: Any, bucket: str, change: JobStateChange) -> bool:
     """Index the job's HLS manifest onto the track; False if the track had already moved on."""
     attempt = _attempt_of(change)
     if attempt is None:
         return False
+    _job_ended(table, attempt)
     if not tracks.awaits_output(table, *attempt, change.jobId):
         logger.info("completion already recorded, or of a replaced or deleted attempt", extra=attempt.log_fields())
         return False
@@ -127,6 +135,7 @@ def failed(table: Table, change: JobStateChange) -> bool:
     attempt = _attempt_of(change)
     if attempt is None:
         return False
+    _job_ended(table, attempt)
     reason = chunking_job.failure_reason(change.status, change.errorCode)
     changed = tracks.mark_failed(table, *attempt, change.jobId, reason)
     logger.warning(

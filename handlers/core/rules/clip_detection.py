@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,8 +31,9 @@ from handlers.core.domain.clip_proposals import (
 )
 from handlers.core.domain.srt import MAX_TRANSCRIPT_BYTES, InvalidTranscript, Transcript, parse_srt, quote, too_large
 from handlers.core.runtime.dynamodb import Table
+from handlers.core.runtime.settings import TenantLimits
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import clips, episodes, object_keys, records, transcripts
+from handlers.core.store import clips, episodes, object_keys, records, transcripts, usage
 from handlers.core.store.memory import ConversationMemory, series_actor
 
 logger = Logger(child=True)
@@ -49,6 +51,7 @@ class AgentServices:
     bucket: str
     memory_id: str
     model_id: str
+    limits: TenantLimits = field(default_factory=TenantLimits)
 
 
 def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
@@ -61,7 +64,7 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     located = object_keys.transcript_of_key(key)
     if located is None:
         return {"skipped": f"{key[:300]} is not an episode transcript"}
-    episode = located[0]
+    episode, transcript_id = located
     record = episodes.get(services.table, episode)
     if record is None or transcripts.is_superseded(record, key):
         logger.info("transcript of an unknown episode, or superseded by a newer one", extra={"key": key})
@@ -69,6 +72,7 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     series = record.get("seriesName") or DEFAULT_SERIES
     try:
         transcript, etag = _read(services, key)
+        _count_run(services, episode, (transcript_id, etag))
         store = ClipStore(services.table, episode, series, transcript, TranscriptSource(key, etag))
         context = clip_agent.EpisodeContext(episode_id=episode.id, title=record["title"], series=series)
         memory = ConversationMemory(
@@ -87,6 +91,25 @@ def detect_clips(services: AgentServices, key: str) -> dict[str, Any]:
     transcripts.record_outcome(services.table, episode, key, TranscriptStatus.CLIPS_PROPOSED)
     logger.info("clip agent finished", extra={"episode_id": episode.id, "replaced": replaced, **vars(result)})
     return {"episodeId": episode.id, "stored": result.stored, "replaced": replaced, "turns": result.turns}
+
+
+def _count_run(services: AgentServices, episode: EpisodeRef, transcript: tuple[str, str]) -> None:
+    """Count this run against the tenant's limits; a transcript past them is `Invalid`, saying which."""
+    limits, now = services.limits, datetime.now(UTC)
+    refused = usage.count_agent_run(
+        services.table, episode, transcript, limits.agent_runs_per_transcript, limits.agent_runs_per_day, now
+    )
+    if refused is None or usage.agent_run_counted(services.table, episode, *transcript):
+        return  # counted now, or when this content was first run (this is a retry)
+    if usage.DAY_RUNS in refused.items:
+        raise InvalidTranscript(
+            f"limit agent_runs_per_day reached: {limits.agent_runs_per_day} clip agent runs a day (UTC days);"
+            " upload the transcript again after 00:00 UTC, or ask your platform team for a higher limit"
+        )
+    raise InvalidTranscript(
+        f"limit agent_runs_per_transcript reached: the clip agent ran {limits.agent_runs_per_transcript} times"
+        " over this transcript; ask for a new transcript upload URL to upload another"
+    )
 
 
 def _read(services: AgentServices, key: str) -> tuple[Transcript, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from handlers.contract import EpisodeStatus
+from handlers.contract import EpisodeStatus, is_episode_id, quoted
 from handlers.core.models.episodes import (
     CreateEpisodeRequest,
     EpisodeDetail,
@@ -14,16 +15,20 @@ from handlers.core.models.episodes import (
     TrackView,
 )
 from handlers.core.runtime.dynamodb import Table
-from handlers.core.runtime.errors import BadRequest, Conflict, NotFound
+from handlers.core.runtime.errors import BadRequest, Conflict, LimitReached, NotFound
+from handlers.core.runtime.settings import TenantLimits
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import episodes, records
+from handlers.core.store import episodes, records, usage
 
 if TYPE_CHECKING:  # only the listing needs cursors (and cryptography): imported by `cursor_codec`
     from handlers.core.runtime.cursor import CursorCodec
 
 
-def create_episode(table: Table, tenant: str, request: CreateEpisodeRequest) -> str:
-    """Store a new Draft episode of the tenant and return its id."""
+def create_episode(table: Table, tenant: str, request: CreateEpisodeRequest, limits: TenantLimits) -> str:
+    """Store a new Draft episode of the tenant and return its id; 429 past the tenant's episodes per day."""
+    started = datetime.now(UTC)
+    if not usage.count_today(table, tenant, usage.EPISODES, limits.episodes_per_day, started):
+        raise LimitReached.daily("episodes_per_day", limits.episodes_per_day, usage.seconds_to_next_day(started))
     episode_id = str(uuid.uuid4())
     now = records.now_iso()
     fields: dict[str, Any] = {
@@ -81,11 +86,11 @@ def cursor_codec(secret: str, tenant: str) -> CursorCodec:
 
 def get_episode(table: Table, episode: EpisodeRef) -> EpisodeDetail:
     """The episode with its tracks and clip count; `NotFound` when it does not exist (in this tenant)."""
-    if not records.is_episode_id(episode.id):
-        raise NotFound(f"episode {episode.id} not found")
+    if not is_episode_id(episode.id):
+        raise NotFound(f"episode {quoted(episode.id)} not found")
     metadata, track_records, clip_count = episodes.with_children(table, episode)
     if metadata is None:
-        raise NotFound(f"episode {episode.id} not found")
+        raise NotFound(f"episode {quoted(episode.id)} not found")
     tracks = [_track_view(item) for item in track_records]
     return EpisodeDetail.model_validate({**records.plain(metadata), "tracks": tracks, "clipCount": clip_count})
 

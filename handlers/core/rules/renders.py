@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,19 +17,23 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
-from handlers.contract import FRAME_SIZES, RenderStatus, TrackStatus, is_valid_tenant
-from handlers.core.domain import chunking_job, render_job
+from handlers.contract import FRAME_SIZES, RenderStatus, ReviewStatus, TrackStatus, is_valid_tenant
+from handlers.core.domain import captions, chunking_job, render_job
+from handlers.core.domain.srt import InvalidTranscript
 from handlers.core.domain.timestamps import parse_timestamp
 from handlers.core.models import events
 from handlers.core.models.renders import RenderAccepted, RenderRequest
 from handlers.core.runtime.dynamodb import Table
-from handlers.core.runtime.errors import Conflict, NotFound
+from handlers.core.runtime.errors import Conflict, LimitReached, NotFound
+from handlers.core.runtime.settings import TenantLimits
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import clips, episodes, object_keys, records
+from handlers.core.store import clips, episodes, job_slots, object_keys, records, usage
 from handlers.core.store import renders as render_records
 from handlers.core.store import tracks as track_records
 
 logger = Logger(child=True)
+_MISSING = ("404", "NoSuchKey", "NotFound")
+"""Error codes of an object that is not there (HeadObject answers 404 without a body)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class RenderServices:
     mediaconvert: Any
     bucket: str
     role_arn: str
+    limits: TenantLimits = field(default_factory=TenantLimits)
 
 
 def render_id(track_name: str, format_name: str, captions: bool) -> str:
@@ -58,6 +63,8 @@ def request_render(
 ) -> RenderAccepted:
     """Start (or return) the render of a clip; 404 unknown clip or track, 409 when it cannot be made."""
     clip = require_clip(services.table, episode, clip_id)
+    if clip.get("status") != ReviewStatus.APPROVED.value:
+        raise Conflict(f"clip {clip_id[:64]} is not approved: approve it before rendering it (each render is billed)")
     track = _source_track(services.table, episode, request.trackName)
     transcript_key = clip.get("transcriptKey") if request.captions else None
     if request.captions and not transcript_key:
@@ -67,7 +74,10 @@ def request_render(
     existing = (clip.get("renders") or {}).get(rid)
     if existing and existing["status"] != RenderStatus.RENDER_FAILED.value:
         return _accepted(existing)
-    attempt = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
+    segments = [_segment_seconds(segment) for segment in clip["segments"]]
+    caption_file = _caption_file(services, transcript_key, request.format, segments) if transcript_key else None
+    now = datetime.now(UTC)
+    attempt = f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
     width, height = FRAME_SIZES[request.format]
     render = {
         "renderId": rid,
@@ -81,18 +91,28 @@ def request_render(
         "attempt": attempt,
         "requestedAt": records.now_iso(),
     }
-    if not render_records.claim(services.table, episode, clip_id, render):
-        # Another request started it a moment ago: answer with that one.
-        return _accepted(require_clip(services.table, episode, clip_id)["renders"][rid])
+    holder = job_slots.render_holder(episode.id, clip_id, rid, attempt)
+    capacity = services.limits.concurrent_render_jobs
+    if not job_slots.take(services.table, episode.tenant, job_slots.RENDER, holder, capacity, now):
+        raise LimitReached.concurrent("concurrent_render_jobs", capacity)
+    try:
+        refused = _claim(services, episode, clip_id, render, now)
+    except BaseException:
+        job_slots.give_back(services.table, episode.tenant, job_slots.RENDER, holder)
+        raise
+    if refused is not None:
+        job_slots.give_back(services.table, episode.tenant, job_slots.RENDER, holder)
+        return refused
     destination = object_keys.render_key(episode, clip_id, track["trackName"], request.format, request.captions)
+    captions_key = object_keys.caption_key(episode, clip_id, rid, attempt) if caption_file is not None else None
     settings = render_job.render_settings(
         bucket=services.bucket,
         upload_key=track["uploadKey"],
-        segments=[_segment_seconds(segment) for segment in clip["segments"]],
+        segments=segments,
         frame_rate=float(track["frameRate"]),
         format_name=request.format,
         destination_key=destination,
-        transcript_key=transcript_key,
+        captions_key=captions_key,
     )
     metadata = {
         events.JOB_KIND: events.RENDER_JOB,
@@ -103,6 +123,10 @@ def request_render(
         "attempt": attempt,
     }
     try:
+        if captions_key is not None and caption_file is not None:
+            services.s3.put_object(
+                Bucket=services.bucket, Key=captions_key, Body=caption_file.encode(), ContentType=captions.CONTENT_TYPE
+            )
         job = services.mediaconvert.create_job(
             Role=services.role_arn,
             Settings=settings,
@@ -117,10 +141,34 @@ def request_render(
             RenderStatus.RENDER_FAILED,
             {"failureReason": "the render could not start: ask again"},
         )
+        job_slots.give_back(services.table, episode.tenant, job_slots.RENDER, holder)
         raise
     render_records.record_job(services.table, metadata, job["Id"])
     logger.info("render job created", extra={"job_id": job["Id"], "clip_id": clip_id, "render_id": rid})
     return _accepted(render)
+
+
+def _claim(
+    services: RenderServices, episode: EpisodeRef, clip_id: str, render: dict[str, Any], now: datetime
+) -> RenderAccepted | None:
+    """Record the new render, counted for the clip and the tenant's day; None when recorded, else the answer.
+
+    Refused: another request started the same render a moment ago (its answer), or a limit is reached (429).
+    """
+    limits = services.limits
+    daily = usage.daily_item(episode.tenant, usage.RENDERS, limits.renders_per_day, now)
+    refused = render_records.claim(services.table, episode, clip_id, render, limits.renders_per_clip, daily)
+    if refused is None:
+        return None
+    if render_records.DAY_ITEM in refused.items:
+        raise LimitReached.daily("renders_per_day", limits.renders_per_day, usage.seconds_to_next_day(now))
+    current = require_clip(services.table, episode, clip_id)
+    started = (current.get("renders") or {}).get(render["renderId"])
+    if started and started["status"] != RenderStatus.RENDER_FAILED.value:
+        return _accepted(started)
+    if current.get(render_records.REQUESTS, 0) >= limits.renders_per_clip:
+        raise LimitReached.per_object("renders_per_clip", limits.renders_per_clip, "clip")
+    raise Conflict(f"clip {clip_id[:64]} changed while its render started: ask again")
 
 
 def _source_track(table: Table, episode: EpisodeRef, track_name: str | None) -> dict[str, Any]:
@@ -150,9 +198,30 @@ def _require_objects(services: RenderServices, track: dict[str, Any], transcript
         try:
             services.s3.head_object(Bucket=services.bucket, Key=key)
         except ClientError as error:
-            if error.response["Error"]["Code"] not in ("404", "NoSuchKey", "NotFound"):
+            if error.response["Error"]["Code"] not in _MISSING:
                 raise
             raise Conflict(f"{what} has expired (the bucket keeps uploads a few days): upload it again") from error
+
+
+def _caption_file(
+    services: RenderServices, transcript_key: str, format_name: str, segments: list[tuple[float, float]]
+) -> str:
+    """The render's captions: the clip's cues of the transcript, cleaned and wrapped for the format's frame
+    (`domain.captions`). Read before the render is claimed, so captions with nothing to show are a 409
+    that costs no render."""
+    try:
+        body = services.s3.get_object(Bucket=services.bucket, Key=transcript_key)["Body"].read()
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in _MISSING:
+            raise
+        raise Conflict("the transcript the clip came from has expired (the bucket keeps it a few days)") from error
+    try:
+        text = captions.caption_file(body, captions.layout_for(format_name), within=segments)
+    except InvalidTranscript as error:
+        raise Conflict(f"the transcript the clip came from cannot be burned in: {error.reason}") from error
+    if not text:
+        raise Conflict("the clip's part of the transcript has no text captions can show: render it without captions")
+    return text
 
 
 def _segment_seconds(segment: dict[str, Any]) -> tuple[float, float]:
@@ -179,6 +248,10 @@ def record_outcome(table: Table, s3: Any, bucket: str, change: events.JobStateCh
     if metadata is None:
         logger.warning("job without render metadata ignored", extra={"job_id": change.jobId})
         return False
+    holder = job_slots.render_holder(
+        metadata["episodeId"], metadata["clipId"], metadata["renderId"], metadata["attempt"]
+    )
+    job_slots.give_back(table, metadata["tenantId"], job_slots.RENDER, holder)
     if change.status != "COMPLETE":
         reason = chunking_job.failure_reason(change.status, change.errorCode, retry="ask for the render again")
         changed = render_records.finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})

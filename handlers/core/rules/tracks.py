@@ -6,7 +6,7 @@ from handlers.contract import TrackStatus
 from handlers.core.runtime.clients import Storage
 from handlers.core.runtime.errors import Conflict, NotFound
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import episodes, object_keys, track_media, tracks, upload_sessions
+from handlers.core.store import episodes, job_slots, object_keys, track_media, tracks, upload_sessions
 
 
 def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None:
@@ -24,9 +24,15 @@ def delete_track(storage: Storage, episode: EpisodeRef, track_name: str) -> None
     if track is not None:
         if track["status"] == TrackStatus.PROCESSING.value:
             raise Conflict(f"track {track_name} is being processed: delete it once processing has ended")
+        if track["status"] == TrackStatus.COMPLETING.value:
+            raise Conflict(f"track {track_name} is still completing: delete it once it is complete")
         if not tracks.remove(storage.table, episode, track):
             raise Conflict(f"track {track_name} changed while being deleted: try again")
         track_media.discard(storage.s3, storage.bucket, episode, track)
+        if attempt := track.get("attemptId"):
+            # An Unprocessed track whose job never started would otherwise hold its chunking slot to the lease's end.
+            holder = job_slots.chunking_holder(episode.id, track_name, attempt)
+            job_slots.give_back(storage.table, episode.tenant, job_slots.CHUNKING, holder)
     # An upload completed or replaced meanwhile is not the one this call was asked to abort.
     if session is not None and upload_sessions.close(storage.table, episode, track_name, session["uploadId"]):
         track_media.abort_upload(storage.s3, storage.bucket, session["key"], session["uploadId"])

@@ -11,8 +11,9 @@ from typing import Any
 
 from handlers.core.models.uploads import TranscriptUpload
 from handlers.core.runtime.clients import Storage
+from handlers.core.runtime.errors import LimitReached
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import episodes, object_keys, transcripts
+from handlers.core.store import episodes, object_keys, transcripts, usage
 
 URL_LIFETIME = timedelta(minutes=15)
 # A URL this close to expiry is not handed out again: the client could not finish with it.
@@ -32,6 +33,19 @@ def _expiry(now: datetime) -> tuple[str, int]:
     return expires.isoformat(timespec="seconds"), int(expires.timestamp())
 
 
+def _within_limits(storage: Storage, episode: EpisodeRef, now: datetime) -> None:
+    """429 when the tenant's agent runs today are used up (the upload would only end Invalid), or when the
+    episode has had all its transcript uploads; counts this one otherwise."""
+    limits = storage.limits
+    if usage.used_today(storage.table, episode.tenant, usage.AGENT_RUNS, now) >= limits.agent_runs_per_day:
+        retry_after = usage.seconds_to_next_day(now)
+        raise LimitReached.daily("agent_runs_per_day", limits.agent_runs_per_day, retry_after)
+    if not usage.count_on_episode(storage.table, episode, "transcriptUploads", limits.transcript_uploads_per_episode):
+        raise LimitReached.per_object(
+            "transcript_uploads_per_episode", limits.transcript_uploads_per_episode, "episode"
+        )
+
+
 def request_transcript_upload(storage: Storage, episode: EpisodeRef, filename: str | None) -> TranscriptUpload:
     """A presigned PUT for a new transcript object of the episode; the same one while it stays valid."""
     episodes.require(storage.table, episode)
@@ -39,6 +53,7 @@ def request_transcript_upload(storage: Storage, episode: EpisodeRef, filename: s
     existing = transcripts.upload_url(storage.table, episode)
     if existing and _still_valid(existing, now) and existing.get("filename") == filename:
         return TranscriptUpload.model_validate(existing)
+    _within_limits(storage, episode, now)
     key = object_keys.transcript_key(episode, object_keys.new_transcript_id(now))
     params: dict[str, Any] = {"Bucket": storage.bucket, "Key": key}
     required_headers = None

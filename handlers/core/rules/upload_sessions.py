@@ -20,7 +20,7 @@ from handlers.core.models.uploads import (
     TrackUploadSession,
 )
 from handlers.core.runtime.clients import Storage
-from handlers.core.runtime.errors import Conflict
+from handlers.core.runtime.errors import Conflict, LimitReached
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import episodes, object_keys, track_media, tracks, upload_sessions
 
@@ -41,11 +41,15 @@ def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrac
     deleted first. While an upload of the track is open, starting it again with the same filename
     returns that upload; with another filename it is refused (409), never silently replaced.
     """
-    episodes.require(storage.table, episode)
+    record = episodes.require(storage.table, episode)
     track_name = object_keys.sanitize_track_name(request.trackName)
     track = tracks.get(storage.table, episode, track_name)
     if track and track["status"] != TrackStatus.PROCESSING_FAILED.value:
         raise Conflict(_uploaded(track))
+    limit = storage.limits.tracks_per_episode
+    if track is None and record.get("numTracks", 0) >= limit:
+        # A new attempt at a failed track replaces it; only a new track name adds one.
+        raise LimitReached.per_object("tracks_per_episode", limit, "episode: delete a track to add another")
     now = _now()
     existing = upload_sessions.get(storage.table, episode, track_name)
     if existing and upload_sessions.is_open(existing, now):

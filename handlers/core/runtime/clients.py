@@ -15,7 +15,7 @@ them through a `ServiceModelLoader`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -25,7 +25,8 @@ from botocore.loaders import Loader
 
 from handlers.core.runtime import snapshot
 from handlers.core.runtime.dynamodb import Table
-from handlers.core.runtime.settings import settings
+from handlers.core.runtime.secrets import SecureParameter
+from handlers.core.runtime.settings import TenantLimits, settings
 
 DEFAULT_CONFIG = Config(tcp_keepalive=True, retries={"mode": "standard", "max_attempts": 3})
 # Presigned URLs must be SigV4 so they carry an expiry AWS enforces.
@@ -34,11 +35,18 @@ PRESIGN_CONFIG = DEFAULT_CONFIG.merge(Config(signature_version="s3v4"))
 
 @dataclass(frozen=True)
 class Storage:
-    """The stack resources the upload routes touch: the table, the presigning S3 client, the bucket."""
+    """What the upload routes work with: the table, the presigning S3 client, the bucket, the tenant limits."""
 
     table: Table
     s3: Any
     bucket: str
+    limits: TenantLimits = field(default_factory=TenantLimits)
+    completion_s3: Any = None
+    """The S3 client that completes multipart uploads: it waits `Settings.complete_wait_seconds` at most."""
+
+    def __post_init__(self) -> None:
+        if self.completion_s3 is None:
+            object.__setattr__(self, "completion_s3", self.s3)
 
 
 class ServiceModelLoader(Loader):
@@ -90,7 +98,24 @@ def table(name: str) -> Table:
     return Table(client("dynamodb"), name)
 
 
+def secure_parameter(name: str) -> SecureParameter:
+    """A SecureString parameter of SSM Parameter Store, read on first use and kept (`secrets`)."""
+    return SecureParameter(client("ssm"), name)
+
+
 def upload_storage() -> Storage:
     """The table, presigning S3 client and bucket the upload routes share."""
     config = settings()
-    return Storage(table=table(config.require("table_name")), s3=s3(), bucket=config.require("bucket_name"))
+    return Storage(
+        table=table(config.require("table_name")),
+        s3=s3(),
+        bucket=config.require("bucket_name"),
+        limits=config.tenant_limits,
+        # One attempt, bounded: a read that times out means S3 is still assembling (never a failure).
+        completion_s3=client(
+            "s3",
+            DEFAULT_CONFIG.merge(
+                Config(read_timeout=config.complete_wait_seconds, retries={"mode": "standard", "total_max_attempts": 1})
+            ),
+        ),
+    )

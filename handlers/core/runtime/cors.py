@@ -7,10 +7,15 @@ ALLOW_METHODS = ",".join([*sorted({route.method for _, route in api_functions()}
 """Every method a catalog route uses (a browser preflights DELETE and PATCH), and the preflight's own."""
 
 
+EXPOSE_HEADERS = "Retry-After"
+"""Headers a browser script may read besides the safelisted ones: when to ask again after a 429."""
+
+
 def cors_headers(origin: str) -> dict[str, str]:
     """Headers on every answer, errors and preflights included."""
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Allow-Headers": ALLOW_HEADERS,
         "Access-Control-Allow-Methods": ALLOW_METHODS,
+        "Access-Control-Expose-Headers": EXPOSE_HEADERS,
     }

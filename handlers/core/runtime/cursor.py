@@ -1,9 +1,10 @@
 """Opaque pagination cursors: DynamoDB's LastEvaluatedKey, encrypted and authenticated.
 
 A client gets `nextToken` and hands it back; it must not be able to read the table keys inside
-nor forge one. AES-GCM gives both; the key is derived from ENCRYPTION_KEY with HKDF so the
-configured secret can be any string. The listing name is bound as associated data, so a cursor
-from one listing is refused by another.
+nor forge one. AES-GCM gives both; the key is derived with HKDF from the stack's cursor key (the
+`encryptionKey` secret, kept in a SecureString parameter), so the configured secret can be any
+string. The listing name is bound as associated data, so a cursor from one listing is refused by
+another.
 """
 
 from __future__ import annotations

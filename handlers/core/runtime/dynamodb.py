@@ -12,7 +12,7 @@ tens of milliseconds of every cold start (`bench/cold_start.py`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
@@ -113,7 +113,7 @@ class Table:
     def query(self, **params: Any) -> dict[str, Any]:
         return self._call("query", params)
 
-    def transact_write_items(self, TransactItems: list[Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    def transact_write_items(self, TransactItems: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
         """All or nothing, as the client's, on this table: `Put`, `Update`, `Delete`, … in Python values."""
         items = [
             {kind: {"TableName": self.name, **_request(params)} for kind, params in action.items()}

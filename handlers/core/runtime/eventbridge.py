@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from handlers.core.models.base import Model
-from handlers.core.models.events import SOURCE, JobStateChange, VideoUploadCompleted
+from handlers.core.models.events import SOURCE, JobStateChange, TrackUploadCompleting, VideoUploadCompleted
 from handlers.core.runtime import startup
 
 if TYPE_CHECKING:  # only the idempotent function imports the idempotency utility
@@ -42,6 +42,10 @@ class EventBridgeEvent(Model):
 
 class VideoUploadCompletedEvent(EventBridgeEvent):
     detail: VideoUploadCompleted  # type: ignore[assignment]
+
+
+class TrackUploadCompletingEvent(EventBridgeEvent):
+    detail: TrackUploadCompleting  # type: ignore[assignment]
 
 
 class JobStateChangeEvent(EventBridgeEvent):

@@ -16,7 +16,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -26,9 +26,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from handlers.catalog import Route
+from handlers.contract import is_episode_id, quoted
 from handlers.core.runtime import startup
 from handlers.core.runtime.cors import cors_headers
-from handlers.core.runtime.errors import DomainError
+from handlers.core.runtime.errors import DomainError, LimitReached, NotFound
 from handlers.core.runtime.settings import settings
 from handlers.core.runtime.tenancy import EpisodeRef, tenant_of_claims
 
@@ -46,14 +47,15 @@ class Response:
 
     status: int
     body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def json_response(status: int, body: Any) -> Response:
     return Response(status, body)
 
 
-def error_response(status: int, message: str) -> Response:
-    return Response(status, {"message": message})
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(status, {"message": message}, headers or {})
 
 
 def no_content() -> Response:
@@ -74,7 +76,12 @@ class Request:
         return tenant_of_claims(authorizer.get("claims"))
 
     def episode(self, episode_id: str) -> EpisodeRef:
-        """The episode `episode_id` of the caller's tenant: another tenant's id simply does not exist here."""
+        """The episode `episode_id` of the caller's tenant: another tenant's id simply does not exist here.
+
+        An id that cannot be an episode's is a 404 before anything is looked up, quoting only a short piece.
+        """
+        if not is_episode_id(episode_id):
+            raise NotFound(f"episode {quoted(episode_id)} not found")
         return EpisodeRef(self.tenant, episode_id)
 
 
@@ -139,6 +146,8 @@ class RouteHandler:
             return error_response(400, "invalid request body: nested too deeply")
         except DomainError as error:
             logger.info("request refused", extra={"status": error.status, "reason": error.message})
+            if isinstance(error, LimitReached):
+                return error_response(error.status, error.message, {"Retry-After": str(error.retry_after)})
             return error_response(error.status, error.message)
 
     def _validated(self, event: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,7 +206,7 @@ def _header(event: Mapping[str, Any], name: str) -> str | None:
 
 def proxy_response(response: Response) -> dict[str, Any]:
     """API Gateway's proxy answer, with the CORS headers every answer carries."""
-    headers = cors_headers(settings().origin)
+    headers = {**cors_headers(settings().origin), **response.headers}
     multi_value_headers = {name: [value] for name, value in headers.items()}
     body = None
     if response.body is not None:

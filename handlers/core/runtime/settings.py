@@ -6,16 +6,39 @@ unset and `require` says which one is missing instead of failing deep inside a b
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID
+from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID, TENANT_LIMIT_DEFAULTS
 
 SERVICE_MODELS = "SERVICE_MODELS"
 """Given to every function (not a catalog `Env`): where its layer's botocore service models are."""
+
+
+class TenantLimits(BaseModel):
+    """What one tenant may start (`handlers.contract.TENANT_LIMIT_DEFAULTS`); given as JSON in `TENANT_LIMITS`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    episodes_per_day: int = Field(TENANT_LIMIT_DEFAULTS["episodes_per_day"], ge=0)
+    tracks_per_episode: int = Field(TENANT_LIMIT_DEFAULTS["tracks_per_episode"], ge=0)
+    transcript_uploads_per_episode: int = Field(TENANT_LIMIT_DEFAULTS["transcript_uploads_per_episode"], ge=0)
+    agent_runs_per_transcript: int = Field(TENANT_LIMIT_DEFAULTS["agent_runs_per_transcript"], ge=0)
+    agent_runs_per_day: int = Field(TENANT_LIMIT_DEFAULTS["agent_runs_per_day"], ge=0)
+    renders_per_clip: int = Field(TENANT_LIMIT_DEFAULTS["renders_per_clip"], ge=0)
+    renders_per_day: int = Field(TENANT_LIMIT_DEFAULTS["renders_per_day"], ge=0)
+    concurrent_chunking_jobs: int = Field(TENANT_LIMIT_DEFAULTS["concurrent_chunking_jobs"], ge=0)
+    concurrent_render_jobs: int = Field(TENANT_LIMIT_DEFAULTS["concurrent_render_jobs"], ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_json(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
 
 
 class Settings(BaseModel):
@@ -26,12 +49,24 @@ class Settings(BaseModel):
     origin: str = Field("*", alias="ORIGIN", description="CORS origin sent on every answer")
     table_name: str | None = Field(None, alias="TABLE_NAME")
     bucket_name: str | None = Field(None, alias="BUCKET_NAME")
-    encryption_key: str | None = Field(None, alias="ENCRYPTION_KEY", description="Cursor key material")
+    cursor_key_parameter: str | None = Field(
+        None,
+        alias="CURSOR_KEY_PARAMETER",
+        description="The SecureString parameter holding the cursor key, as `name:version` (read at run time)",
+    )
     memory_id: str | None = Field(None, alias="MEMORY_ID")
     model_id: str = Field(DEFAULT_MODEL_ID, alias="MODEL_ID")
     mediaconvert_role_arn: str | None = Field(None, alias="MEDIACONVERT_ROLE_ARN")
     chunk_seconds: int = Field(DEFAULT_CHUNK_SECONDS, alias="CHUNK_SECONDS", ge=1, le=600)
     service_models: str | None = Field(None, alias=SERVICE_MODELS, description="See `handlers.core.runtime.clients`")
+    complete_wait_seconds: float = Field(
+        20.0,
+        alias="COMPLETE_WAIT_SECONDS",
+        gt=0,
+        le=25,
+        description="How long `complete` waits for S3 before answering 202 Completing (API Gateway answers at 29 s)",
+    )
+    tenant_limits: TenantLimits = Field(default_factory=lambda: TenantLimits(), alias="TENANT_LIMITS")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -12,6 +12,10 @@ left in memory is the same in all of them. Two pieces of it must not be:
   made before the snapshot and long closed by the server when an environment resumes. Each client
   registered with `forget_connections` drops its pools, and its next call connects afresh.
 
+What every environment may share is read before the snapshot instead of on each environment's first
+request (`before_snapshot`): a value that is the same for every environment and every request, such
+as a secret of the function's configuration (`handlers.core.runtime.secrets`).
+
 The hooks are registered with `snapshot_restore_py`, which Lambda's Python runtime provides and whose
 after-restore hooks it runs when it resumes an environment. Where that module is absent (a local run
 without it) registering does nothing, and nothing is lost: there no snapshot is ever restored.
@@ -24,9 +28,9 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 try:
-    from snapshot_restore_py import register_after_restore
-except ImportError:  # not Lambda's Python runtime: no snapshot is ever restored here
-    register_after_restore = None
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
+except ImportError:  # not Lambda's Python runtime: no snapshot is ever taken or restored here
+    register_after_restore = register_before_snapshot = None
 
 
 class PooledClient(Protocol):
@@ -42,6 +46,13 @@ def after_restore(hook: Callable[[], object]) -> Callable[[], object]:
     """Run `hook` in every execution environment resumed from a snapshot, in order of registration."""
     if register_after_restore is not None:
         register_after_restore(hook)
+    return hook
+
+
+def before_snapshot(hook: Callable[[], object]) -> Callable[[], object]:
+    """Run `hook` once the init is done, before Lambda takes the snapshot (what it leaves in memory is in it)."""
+    if register_before_snapshot is not None:
+        register_before_snapshot(hook)
     return hook
 
 

@@ -8,6 +8,7 @@ means (a repeated event, a lost race, a record gone); they never see DynamoDB's 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
@@ -35,6 +36,28 @@ def written(write: Callable[[], Answer], *, conflict_refuses: bool = False) -> A
         if _refused(error.response, conflict_refuses):
             return None
         raise
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A transaction a condition refused: the positions of its items whose condition failed."""
+
+    items: tuple[int, ...]
+
+
+def transacted(write: Callable[[], Any], *, conflict_refuses: bool = False) -> Refused | None:
+    """None when the transaction `write()` made was written; `Refused` (saying which items) when a condition failed.
+
+    With `conflict_refuses`, a transaction cancelled by a concurrent one is refused too (no items named).
+    """
+    try:
+        write()
+    except ClientError as error:
+        if not _refused(error.response, conflict_refuses):
+            raise
+        reasons = error.response.get("CancellationReasons", [])
+        return Refused(tuple(n for n, reason in enumerate(reasons) if reason.get("Code") in _REFUSING_REASONS))
+    return None
 
 
 def _refused(response: dict[str, Any], conflict_refuses: bool) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.contract import is_episode_id, quoted
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.errors import NotFound
 from handlers.core.runtime.tenancy import EpisodeRef
@@ -20,11 +21,11 @@ CURSOR_KEYS = frozenset({records.HASH_KEY, records.RANGE_KEY, records.GSI1_HASH_
 
 def require(table: Table, episode: EpisodeRef) -> dict[str, Any]:
     """The episode's metadata record; `NotFound` when there is none (in this tenant)."""
-    if not records.is_episode_id(episode.id):
-        raise NotFound(f"episode {episode.id} not found")
+    if not is_episode_id(episode.id):
+        raise NotFound(f"episode {quoted(episode.id)} not found")
     item: dict[str, Any] | None = table.get_item(Key=records.episode_key(episode)).get("Item")
     if item is None:
-        raise NotFound(f"episode {episode.id} not found")
+        raise NotFound(f"episode {quoted(episode.id)} not found")
     return item
 
 

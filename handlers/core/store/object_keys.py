@@ -50,6 +50,16 @@ def render_key(episode: EpisodeRef, clip_id: str, track_name: str, format_name: 
     return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/{track_name}-{format_name}-{variant}"
 
 
+def caption_key(episode: EpisodeRef, clip_id: str, render_id: str, attempt: str) -> str:
+    """`renders/{tenant}/{episodeId}/{clipId}/{renderId}-{attempt}.srt`: the captions one render attempt burns in.
+
+    Next to the render and kept as long (what the clip shows in writing); one file per attempt, so a
+    new attempt never changes the captions a running job reads. Like any `.srt` it reaches the
+    transcript rule, which ignores keys outside the transcript layout (`transcript_of_key`).
+    """
+    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/{render_id}-{attempt}.srt"
+
+
 def transcript_key(episode: EpisodeRef, transcript_id: str) -> str:
     """`media/{tenant}/{episodeId}/transcripts/{transcriptId}.srt`: every upload its own object."""
     return f"{episode_prefix(episode)}{TRANSCRIPTS_FOLDER}/{transcript_id}.srt"
@@ -78,6 +88,11 @@ def track_key(episode: EpisodeRef, track_name: str, filename: str) -> str:
     """`media/{tenant}/{episodeId}/tracks/{trackName}{.ext}`, the extension taken from the uploaded file's name."""
     extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     return f"{episode_prefix(episode)}tracks/{track_name}{extension if _EXTENSION.match(extension) else ''}"
+
+
+def completion_parts_key(episode: EpisodeRef, track_name: str, attempt_id: str) -> str:
+    """Where the part list of an upload still completing waits for the function that finishes it."""
+    return f"{episode_prefix(episode)}completions/{track_name}/{attempt_id}.json"
 
 
 def new_attempt_id(now: datetime) -> str:

@@ -7,7 +7,6 @@ records: a caller's ids resolve only inside its own tenant, and answer 404 anywh
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,17 +20,11 @@ EPISODE_SK = "metadata"
 TTL_ATTRIBUTE = "ttl"
 
 Key = dict[str, str]
-_EPISODE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def now_iso() -> str:
     """UTC ISO-8601 with milliseconds: sorts lexically in creation order."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def is_episode_id(text: str) -> bool:
-    """Whether `text` can be an episode id (ours are UUIDs): anything else names no episode."""
-    return bool(_EPISODE_ID.match(text))
 
 
 def episode_partition(episode: EpisodeRef) -> str:
@@ -66,6 +59,25 @@ def transcript_upload_key(episode: EpisodeRef) -> Key:
 
 def clip_key(episode: EpisodeRef, clip_id: str) -> Key:
     return {"pk": episode_partition(episode), "sk": f"clip#{clip_id}"}
+
+
+def usage_key(tenant: str, day: str) -> Key:
+    """The tenant's counters of one UTC day (`YYYY-MM-DD`): what it started that day."""
+    return {"pk": f"{tenant}#usage#{day}", "sk": "usage"}
+
+
+def slots_partition(tenant: str, kind: str) -> str:
+    """The partition of the tenant's job slots of one kind (`chunking`, `render`)."""
+    return f"{tenant}#slots#{kind}"
+
+
+def slot_key(tenant: str, kind: str, number: int) -> Key:
+    return {"pk": slots_partition(tenant, kind), "sk": f"slot#{number}"}
+
+
+def agent_runs_key(episode: EpisodeRef, transcript_id: str) -> Key:
+    """How many times the agent ran over one transcript object (its content may be uploaded again)."""
+    return {"pk": episode_partition(episode), "sk": f"agent-runs#{transcript_id}"}
 
 
 def stats_key(tenant: str, series: str) -> Key:

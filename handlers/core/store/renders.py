@@ -12,11 +12,23 @@ from handlers.contract import RenderStatus
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import records
-from handlers.core.store.conditions import written
+from handlers.core.store.conditions import Refused, transacted, written
+from handlers.core.store.usage import below
+
+REQUESTS = "renderRequests"
+"""On the clip: how many render attempts it was given (each a billed job)."""
+CLIP_ITEM, DAY_ITEM = 0, 1
+"""Positions in `claim`'s transaction: the clip, the counter of the day `claim` is given."""
 
 
-def claim(table: Table, episode: EpisodeRef, clip_id: str, render: dict[str, Any]) -> bool:
-    """Record a new render (or a new attempt at a failed one); False when another is there."""
+def claim(
+    table: Table, episode: EpisodeRef, clip_id: str, render: dict[str, Any], per_clip: int, daily: dict[str, Any]
+) -> Refused | None:
+    """Record a new render (or a new attempt at a failed one), counted on the clip and by `daily`, all or nothing.
+
+    `Refused` naming `CLIP_ITEM` when the render is there already or the clip is at `per_clip` attempts,
+    `DAY_ITEM` when the day's counter is at its limit.
+    """
     key = records.clip_key(episode, clip_id)
     table.update_item(
         Key=key,
@@ -24,16 +36,23 @@ def claim(table: Table, episode: EpisodeRef, clip_id: str, render: dict[str, Any
         ConditionExpression="attribute_exists(pk)",
         ExpressionAttributeValues={":empty": {}},
     )
-    answer = written(
-        lambda: table.update_item(
-            Key=key,
-            UpdateExpression="SET renders.#id = :render",
-            ConditionExpression="attribute_not_exists(renders.#id) OR renders.#id.#status = :failed",
-            ExpressionAttributeNames={"#id": render["renderId"], "#status": "status"},
-            ExpressionAttributeValues={":render": records.dynamo(render), ":failed": RenderStatus.RENDER_FAILED.value},
-        )
+    update = {
+        "Key": key,
+        "UpdateExpression": "SET renders.#id = :render ADD #requests :one",
+        "ConditionExpression": "(attribute_not_exists(renders.#id) OR renders.#id.#status = :failed)"
+        f" AND {below('#requests', per_clip)}",
+        "ExpressionAttributeNames": {"#id": render["renderId"], "#status": "status", "#requests": REQUESTS},
+        "ExpressionAttributeValues": {
+            ":render": records.dynamo(render),
+            ":failed": RenderStatus.RENDER_FAILED.value,
+            ":one": 1,
+            ":limit": per_clip,
+        },
+    }
+    # A transaction of another request of the tenant (its day's counter) cancels this one: refused, asked again.
+    return transacted(
+        lambda: table.transact_write_items(TransactItems=[{"Update": update}, daily]), conflict_refuses=True
     )
-    return answer is not None
 
 
 def record_job(table: Table, attempt: dict[str, str], job_id: str) -> bool:

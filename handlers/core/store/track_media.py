@@ -40,6 +40,14 @@ def discard(s3: Any, bucket: str, episode: EpisodeRef, track: dict[str, Any], ke
     logger.info("media removed", extra={"episode_id": episode.id, "track": track["trackName"], "objects": len(doomed)})
 
 
+def delete_object(s3: Any, bucket: str, key: str) -> None:
+    """Delete one object nothing refers to (best effort: the bucket's expiry rule removes what is left)."""
+    try:
+        s3.delete_object(Bucket=bucket, Key=key)
+    except (ClientError, BotoCoreError):
+        logger.exception("object left behind", extra={"key": key})
+
+
 def abort_upload(s3: Any, bucket: str, key: str, upload_id: str) -> None:
     """Abort a multipart upload (its parts would be billed until the bucket's lifecycle aborted them)."""
     try:

@@ -16,7 +16,7 @@ from handlers.contract import TrackStatus
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import records
-from handlers.core.store.conditions import written
+from handlers.core.store.conditions import Refused, transacted, written
 
 if TYPE_CHECKING:  # the playlist indexer builds it; the upload routes recording tracks never need m3u8
     from handlers.core.domain.playlists import SegmentIndex
@@ -46,19 +46,28 @@ def of_episode(table: Table, episode: EpisodeRef) -> list[dict[str, Any]]:
     return sorted(found, key=lambda item: item.get("createdAt", ""))
 
 
-def record_upload(table: Table, episode: EpisodeRef, track: dict[str, Any], replacing: str | None) -> bool:
+CONFLICT_ATTEMPTS = 3
+"""Tries of a transaction another one cancelled (two tracks of one episode completing at once)."""
+EPISODE_ITEM = 1
+"""Position of the episode's update in `record_upload`'s transaction (refused: gone, or at its track limit)."""
+
+
+def record_upload(
+    table: Table, episode: EpisodeRef, track: dict[str, Any], replacing: str | None, track_limit: int
+) -> Refused | None:
     """Record a completed upload as the track, close its session and count it on the episode, in one transaction.
 
     With `replacing` (the upload id of a failed attempt) the new attempt takes that record's place and the
-    count stays; without, there must be no track of that name yet. False (nothing written) when the track
-    or the episode changed meanwhile.
+    count stays; without, there must be no track of that name yet and fewer than `track_limit` tracks.
+    `Refused` (nothing written) when the track or the episode changed meanwhile, or the episode is full.
     """
     name, now = track["trackName"], track["updatedAt"]
     if replacing is None:
         put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
         counted = {
             "UpdateExpression": "ADD numTracks :one SET updatedAt = :now",
-            "ExpressionAttributeValues": {":one": 1, ":now": now},
+            "ConditionExpression": "attribute_exists(pk) AND (attribute_not_exists(numTracks) OR numTracks < :limit)",
+            "ExpressionAttributeValues": {":one": 1, ":now": now, ":limit": track_limit},
         }
     else:
         put = {
@@ -66,42 +75,43 @@ def record_upload(table: Table, episode: EpisodeRef, track: dict[str, Any], repl
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":previous": replacing, ":failed": TrackStatus.PROCESSING_FAILED.value},
         }
-        counted = {"UpdateExpression": "SET updatedAt = :now", "ExpressionAttributeValues": {":now": now}}
-    answer = written(
-        lambda: table.transact_write_items(
-            TransactItems=[
-                {"Put": {"Item": {**records.track_key(episode, name), **track}, **put}},
-                {
-                    "Update": {
-                        "Key": records.episode_key(episode),
-                        "ConditionExpression": "attribute_exists(pk)",
-                        **counted,
-                    }
-                },
-                {"Delete": {"Key": records.track_upload_key(episode, name)}},
-            ]
-        ),
-        conflict_refuses=True,
-    )
-    return answer is not None
+        counted = {
+            "UpdateExpression": "SET updatedAt = :now",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":now": now},
+        }
+    items = [
+        {"Put": {"Item": {**records.track_key(episode, name), **track}, **put}},
+        {"Update": {"Key": records.episode_key(episode), **counted}},
+        {"Delete": {"Key": records.track_upload_key(episode, name)}},
+    ]
+    for _ in range(CONFLICT_ATTEMPTS):
+        refused = transacted(lambda: table.transact_write_items(TransactItems=items), conflict_refuses=True)
+        if refused is None or refused.items:
+            return refused
+        # Cancelled by another track of the episode completing at the same moment: nothing was wrong.
+    return refused
 
 
-def claim_for_processing(table: Table, episode: EpisodeRef, track_name: str, attempt_id: str) -> dict[str, Any] | None:
-    """Take the attempt's processing lock; None if a job exists, another delivery holds the lock,
-    or the track is no longer this attempt (replaced or deleted)."""
+def claim_for_processing(
+    table: Table, episode: EpisodeRef, track_name: str, attempt_id: str, upload_key: str
+) -> dict[str, Any] | None:
+    """Take the attempt's processing lock; None if a job exists, another delivery holds the lock, the
+    track is no longer this attempt (replaced or deleted), or `upload_key` is not the object it recorded."""
     now = datetime.now(UTC)
     return _conditional_update(
         table,
         records.track_key(episode, track_name),
         UpdateExpression="SET #status = :processing, lockExpiresAt = :lease, updatedAt = :now",
         ConditionExpression=(
-            "attemptId = :attempt AND attribute_not_exists(mediaConvertJobId)"
+            "attemptId = :attempt AND uploadKey = :key AND attribute_not_exists(mediaConvertJobId)"
             " AND #status IN (:unprocessed, :processing)"
             " AND (attribute_not_exists(lockExpiresAt) OR lockExpiresAt < :now)"
         ),
         ExpressionAttributeNames={"#status": "status"},
         ExpressionAttributeValues={
             ":attempt": attempt_id,
+            ":key": upload_key,
             ":processing": TrackStatus.PROCESSING.value,
             ":unprocessed": TrackStatus.UNPROCESSED.value,
             ":lease": (now + LOCK_LEASE).isoformat(),
@@ -228,11 +238,52 @@ def record_source(
     return updated is not None
 
 
+def finish_completion(table: Table, episode: EpisodeRef, track_name: str, upload_id: str) -> bool:
+    """`Completing` → `Unprocessed` once S3 has the object; False when the track is no longer that upload completing."""
+    return (
+        _conditional_update(
+            table,
+            records.track_key(episode, track_name),
+            UpdateExpression="SET #status = :unprocessed, updatedAt = :now",
+            ConditionExpression="uploadId = :upload AND #status = :completing",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":unprocessed": TrackStatus.UNPROCESSED.value,
+                ":completing": TrackStatus.COMPLETING.value,
+                ":upload": upload_id,
+                ":now": records.now_iso(),
+            },
+        )
+        is not None
+    )
+
+
+def fail_completion(table: Table, episode: EpisodeRef, track_name: str, upload_id: str, reason: str) -> bool:
+    """`Completing` → `ProcessingFailed` with why S3 refused the parts; False when the track moved on."""
+    return (
+        _conditional_update(
+            table,
+            records.track_key(episode, track_name),
+            UpdateExpression="SET #status = :failed, failureReason = :reason, updatedAt = :now",
+            ConditionExpression="uploadId = :upload AND #status = :completing",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":failed": TrackStatus.PROCESSING_FAILED.value,
+                ":completing": TrackStatus.COMPLETING.value,
+                ":upload": upload_id,
+                ":reason": reason,
+                ":now": records.now_iso(),
+            },
+        )
+        is not None
+    )
+
+
 def remove(table: Table, episode: EpisodeRef, track: dict[str, Any]) -> bool:
     """Delete the track record as read and uncount it on the episode, in one transaction.
 
     False (nothing written) when the track changed since it was read: another attempt replaced
-    it, a job started on it (`Processing`), or it is gone.
+    it, a job started on it (`Processing`), S3 is still completing it (`Completing`), or it is gone.
     """
     now = records.now_iso()
     answer = written(
@@ -241,11 +292,13 @@ def remove(table: Table, episode: EpisodeRef, track: dict[str, Any]) -> bool:
                 {
                     "Delete": {
                         "Key": records.track_key(episode, track["trackName"]),
-                        "ConditionExpression": "uploadId = :upload AND #status <> :processing",
+                        # Never while a job or S3 still works on it.
+                        "ConditionExpression": "uploadId = :upload AND NOT (#status IN (:processing, :completing))",
                         "ExpressionAttributeNames": {"#status": "status"},
                         "ExpressionAttributeValues": {
                             ":upload": track["uploadId"],
                             ":processing": TrackStatus.PROCESSING.value,
+                            ":completing": TrackStatus.COMPLETING.value,
                         },
                     }
                 },

@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from client.api import NullCheckClient
 from tests.unit.client.fakes import FakeApi
 
-API_URL = "http://api.test/api"
+API_URL = "http://127.0.0.1:3999/api"  # loopback: the CLI trusts a local stack file only on this machine
 
 
 @pytest.fixture(autouse=True)

@@ -72,7 +72,7 @@ class FakeApi:
         self.s3.complete_multipart_upload(
             Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": body["parts"]}
         )
-        return httpx.Response(200, json={"key": key, "trackName": track_name})
+        return httpx.Response(200, json={"key": key, "trackName": track_name, "status": "Unprocessed"})
 
     def _transcript(self, body: dict[str, Any]) -> httpx.Response:
         key = f"{EPISODE_ID}/transcript.srt"

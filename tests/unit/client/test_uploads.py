@@ -67,7 +67,7 @@ def test_track_lands_in_s3_byte_for_byte(
         api_client, EPISODE_ID, video, "Main Camera", part_size=PART_SIZE, progress=progress, transport=storage
     )
 
-    assert done == {"key": f"{EPISODE_ID}/tracks/main-camera.mp4", "trackName": "main-camera"}
+    assert done == {"key": f"{EPISODE_ID}/tracks/main-camera.mp4", "trackName": "main-camera", "status": "Unprocessed"}
     assert stored_bytes(s3, bucket, done["key"]) == video.read_bytes()
     assert fake_api.part_requests == [[1, 2, 3]], "part URLs are requested in one batch"
     assert [part["PartNumber"] for part in fake_api.completions[0]["parts"]] == [1, 2, 3]

@@ -13,6 +13,7 @@ from handlers.catalog import Env, Resource, function_for_module
 from tests.pulumi_mocks import deploy_function, resolve
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/nullcheck"
+CURSOR_KEY_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/cursor-key-parameter-0123456"
 CODE = pulumi.AssetArchive({"handlers/__init__.py": pulumi.StringAsset("")})
 LIST_EPISODES = function_for_module("handlers.api.list_episodes")
 
@@ -21,8 +22,12 @@ def deploy(spec=LIST_EPISODES, **overrides):
     args = CatalogFunctionArgs(
         spec=spec,
         code=CODE,
-        grant_targets={Resource.TABLE: [TABLE_ARN], Resource.TABLE_INDEXES: [f"{TABLE_ARN}/index/*"]},
-        environment={Env.TABLE_NAME: "nullcheck", Env.ENCRYPTION_KEY: "secret"},
+        grant_targets={
+            Resource.TABLE: [TABLE_ARN],
+            Resource.TABLE_INDEXES: [f"{TABLE_ARN}/index/*"],
+            Resource.CURSOR_KEY: [CURSOR_KEY_ARN],
+        },
+        environment={Env.TABLE_NAME: "nullcheck", Env.CURSOR_KEY_PARAMETER: "cursor-key-parameter-0123456:1"},
         **overrides,
     )
     return CatalogFunction(spec.name, args)
@@ -40,7 +45,7 @@ def test_function_follows_the_seed_globals(mocks, build) -> None:
     assert function["environment"]["variables"] == {
         "ORIGIN": "*",
         "TABLE_NAME": "nullcheck",
-        "ENCRYPTION_KEY": "secret",
+        "CURSOR_KEY_PARAMETER": "cursor-key-parameter-0123456:1",
     }
     log_group = mocks.one("aws:cloudwatch/logGroup:LogGroup")
     assert log_group.inputs["retentionInDays"] == 14
@@ -56,7 +61,10 @@ def test_role_is_assumed_by_lambda_only_and_grants_exactly_the_catalog(mocks, bu
     ]
     policy = json.loads(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     grants = [s for s in policy["Statement"] if s.get("Sid") not in ("OwnLogGroup", "Tracing")]
-    assert grants == [{"Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": [f"{TABLE_ARN}/index/*"]}]
+    assert grants == [
+        {"Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": [f"{TABLE_ARN}/index/*"]},
+        {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": [CURSOR_KEY_ARN]},
+    ]
     [logs] = [s for s in policy["Statement"] if s.get("Sid") == "OwnLogGroup"]
     assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert logs["Resource"][0].startswith("arn:aws:logs:") and logs["Resource"][0].endswith(":*")

@@ -126,7 +126,10 @@ def test_bucket_scoped_rules_name_this_stacks_bucket(mocks, build) -> None:
     build(lambda: subscribe("handlers.events.transcript_added", invoke_retry_attempts=0))
 
     pattern = json.loads(mocks.one("aws:cloudwatch/eventRule:EventRule").inputs["eventPattern"])
-    assert pattern["detail"] == {"bucket": {"name": ["nullcheck-media"]}, "object": {"key": [{"suffix": ".srt"}]}}
+    assert pattern["detail"] == {
+        "bucket": {"name": ["nullcheck-media"]},
+        "object": {"key": [{"wildcard": "media/*/transcripts/*.srt"}]},
+    }
     assert pattern["source"] == ["aws.s3"] and pattern["detail-type"] == ["Object Created"]
     invoke_config = mocks.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
     assert invoke_config["maximumRetryAttempts"] == 0

@@ -14,21 +14,27 @@ import boto3
 import pytest
 import requests
 
+from handlers.contract import TENANT_LIMIT_DEFAULTS
 from handlers.core.runtime import clients
 from local.moto_server import LocalMotoServer
-from local.resources import create_bucket, create_table
+from local.resources import create_bucket, create_cursor_key, create_table
 from tests.lambda_events import TENANT, api_event, invoke
 
 TABLE = "nullcheck-test"
 BUCKET = "nullcheck-test-bucket"
+CURSOR_KEY_NAME = "nullcheck-test-cursor-key"
+CURSOR_KEY = "unit-test-secret"
+"""The cursor key, a SecureString parameter in moto's SSM (made by `table` after each reset: version 1)."""
 HANDLER_ENV = {
     "TABLE_NAME": TABLE,
     "BUCKET_NAME": BUCKET,
-    "ENCRYPTION_KEY": "unit-test-secret",
+    "CURSOR_KEY_PARAMETER": f"{CURSOR_KEY_NAME}:1",
     "ORIGIN": "https://studio.example.com",
     "CHUNK_SECONDS": "120",
     "MEMORY_ID": "replaced-per-test",
     "MEDIACONVERT_ROLE_ARN": "arn:aws:iam::123456789012:role/nullcheck-mediaconvert",
+    # High on purpose: these tests start more than a tenant's day allows; the limits' own tests set theirs.
+    "TENANT_LIMITS": json.dumps(dict.fromkeys(TENANT_LIMIT_DEFAULTS, 10_000)),
 }
 
 
@@ -46,9 +52,10 @@ def moto_url() -> Iterator[str]:
 
 @pytest.fixture
 def table(moto_url: str) -> Any:
-    """A fresh table (moto reset) per test."""
+    """A fresh table (moto reset) per test, and the cursor key's parameter."""
     requests.post(f"{moto_url}/moto-api/reset", timeout=10)
     create_table(boto3.client("dynamodb"), TABLE)
+    create_cursor_key(boto3.client("ssm"), CURSOR_KEY_NAME, CURSOR_KEY)
     return clients.table(TABLE)
 
 

@@ -18,6 +18,7 @@ _ACTIONS = {
     ("s3", "CreateMultipartUpload"): "s3:PutObject",
     ("s3", "CompleteMultipartUpload"): "s3:PutObject",
     ("s3", "UploadPart"): "s3:PutObject",
+    ("s3", "HeadObject"): "s3:GetObject",
 }
 """Calls whose IAM action is not simply `service:Operation`."""
 

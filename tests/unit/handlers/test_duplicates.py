@@ -61,7 +61,7 @@ def track(table: Any, bucket: str) -> Any:
             "status": "Unprocessed",
             "attemptId": ATTEMPT,
             "uploadId": "u",
-            "uploadKey": "k",
+            "uploadKey": f"media/{TENANT}/{EPISODE}/tracks/main.mp4",  # the object the upload event names
         }
     )
     return lambda: table.get_item(Key={"pk": f"{TENANT}#{EPISODE}", "sk": "track#main"})["Item"]
@@ -155,6 +155,6 @@ def test_concurrent_completes_count_the_track_once_and_announce_it_once(api: Any
 
     outcomes = twice_at_once(lambda: complete(api, episode_id, "main", session["uploadId"], etags))
 
-    assert outcomes[0] == outcomes[1] == (200, {"key": session["key"], "trackName": "main"})
+    assert outcomes[0] == outcomes[1] == (200, {"key": session["key"], "trackName": "main", "status": "Unprocessed"})
     assert api("get_episode", "GET", "/episodes/{episodeId}", episodeId=episode_id)[1]["numTracks"] == 1
     assert len(published()) == 1

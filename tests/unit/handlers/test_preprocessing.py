@@ -136,6 +136,24 @@ def test_malformed_upload_events_are_dropped_without_a_job(start: Any, track: An
     assert track()["status"] == "Unprocessed"
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"media/{TENANT}/{EPISODE}/tracks/other.mp4",  # another track's object of the same episode
+        "media/another-tenant/some-episode/tracks/main.mp4",  # another tenant's object
+    ],
+)
+def test_an_upload_event_naming_another_object_than_the_track_recorded_starts_no_job(
+    start: Any, track: Any, key: str
+) -> None:
+    event = load_event("video_upload_completed", EPISODE=EPISODE)
+    event["detail"]["key"] = key
+    with Stubber(start.mediaconvert) as stubber:
+        start.lambda_handler(event, FakeContext())  # no stubbed response: a job would raise
+        stubber.assert_no_pending_responses()
+    assert track()["status"] == "Unprocessed" and "mediaConvertJobId" not in track()
+
+
 @pytest.fixture
 def processing(track: Any, table: Any) -> Any:
     table.update_item(

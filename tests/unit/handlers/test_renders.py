@@ -8,12 +8,17 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
+import srt
+from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 from botocore.validate import validate_parameters
 
-from handlers.core.domain import render_job
+from handlers import catalog
+from handlers.core.domain import captions, render_job
+from handlers.core.store import object_keys, records
 from tests.lambda_events import TENANT, FakeContext, api_event, invoke, load_event
 from tests.unit.handlers.conftest import BUCKET
+from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
 
 EPISODE = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 CLIP = "c0ffee00c0ffee00c0ffee00"
@@ -44,7 +49,7 @@ def episode(table: Any, bucket: str) -> Any:
             "sk": f"clip#{CLIP}",
             "clipId": CLIP,
             "episodeId": EPISODE,
-            "status": "pending_review",
+            "status": "approved",  # only an approved clip is rendered
             "clipType": "educational",
             "hook": "Why queues",
             "summary": "Queues explained.",
@@ -96,7 +101,7 @@ def test_job_settings_are_valid_create_job_parameters_and_cut_by_frame() -> None
         frame_rate=25.0,
         format_name="vertical",
         destination_key="renders/x/y/z/main-vertical-captions",
-        transcript_key=TRANSCRIPT,
+        captions_key=TRANSCRIPT,
     )
     model = botocore.session.get_session().get_service_model("mediaconvert").operation_model("CreateJob")
     validate_parameters({"Role": ROLE, "Settings": settings}, model.input_shape)  # raises on a wrong field
@@ -122,7 +127,7 @@ def test_no_captions_means_no_caption_selector_and_other_formats_have_their_size
     for name, size in (("landscape", (1920, 1080)), ("square", (1080, 1080))):
         settings = render_job.render_settings(
             bucket=BUCKET, upload_key=UPLOAD, segments=[(0, 1)], frame_rate=29.97, format_name=name,
-            destination_key="renders/k", transcript_key=None,
+            destination_key="renders/k", captions_key=None,
         )  # fmt: skip
         output = settings["OutputGroups"][0]["Outputs"][0]
         assert (output["VideoDescription"]["Width"], output["VideoDescription"]["Height"]) == size
@@ -174,6 +179,18 @@ def test_render_refusals(render: Any, episode: Any) -> None:
     )  # fmt: skip
     status, answer = call(render, "POST", path, {})
     assert status == 409 and "no track" in answer["message"]
+
+
+def test_an_unapproved_clip_is_not_rendered(render: Any, episode: Any) -> None:
+    path = "/episodes/{episodeId}/clips/{clipId}/renders"
+    for review in ("pending_review", "rejected"):
+        episode.update_item(
+            Key={"pk": PK, "sk": f"clip#{CLIP}"}, UpdateExpression="SET #s = :s",
+            ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": review},
+        )  # fmt: skip
+        status, answer = call(render, "POST", path, {})
+        assert status == 409 and "not approved" in answer["message"]
+    assert "renders" not in episode.get_item(Key={"pk": PK, "sk": f"clip#{CLIP}"})["Item"]
 
 
 def finished(handler: Any, status: str, metadata: dict[str, str], **detail: Any) -> None:
@@ -256,3 +273,115 @@ def test_a_canceled_render_says_to_ask_again_not_to_upload(handler: Any, render:
 
     reason = clip_record(episode)["renders"][metadata["renderId"]]["failureReason"]
     assert reason == "processing was canceled: ask for the render again"
+
+
+# Captions: the render burns a cleaned copy of the transcript, never the transcript itself.
+
+BIDI = "\u202e\u2067\u200f\u061c"
+EMOJI = "\U0001f44d\U0001f3fd \U0001f468\u200d\U0001f469\u200d\U0001f467 \U0001f1eb\U0001f1f7 \u2764\ufe0f"
+LONG_WORD = ("nullcheckserverless" * 22)[:400]
+MESSY_TRANSCRIPT = f"""1
+00:00:09,000 --> 00:00:12,000
+{BIDI[0]}Queues{BIDI[1]} first {EMOJI} {LONG_WORD} done{BIDI[2:]}
+
+2
+00:00:30,000 --> 00:00:31,000
+between the segments: not in the clip
+
+3
+00:01:01,000 --> 00:01:02,500
+\U0001f600 \U0001f389
+
+4
+00:01:03,000 --> 00:01:04,000
+日本語 and שלום
+"""
+
+
+def test_the_job_burns_the_cleaned_caption_file_of_its_attempt(render: Any, episode: Any) -> None:
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=BUCKET, Key=TRANSCRIPT, Body=MESSY_TRANSCRIPT.encode())
+
+    metadata, settings = started_job(render)
+
+    source = settings["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"]["SourceSettings"]
+    key = f"renders/{TENANT}/{EPISODE}/{CLIP}/{metadata['renderId']}-{metadata['attempt']}.srt"
+    assert source == {"SourceType": "SRT", "FileSourceSettings": {"SourceFile": f"s3://{BUCKET}/{key}"}}
+    stored = s3.get_object(Bucket=BUCKET, Key=key)
+    text = stored["Body"].read().decode()
+    assert stored["ContentType"] == "application/x-subrip"
+    layout = captions.layout_for("vertical")
+    assert text == captions.caption_file(MESSY_TRANSCRIPT, layout, within=[(10.0, 20.0), (60.5, 65.0)])
+    assert not any(char in text for char in BIDI + EMOJI.replace(" ", ""))
+    lines = [line for cue in srt.parse(text) for line in cue.content.splitlines()]
+    assert all(captions.text_ems(line) <= layout.line_ems for line in lines)
+    assert LONG_WORD in "".join(lines) and "日本語 and שלום" in lines
+    assert "between the segments" not in text
+    assert s3.get_object(Bucket=BUCKET, Key=TRANSCRIPT)["Body"].read().decode() == MESSY_TRANSCRIPT
+    assert object_keys.transcript_of_key(key) is None, "the transcript rule ignores the caption file"
+
+
+def test_each_attempt_writes_its_own_caption_file_and_a_plain_render_none(handler: Any, render: Any) -> None:
+    first, _ = started_job(render)
+    finished(handler, "ERROR", first, errorCode=1010)
+    retried, settings = started_job(render)
+    _, plain_settings = started_job(render, {"format": "square", "captions": False})
+
+    listed = boto3.client("s3").list_objects_v2(Bucket=BUCKET, Prefix=f"renders/{TENANT}/")["Contents"]
+    assert sorted(item["Key"].rsplit("/", 1)[1] for item in listed) == sorted(
+        f"{metadata['renderId']}-{metadata['attempt']}.srt" for metadata in (first, retried)
+    )
+    assert "CaptionSelectors" not in plain_settings["Inputs"][0]
+    assert settings["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"]["SourceSettings"]["FileSourceSettings"][
+        "SourceFile"
+    ].endswith(f"{retried['attempt']}.srt")
+
+
+def test_captions_with_nothing_to_show_are_refused_before_a_render_is_counted(render: Any, episode: Any) -> None:
+    boto3.client("s3").put_object(
+        Bucket=BUCKET, Key=TRANSCRIPT, Body="1\n00:00:10,000 --> 00:00:12,000\n\U0001f600\u200f\n".encode()
+    )
+
+    status, answer = call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {})
+
+    assert status == 409 and "without captions" in answer["message"]
+    assert "renders" not in clip_record(episode)
+
+
+def test_a_caption_file_that_cannot_be_written_fails_the_attempt_and_frees_its_slot(
+    render: Any, episode: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "slow down"}}, "PutObject")
+
+    monkeypatch.setattr(render.services.s3, "put_object", refuse)
+    with Stubber(render.services.mediaconvert), pytest.raises(ClientError, match="SlowDown"):  # and no job
+        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {})
+
+    [failed] = clip_record(episode)["renders"].values()
+    assert failed["status"] == "RenderFailed" and failed["failureReason"] == "the render could not start: ask again"
+    slots = episode.query(
+        KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": records.slots_partition(TENANT, "render")}
+    )["Items"]
+    assert slots == [], "the render slot is given back"
+
+
+def test_the_catalog_grants_what_a_captioned_render_calls(render: Any) -> None:
+    services = render.services
+    with recorded_actions(dynamodb=services.table.client, s3=services.s3, mediaconvert=services.mediaconvert) as used:
+        started_job(render)
+
+    granted = granted_actions(catalog.function_for_module(render.__name__))
+    assert {"s3:GetObject", "s3:PutObject", "mediaconvert:CreateJob"} <= used <= granted
+
+
+def started_job(render: Any, body: dict[str, Any] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """Start a render: the job's UserMetadata and Settings."""
+    captured: dict[str, Any] = {}
+    render.services.mediaconvert.meta.events.register(
+        "provide-client-params.mediaconvert.CreateJob", lambda params, **_: captured.update(params)
+    )
+    with Stubber(render.services.mediaconvert) as stubber:
+        expect_job(stubber)
+        assert call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", body or {})[0] == 202
+    return captured["UserMetadata"], captured["Settings"]

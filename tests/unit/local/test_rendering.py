@@ -27,6 +27,7 @@ import srt
 from botocore import serialize
 from moto.server import ThreadedMotoServer
 
+from handlers.core.domain import captions as caption_files
 from handlers.core.domain.render_job import burn_in, render_settings
 from local import captions, job_settings, media, rendering
 from local.job_settings import Clipping, VideoSettings
@@ -310,7 +311,7 @@ def clip_settings(
         frame_rate=FRAME_RATE,
         format_name=format_name,
         destination_key=destination_key,
-        transcript_key=transcript_key,
+        captions_key=transcript_key,
     )
     if name_modifier:
         output(settings)["NameModifier"] = name_modifier
@@ -476,6 +477,58 @@ def test_captions_are_burned_in_at_their_clip_time(
         assert caption_area > 5 * max(picture, 1), caption_area
     else:
         assert caption_area < 2, caption_area
+
+
+# A transcript that spoils the frame: a 400-character word (one line wider than five frames), bidi
+# controls and emoji, in the cue of range 2 (output 1.2-2.4 s). Burned in as uploaded it runs off
+# both sides; the render's caption file (`handlers.core.domain.captions`) stays inside.
+LONG_WORD = ("nullcheckserverless" * 22)[:400]
+MESSY_TRANSCRIPT = f"""1
+00:00:20,000 --> 00:00:21,200
+\u202eLook\u202c {LONG_WORD} \U0001f44d\U0001f3fd \U0001f468\u200d\U0001f469\u200d\U0001f467 done\u200f
+"""
+MARGIN_BOXES = {
+    "left edge": (40, 500, 0, VERTICAL_BURN_IN["YPosition"] - 100),
+    "right edge": (40, 500, 1040, VERTICAL_BURN_IN["YPosition"] - 100),
+    "below two lines": (1080, 1920 - VERTICAL_BURN_IN["YPosition"] - 220, 0, VERTICAL_BURN_IN["YPosition"] + 220),
+}
+
+
+def text_pixels(first: bytes, second: bytes) -> int:
+    """Pixels whose luma differs by more than encoding noise does: drawn text or its outline."""
+    return sum(abs(a - b) > 48 for a, b in zip(first, second, strict=True))
+
+
+@pytest.fixture(scope="module")
+def messy_captions(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The clip of `vertical`, captioned from the transcript as uploaded and from its caption file."""
+    layout = caption_files.layout_for("vertical")
+    files = {
+        "as uploaded": MESSY_TRANSCRIPT,
+        "cleaned": caption_files.caption_file(MESSY_TRANSCRIPT, layout, within=SEGMENTS),
+    }
+    folder = tmp_path_factory.mktemp("messy")
+    rendered = {}
+    for number, (name, text) in enumerate(files.items()):
+        key = f"tenant/ep-1/captions/{number}.srt"
+        emulator.s3.put_object(Bucket=BUCKET, Key=key, Body=text.encode())
+        emulator.run(clip_settings(SOURCE_KEY, f"renders/messy-{number}", transcript_key=key))
+        rendered[name] = emulator.download(f"renders/messy-{number}.mp4", folder / f"{number}.mp4")
+    return rendered
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("at", [1.5, 2.1])
+def test_the_caption_file_keeps_a_400_character_word_inside_the_frame(
+    messy_captions: dict[str, Path], vertical_plain: Rendered, at: float
+) -> None:
+    def text_in(name: str, box: tuple[int, int, int, int]) -> int:
+        return text_pixels(grey_pixels(messy_captions[name], at, box), grey_pixels(vertical_plain.path, at, box))
+
+    assert text_in("as uploaded", MARGIN_BOXES["left edge"]) > 100, "the word as uploaded runs off the left"
+    assert text_in("as uploaded", MARGIN_BOXES["right edge"]) > 100, "and off the right"
+    assert text_in("cleaned", CAPTION_BOX) > 1000, "the cleaned captions are shown"
+    assert {where: text_in("cleaned", box) for where, box in MARGIN_BOXES.items()} == dict.fromkeys(MARGIN_BOXES, 0)
 
 
 @pytest.mark.slow

@@ -95,3 +95,28 @@ def test_prod_invokes_snapshotted_versions_and_dev_its_functions(
     functions = mocks.of_type("aws:lambda/function:Function")
     assert {f.inputs.get("snapStart", {}).get("applyOn") for f in functions} == {"PublishedVersions" if prod else None}
     assert len(mocks.of_type("aws:lambda/alias:Alias")) == (len(functions) if prod else 0)
+
+
+def test_prod_asks_for_an_authenticator_and_srp_and_dev_offers_both(
+    stack: dict[str, Any], mocks: RecordingMocks, stack_name: str
+) -> None:
+    prod = stack_name == "prod"
+    pool = mocks.one("aws:cognito/userPool:UserPool").inputs
+    assert pool["mfaConfiguration"] == ("ON" if prod else "OPTIONAL")
+    assert pool["softwareTokenMfaConfiguration"] == {"enabled": True}
+    flows = mocks.one("aws:cognito/userPoolClient:UserPoolClient").inputs["explicitAuthFlows"]
+    assert ("ALLOW_USER_PASSWORD_AUTH" in flows) is not prod and "ALLOW_USER_SRP_AUTH" in flows
+    # Threat protection (the Plus plan, billed per active user) is off in both; a new email needs verifying.
+    assert pool["userPoolAddOns"] == {"advancedSecurityMode": "OFF"} and pool["userPoolTier"] == "ESSENTIALS"
+    assert pool["userAttributeUpdateSettings"] == {"attributesRequireVerificationBeforeUpdates": ["email"]}
+
+
+def test_the_projects_config_defaults_are_the_contracts() -> None:
+    """Pulumi.yaml declares defaults a reader sees; they must be the ones the program applies."""
+    from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID, TENANT_LIMIT_DEFAULTS
+
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    assert declared["chunkSeconds"]["default"] == DEFAULT_CHUNK_SECONDS
+    assert declared["modelId"]["default"] == DEFAULT_MODEL_ID
+    for name, default in TENANT_LIMIT_DEFAULTS.items():
+        assert declared[f"limit{name.title().replace('_', '')}"]["default"] == default, name

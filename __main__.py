@@ -42,6 +42,10 @@ settings: dict[str, Any] = {
     # Operators invite users unless self sign-up is on (then each new user gets a tenant of their own).
     "allow_self_sign_up": config.get_bool("allowSelfSignUp"),
     "mfa": config.get("mfa"),
+    # Cognito threat protection (AUDIT, ENFORCED) puts the user pool on the Plus plan: billed per active user.
+    "threat_protection": config.get("threatProtection"),
+    # Production signs in with SRP only: the password is proven, never sent.
+    "allow_password_auth": config.get_bool("allowPasswordAuth"),
     "render_retention_days": config.get_int("renderRetentionDays"),
     # Production: callers invoke snapshotted versions (paid per cached version and per restore).
     "snap_start": config.get_bool("snapStart"),

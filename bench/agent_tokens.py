@@ -16,14 +16,15 @@ import json
 from rich.console import Console
 from rich.table import Table
 
+from bench.prices import NOVA_PRO
 from handlers.core.domain import clip_agent
 from handlers.core.domain.srt import parse_srt
 from local.transcripts import sample_transcript
 
 CHARS_PER_TOKEN = 4.0
-# Amazon Nova Pro on-demand list prices (USD per 1,000 tokens, us-east-1).
-INPUT_PRICE_PER_1K = 0.0008
-OUTPUT_PRICE_PER_1K = 0.0032
+# Amazon Nova Pro on-demand list prices (USD per 1,000 tokens, us-east-1): `bench.prices`, with their source.
+INPUT_PRICE_PER_1K = NOVA_PRO.input_per_1k
+OUTPUT_PRICE_PER_1K = NOVA_PRO.output_per_1k
 TYPICAL_TURNS = 3
 TOOL_CALL_OUTPUT_TOKENS = 2_000
 """A createClip call with 5-10 clips: segments, hooks, summaries and b-roll (estimate)."""

@@ -150,7 +150,7 @@ class NullCheckClient:
         return self._call("GET", _episode_path(episode_id))
 
     def create_transcript_upload(self, episode_id: str, filename: str | None = None) -> TranscriptUpload:
-        """A presigned PUT URL for the episode's SRT transcript (the same URL while it is valid)."""
+        """A presigned POST form for the episode's SRT transcript (the same one while it is valid)."""
         body = {"filename": filename} if filename is not None else {}
         return self._call("POST", f"{_episode_path(episode_id)}/transcripts", json=body)
 

@@ -81,10 +81,13 @@ class EpisodeDetail(TypedDict):
 
 
 class TranscriptUpload(TypedDict):
+    """A presigned POST: `fields` then the file, as `multipart/form-data`, to `uploadUrl`."""
+
     key: str
     uploadUrl: str
+    fields: dict[str, str]
+    maxBytes: int
     expiresAt: str
-    requiredHeaders: NotRequired[dict[str, str]]
 
 
 class TrackUpload(TypedDict):

@@ -1,4 +1,4 @@
-"""Uploads to the presigned S3 URLs the API hands out: multipart video tracks and SRT transcripts.
+"""Uploads to the presigned S3 URLs the API hands out: multipart video tracks and SRT transcripts (a form POST).
 
 Tracks are several GB, so a file is never read whole: each part is streamed from disk in small
 chunks by a worker thread, and the parts go up concurrently. Part URLs are fetched lazily in
@@ -25,6 +25,7 @@ import httpx
 from client.api import ApiError, NullCheckClient
 from client.api_types import CompletedPart, CompletedTrack
 from client.completion import CompletionPolicy, Report, complete_upload
+from handlers.contract import MAX_TRANSCRIPT_BYTES
 
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last
@@ -138,18 +139,27 @@ def upload_track(
 def upload_transcript(
     client: NullCheckClient, episode_id: str, path: Path, *, transport: httpx.BaseTransport | None = None
 ) -> str:
-    """PUT the SRT file to the episode's presigned transcript URL and return its object key.
+    """POST the SRT file to the episode's presigned transcript form and return its object key.
 
-    The filename is stored as object metadata, so the `requiredHeaders` the API returns must be
-    sent with the PUT. The episode changes once S3 reports the object (asynchronously).
+    The form's fields (the key, the filename as metadata, the signed policy) go first, as given,
+    then the file, streamed from disk. Storage refuses an empty file or one over the API's
+    `maxBytes`; such a file is refused here before the API is asked for a form (each form counts
+    towards the episode's transcript uploads). The episode changes once S3 reports the object
+    (asynchronously).
     """
     size = path.stat().st_size
+    if size == 0:
+        raise UploadError("the file is empty")
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise UploadError(
+            f"the file is {size / MIB:.1f} MiB, larger than the {MAX_TRANSCRIPT_BYTES // MIB} MiB a transcript may be"
+        )
     target = client.create_transcript_upload(episode_id, path.name)
-    headers = {**target.get("requiredHeaders", {}), "Content-Length": str(size)}
     with httpx.Client(transport=transport, timeout=STORAGE_TIMEOUT) as storage, path.open("rb") as file:
-        response = storage.put(target["uploadUrl"], content=_read_chunks(file, size), headers=headers)
+        # httpx sends `data` before `files`: S3 reads the fields before the file and ignores any after it.
+        response = storage.post(target["uploadUrl"], data=target["fields"], files={"file": (path.name, file)})
     if not response.is_success:
-        raise UploadError(f"storage refused the transcript: HTTP {response.status_code} {response.text[:200]}")
+        raise UploadError(f"storage refused the transcript: HTTP {response.status_code} {response.text[:300]}")
     return target["key"]
 
 

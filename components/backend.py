@@ -23,7 +23,7 @@ from components.identity import Identity, IdentityArgs
 from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
 from components.table import NullCheckTable, TableArgs
-from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Resource
+from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Function, Resource
 from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID, TENANT_LIMIT_DEFAULTS
 from handlers.core.runtime.settings import SERVICE_MODELS
 
@@ -106,6 +106,12 @@ class NullCheckBackendArgs(TypedDict):
     invite users."""
     mfa: NotRequired[str]
     """Multi-factor sign-in: `OFF`, `OPTIONAL` or `ON` (authenticator apps). Default `OFF`."""
+    threat_protection: NotRequired[str]
+    """Cognito threat protection: `OFF`, `AUDIT` or `ENFORCED`. Anything but `OFF` puts the user pool on the Plus
+    feature plan, billed per monthly active user. Default `OFF`."""
+    allow_password_auth: NotRequired[bool]
+    """The app client accepts `USER_PASSWORD_AUTH` (the password is sent to Cognito); false leaves SRP (the password
+    is proven, never sent) and refresh. Default true."""
     render_retention_days: NotRequired[int]
     """Days rendered clips are kept in the media bucket. Default 30."""
     tenant_limits: NotRequired[TenantLimitsArgs]
@@ -134,6 +140,8 @@ def with_defaults(args: NullCheckBackendArgs) -> NullCheckBackendArgs:
         "protect_data": False,
         "allow_self_sign_up": False,
         "mfa": "OFF",
+        "threat_protection": "OFF",
+        "allow_password_auth": True,
         "render_retention_days": 30,
         "snap_start": False,
     }
@@ -250,15 +258,16 @@ class NullCheckBackend(pulumi.ComponentResource):
             Env.MODEL_ID: model_id,
             Env.TENANT_LIMITS: json.dumps(tenant_limits(settings.get("tenant_limits")), sort_keys=True),
         }
-        self.functions = {
-            spec.name: CatalogFunction(
+
+        def function(spec: Function, variables: dict[Env, pulumi.Input[str]]) -> CatalogFunction:
+            return CatalogFunction(
                 spec.name,
                 CatalogFunctionArgs(
                     spec=spec,
                     code=self.package.code,
                     layers=[self.package.layer_arn],
                     grant_targets=grant_targets,
-                    environment=environment,
+                    environment=variables,
                     origin=cors_origin,
                     log_retention_days=log_retention_days,
                     extra_environment={
@@ -270,16 +279,31 @@ class NullCheckBackend(pulumi.ComponentResource):
                 ),
                 child(),
             )
+
+        # Cognito triggers exist only with self sign-up, and come before the user pool, which names them.
+        triggers = {
+            spec.name: function(spec, environment)
             for spec in FUNCTIONS
-            # Cognito triggers exist only with self sign-up.
-            if allow_self_sign_up or not isinstance(spec.trigger, CognitoTrigger)
+            if allow_self_sign_up and isinstance(spec.trigger, CognitoTrigger)
         }
         identity_args = IdentityArgs(
-            allow_self_sign_up=allow_self_sign_up, mfa=settings["mfa"], deletion_protection=protect_data
+            allow_self_sign_up=allow_self_sign_up,
+            mfa=settings["mfa"],
+            threat_protection=settings["threat_protection"],
+            allow_password_auth=settings["allow_password_auth"],
+            deletion_protection=protect_data,
         )
         if allow_self_sign_up:
-            identity_args["post_confirmation_function_arn"] = self.functions["post-confirmation"].target_arn
+            identity_args["post_confirmation_function_arn"] = triggers["post-confirmation"].target_arn
         self.identity = Identity(name, identity_args, child(identity.OLD_TYPE))
+        # The user pools authorizer accepts an ID token of any client of the pool: the API functions refuse a
+        # token whose `aud` is not one of the stack's app clients.
+        environment = {**environment, Env.APP_CLIENT_IDS: self.identity.app_client_ids.apply(",".join)}
+        self.functions = {
+            spec.name: triggers[spec.name] if spec.name in triggers else function(spec, environment)
+            for spec in FUNCTIONS
+            if allow_self_sign_up or not isinstance(spec.trigger, CognitoTrigger)
+        }
         self.subscriptions = {
             spec.name: EventSubscription(
                 spec.name,

@@ -17,13 +17,14 @@ OLD_TYPE = "nullcheck:storage:MediaBucket"
 
 
 class CorsRule(TypedDict, total=False):
-    """One CORS rule of the bucket: browser uploads with presigned PUTs, ETag readable for multipart
-    completion. Every field is optional and defaults to the seed's value."""
+    """One CORS rule of the bucket: browser uploads with presigned PUTs (track parts) and POSTs
+    (transcripts), ETag readable for multipart completion. Every field is optional and defaults to
+    the seed's value."""
 
     allowed_origins: list[str]
     """Origins allowed to call the bucket. Default `["*"]`."""
     allowed_methods: list[str]
-    """HTTP methods allowed. Default `["GET", "PUT", "HEAD"]`."""
+    """HTTP methods allowed. Default `["GET", "PUT", "POST", "HEAD"]` (a transcript is a form POST)."""
     allowed_headers: list[str]
     """Request headers allowed. Default `["*"]`."""
     expose_headers: list[str]
@@ -34,7 +35,7 @@ class CorsRule(TypedDict, total=False):
 
 CORS_RULE_DEFAULTS: CorsRule = {
     "allowed_origins": ["*"],
-    "allowed_methods": ["GET", "PUT", "HEAD"],
+    "allowed_methods": ["GET", "PUT", "POST", "HEAD"],
     "allowed_headers": ["*"],
     "expose_headers": ["ETag"],
     "max_age_seconds": 3000,

@@ -52,6 +52,9 @@ class Env(StrEnum):
     CHUNK_SECONDS = "CHUNK_SECONDS"
     TENANT_LIMITS = "TENANT_LIMITS"
     """What one tenant may start (JSON; `handlers.contract.TENANT_LIMIT_DEFAULTS` names the limits)."""
+    APP_CLIENT_IDS = "APP_CLIENT_IDS"
+    """The stack's app client ids, comma-separated: the only `aud` of an ID token the API accepts (the user pools
+    authorizer accepts any client of the pool). Given to every API function (`Function.env`)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,11 @@ class Function:
     timeout_seconds: int | None = None
     memory_mb: int | None = None
 
+    def __post_init__(self) -> None:
+        # Every API function checks the caller's token audience: declared here once, not in each entry.
+        if isinstance(self.trigger, Route) and Env.APP_CLIENT_IDS not in self.env:
+            object.__setattr__(self, "env", (*self.env, Env.APP_CLIENT_IDS))
+
     @property
     def module(self) -> str:
         return self.handler.rsplit(".", 1)[0]
@@ -216,7 +224,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="request-transcript-upload",
         handler="handlers.api.request_transcript_upload.lambda_handler",
-        description="POST /episodes/{episodeId}/transcripts: presigned PUT for the SRT, reused while valid",
+        description="POST /episodes/{episodeId}/transcripts: presigned POST (at most 10 MiB), reused while valid",
         trigger=Route(
             "POST",
             "/episodes/{episodeId}/transcripts",

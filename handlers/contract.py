@@ -126,6 +126,9 @@ INCOMPLETE_UPLOAD_DAYS = 1
 One value for both readers: `MediaBucketArgs.abort_incomplete_multipart_days` defaults to it and
 the upload routes never let a track's upload session outlive it (`UPLOAD_WINDOW`)."""
 UPLOAD_WINDOW = timedelta(days=INCOMPLETE_UPLOAD_DAYS)
+MAX_TRANSCRIPT_BYTES = 10 * 1024 * 1024
+"""The largest transcript: storage refuses a larger upload (the presigned POST's `content-length-range`)
+and the clip agent refuses a larger object before any model sees it."""
 
 
 # The stack's defaults (components' args, the functions' settings and the local stack agree).

@@ -3,8 +3,9 @@
 The deployed REST API checks the `Authorization` header of every operation but the CORS
 preflight: the token alone, or `Bearer <token>` (what Amplify and most clients send), must be an
 ID token of the user pool: RS256 signature by one of the pool's keys (JWKS), `iss` the pool's
-AWS issuer, `aud` the app client, `token_use` `id`, not expired. Anything else is API Gateway's
-401 `{"message": "Unauthorized"}`. The claims reach the function at
+AWS issuer, an `aud`, `token_use` `id`, not expired. Anything else is API Gateway's 401
+`{"message": "Unauthorized"}`. As on AWS, the token may be of any app client of the pool: the
+functions check its `aud` against the stack's app clients (`APP_CLIENT_IDS`). The claims reach the function at
 `requestContext.authorizer.claims`, every value a string, formatted as API Gateway formats them.
 
 Keys are fetched from where the keys are served (moto here, `cognito-idp.{region}.amazonaws.com`
@@ -77,11 +78,13 @@ def claims_as_strings(claims: Mapping[str, Any]) -> dict[str, str]:
 
 
 class CognitoAuthorizer:
-    """Verifies the ID tokens of one user pool for the given app clients."""
+    """Verifies the ID tokens of one user pool: of any of its app clients (API Gateway's), or of the given ones."""
 
-    def __init__(self, *, region: str, user_pool_id: str, client_ids: Iterable[str], jwks_url: str) -> None:
+    def __init__(
+        self, *, region: str, user_pool_id: str, jwks_url: str, client_ids: Iterable[str] | None = None
+    ) -> None:
         self.issuer = issuer(region, user_pool_id)
-        self.client_ids = list(client_ids)
+        self.client_ids = None if client_ids is None else list(client_ids)
         self.jwks_url = jwks_url
         self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, timeout=10)
 
@@ -101,7 +104,10 @@ class CognitoAuthorizer:
                 algorithms=["RS256"],
                 audience=self.client_ids,
                 issuer=self.issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
+                options={
+                    "require": ["exp", "iat", "iss", "aud", "sub", "token_use"],
+                    "verify_aud": self.client_ids is not None,
+                },
             )
         except jwt.PyJWKClientConnectionError:
             logger.exception("the user pool's keys could not be fetched from %s", self.jwks_url)

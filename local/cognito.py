@@ -2,7 +2,8 @@
 
 moto (5.2.5) serves Cognito's API, RS256 tokens and the pool's JWKS, but it ignores the app
 client's write attributes (a user could give themself another tenant with `UpdateUserAttributes`,
-or pick one at `SignUp`), lets anyone `SignUp` to a pool that only admins may fill, signs tokens
+or pick one at `SignUp`) and its auth flows (a password sign-in through a client that does not allow
+it), lets anyone `SignUp` to a pool that only admins may fill, signs tokens
 with a key that ships in its source, takes any SRP proof, lets a challenge answer name any user of
 the pool, and never runs Lambda triggers. This front is the `cognito.endpoint` of the local stack;
 it answers those cases as Cognito does and forwards every request to moto:
@@ -15,6 +16,9 @@ it answers those cases as Cognito does and forwards every request to moto:
 - `SignUp` to an admin-only pool: `NotAuthorizedException` "SignUp is not permitted for this user pool".
 - `SignUp` and `UpdateUserAttributes` naming an attribute outside the client's `WriteAttributes`:
   `NotAuthorizedException` "A client attempted to write unauthorized attribute".
+- `InitiateAuth` with `USER_PASSWORD_AUTH` through a client whose `ExplicitAuthFlows` leave it out:
+  `InvalidParameterException` "USER_PASSWORD_AUTH flow not enabled for this client" (a stack with
+  `allowPasswordAuth` false signs in with SRP only).
 - `USER_SRP_AUTH`: the front answers with a real SRP challenge for the password moto holds and
   checks the `PASSWORD_VERIFIER` answer (`local/srp.py`); a wrong password is
   `NotAuthorizedException` "Incorrect username or password.".
@@ -54,6 +58,9 @@ JSON = "application/x-amz-json-1.1"
 MAX_BODY_BYTES = 1024 * 1024
 UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute"
 SIGN_UP_NOT_PERMITTED = "SignUp is not permitted for this user pool"
+PASSWORD_FLOW_NOT_ENABLED = "USER_PASSWORD_AUTH flow not enabled for this client"
+PASSWORD_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
+"""The client's `ExplicitAuthFlows` values that allow `USER_PASSWORD_AUTH` (the second one is the legacy name)."""
 WRONG_PASSWORD = "Incorrect username or password."
 INVALID_SESSION = "Invalid session for the user."
 EXPIRED_SESSION = "Invalid session for the user, session is expired."
@@ -133,6 +140,8 @@ class LocalCognito:
                 self._check_sign_up(parameters)
             elif name == "UpdateUserAttributes":
                 self._check_update(parameters)
+            elif name == "InitiateAuth" and parameters.get("AuthFlow") == "USER_PASSWORD_AUTH":
+                self._check_password_flow(str(parameters.get("ClientId", "")))
             elif name in RESPONDS:
                 changed = self._check_challenge_answer(parameters)
                 if changed is not None:
@@ -180,6 +189,15 @@ class LocalCognito:
         names = {str(item.get("Name")) for item in attributes or () if isinstance(item, dict)}
         if writable and not names <= writable:
             raise CognitoError("NotAuthorizedException", UNAUTHORIZED_ATTRIBUTE)
+
+    def _check_password_flow(self, client_id: str) -> None:
+        """Cognito refuses `USER_PASSWORD_AUTH` through a client that lists its flows without it."""
+        pool_id = self._pool_of_client(client_id)
+        if pool_id is None:
+            return  # moto answers for an unknown client
+        client = self._moto.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+        if not set(client.get("ExplicitAuthFlows") or ()) & set(PASSWORD_FLOWS):
+            raise CognitoError("InvalidParameterException", PASSWORD_FLOW_NOT_ENABLED)
 
     # What moto takes on trust in a sign-in.
 
@@ -280,12 +298,14 @@ class LocalCognito:
             raise CognitoError("UserLambdaValidationException", message) from None
 
     def _pool_of_client(self, client_id: str) -> str | None:
+        """The pool of an app client, among every pool moto holds (page by page: moto's pools are process-wide)."""
         if not client_id:
             return None
-        for pool in self._moto.list_user_pools(MaxResults=60)["UserPools"]:
-            clients = self._moto.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"]
-            if any(client["ClientId"] == client_id for client in clients):
-                return str(pool["Id"])
+        for page in self._moto.get_paginator("list_user_pools").paginate(MaxResults=60):
+            for pool in page["UserPools"]:
+                clients = self._moto.get_paginator("list_user_pool_clients").paginate(UserPoolId=pool["Id"])
+                if any(client["ClientId"] == client_id for listed in clients for client in listed["UserPoolClients"]):
+                    return str(pool["Id"])
         return None
 
     # Everything else is moto's.

@@ -21,6 +21,10 @@ multi-GB uploads):
   freed there, so the server threads' request bodies stayed resident (about 280 MB after a
   300 MB upload).
 
+A browser-style S3 POST (a presigned POST's form) is held to its policy before moto sees it
+(`local/s3_post_policy.py`): moto stores any POST, S3 refuses what the policy does not allow (a
+transcript over 10 MiB, another key, an expired form).
+
 DynamoDB transactions are atomic on AWS. moto's are not under concurrency: a failing transaction
 restores a copy of the whole table taken when it began, wiping what other requests wrote
 meanwhile. DynamoDB requests are therefore served one at a time (they take microseconds here).
@@ -41,6 +45,7 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from local import moto_s3
+from local.s3_post_policy import checked_post_policies
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 READ_AT_ONCE = 1 << 20
@@ -139,7 +144,7 @@ class LocalMotoServer:
         moto_s3.allow_open_files()
         unmap_large_blocks()
         moto = DomainDispatcherApplication(backend_app)
-        app = dynamodb_one_at_a_time(bodies_read_once(uploads_as_bytes(moto)))
+        app = dynamodb_one_at_a_time(bodies_read_once(uploads_as_bytes(checked_post_policies(moto))))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-moto", daemon=True)
         self._thread.start()

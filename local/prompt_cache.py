@@ -4,8 +4,9 @@ A request may mark cache checkpoints (`{"cachePoint": {"type": "default"}}`) in 
 `toolConfig.tools` and in message content. Bedrock caches the prompt up to the last checkpoint for
 five minutes (resetting on each hit): the first request writes it (`cacheWriteInputTokens`), the
 next ones with the same prefix read it (`cacheReadInputTokens`), and `inputTokens` counts only
-what follows the checkpoint. A checkpoint after more tokens than the model caches is ignored, as
-the service ignores it (Amazon Nova caches at most about 20K tokens; the cache is per model).
+what follows the checkpoint. A checkpoint after more tokens than the model caches, or after fewer
+than its minimum, is ignored, as the service ignores it (Amazon Nova caches between about 1K and
+20K tokens; the cache is per model).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 CACHE_SECONDS = 300.0
 """A cached prefix lives five minutes after its last use."""
 NOVA_MAX_CACHED_TOKENS = 20_000
+MIN_CACHED_TOKENS = 1_000
+"""A checkpoint after fewer tokens caches nothing (Nova's minimum; Claude's is 1,024 and more)."""
 _CACHE_POINT = "cachePoint"
 
 
@@ -63,7 +66,7 @@ class PromptCache:
         limit = max_cached_tokens(model_id)
         prefix_tokens = estimate_tokens(parts[: cut + 1]) if cut >= 0 else 0
         usage = {"inputTokens": total, "outputTokens": output_tokens, "totalTokens": total + output_tokens}
-        if cut < 0 or limit is None or prefix_tokens > limit:
+        if cut < 0 or limit is None or not MIN_CACHED_TOKENS <= prefix_tokens <= limit:
             return usage
         key = hashlib.sha256(json.dumps([model_id, parts[: cut + 1]], sort_keys=True).encode()).hexdigest()
         now = self._clock()

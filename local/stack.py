@@ -137,7 +137,8 @@ class LocalStack:
         return self
 
     def _create_user_pool(self) -> None:
-        """The pool and app client from the Identity component's defaults; the authorizer trusts them."""
+        """The pool and app client from the Identity component's defaults; the authorizer trusts the pool, the
+        functions its app client."""
         post_confirmation = next(f for f, trigger in cognito_triggers() if trigger.source == "post_confirmation")
         arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{post_confirmation.name}"
         args = IdentityArgs(allow_self_sign_up=self.config.allow_self_sign_up)
@@ -146,10 +147,12 @@ class LocalStack:
         self.user_pool_id, self.user_pool_client_id = create_user_pool(
             self.client("cognito-idp"), self.config.user_pool_name, args
         )
+        # The stack's app clients, as the backend gives them to the API functions: the audiences they accept.
+        os.environ["APP_CLIENT_IDS"] = self.user_pool_client_id
+        # As API Gateway's user pools authorizer: a token of any app client of the pool passes it.
         self.api.authorizer = CognitoAuthorizer(
             region=REGION,
             user_pool_id=self.user_pool_id,
-            client_ids=[self.user_pool_client_id],
             jwks_url=f"{self.moto_url}/{self.user_pool_id}/.well-known/jwks.json",
         ).claims
 

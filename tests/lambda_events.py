@@ -23,16 +23,20 @@ class FakeContext:
 
 TENANT = "studio-a"
 """The tenant of the signed-in caller in API events, unless a test names another."""
+APP_CLIENT_ID = "example-client-id"
+"""The app client the callers' ID tokens were issued to (`aud`): the test environment's `APP_CLIENT_IDS`."""
 
 
-def id_token_claims(tenant: str | None, email: str = "producer@example.com") -> dict[str, str]:
+def id_token_claims(
+    tenant: str | None, email: str = "producer@example.com", audience: str = APP_CLIENT_ID
+) -> dict[str, str]:
     """What the Cognito user pools authorizer puts in `requestContext.authorizer.claims`: strings only."""
     claims = {
         "sub": "6f1b2c3d-0000-4000-8000-000000000001",
         "email": email,
         "email_verified": "true",
         "token_use": "id",
-        "aud": "example-client-id",
+        "aud": audience,
         "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example",
         "cognito:username": "6f1b2c3d-0000-4000-8000-000000000001",
         "auth_time": "1764028800",
@@ -53,10 +57,12 @@ def api_event(
     body: Any = None,
     raw_body: str | None = None,
     tenant: str | None = TENANT,
+    audience: str = APP_CLIENT_ID,
 ) -> dict[str, Any]:
     """An API Gateway REST proxy event, as the integration delivers it behind the Cognito authorizer.
 
-    `tenant=None` is a signed-in user whose token carries no tenant.
+    `tenant=None` is a signed-in user whose token carries no tenant; `audience` is the app client the token
+    was issued to (the authorizer accepts any client of the pool).
     """
     path = resource
     for name, value in (path_parameters or {}).items():
@@ -79,7 +85,7 @@ def api_event(
             "requestId": str(uuid.uuid4()),
             "path": f"/api{path}",
             "identity": {"sourceIp": "127.0.0.1"},
-            "authorizer": {"claims": id_token_claims(tenant)},
+            "authorizer": {"claims": id_token_claims(tenant, audience=audience)},
         },
         "body": text,
         "isBase64Encoded": False,

@@ -1,4 +1,4 @@
-"""`nullcheck login`, `logout` and `whoami`: the signed-in user of an API.
+"""`nullcheck login`, `logout`, `whoami` and `setup-mfa`: the signed-in user of an API.
 
 Tokens are kept per API URL by `client.auth` (refreshed when the ID token nears its end), so
 every other command finds them without asking again.
@@ -6,6 +6,7 @@ every other command finds them without asking again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.table import Table
 from rich.text import Text
 
-from client import auth
+from client import auth, sign_in
 from client.commands import shared
 from handlers.contract import TENANT_CLAIM
 
@@ -27,15 +28,49 @@ Password = Annotated[
 ]
 
 
+@dataclass
+class Prompts:
+    """`client.sign_in.Answers` asked at the terminal; what the options gave is used first."""
+
+    given_new_password: str | None = None
+    given_totp_code: str | None = None
+
+    def new_password(self) -> str:
+        if self.given_new_password is None:
+            shared.errors.print("This is your first sign-in: choose your own password.")
+            return str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
+        return self.given_new_password
+
+    def totp_code(self) -> str:
+        given, self.given_totp_code = self.given_totp_code, None  # a code is good once
+        return given or str(typer.prompt("Authenticator code (6 digits)"))
+
+    def totp_setup_code(self, secret: str, uri: str) -> str:
+        shared.errors.print("Set up an authenticator app: add this account with its key, or give the app the URI.")
+        shared.console.print(f"  key: {secret}\n  URI: {uri}", markup=False, highlight=False)
+        return str(typer.prompt("Code the app shows now (6 digits)"))
+
+
 @app.command("login")
 def login(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="Your email address (the username).")],
     password: Password = None,
-    srp: Annotated[bool, typer.Option("--srp", help="Sign in with SRP: the password is proven, never sent.")] = False,
+    srp: Annotated[
+        bool,
+        typer.Option(
+            "--srp",
+            help="SRP or nothing: never send the password (needs the user pool id). SRP is used anyway whenever"
+            " the user pool id is known.",
+        ),
+    ] = False,
     new_password: Annotated[
         str | None,
         typer.Option(help="The password to set at the first sign-in with a temporary one (asked for when needed)."),
+    ] = None,
+    totp_code: Annotated[
+        str | None,
+        typer.Option("--totp-code", help="Your authenticator app's current code (asked for when MFA is on)."),
     ] = None,
 ) -> None:
     """Sign in to the API's user pool and keep the tokens (refreshed by themselves) for the other commands."""
@@ -45,20 +80,21 @@ def login(
         shared.require(settings.user_pool_id, "user pool", "--user-pool-id", "NULLCHECK_USER_POOL_ID")
     if password is None:
         password = typer.prompt("Password", hide_input=True)
-    with shared.cognito_errors("sign-in"):
-        cognito = auth.cognito_client(settings.region, settings.cognito_endpoint)
-        if srp:
-            answer = auth.srp_sign_in(cognito, str(settings.user_pool_id), client_id, email, password)
-        else:
-            answer = auth.password_sign_in(cognito, client_id, email, password)
-        if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
-            if new_password is None:
-                shared.errors.print("This is your first sign-in: choose your own password.")
-                new_password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-            answer = auth.set_new_password(cognito, client_id, answer, email, new_password)
-    if "AuthenticationResult" not in answer:
-        shared.fail(f"Cognito asks for {answer.get('ChallengeName')}, which nullcheck login does not support")
-    result = answer["AuthenticationResult"]
+    answers = Prompts(new_password, totp_code)
+    try:
+        with shared.cognito_errors("sign-in"):
+            cognito = auth.cognito_client(settings.region, settings.cognito_endpoint)
+            result = sign_in.sign_in(
+                cognito,
+                client_id=client_id,
+                user_pool_id=settings.user_pool_id,
+                email=email,
+                password=password,
+                answers=answers,
+                srp_only=srp,
+            )
+    except auth.SignInError as error:
+        shared.fail(str(error))
     tokens = auth.Tokens(
         id_token=result["IdToken"],
         access_token=result["AccessToken"],
@@ -76,6 +112,25 @@ def login(
         markup=False,
         highlight=False,
     )
+
+
+@app.command("setup-mfa")
+def setup_mfa(ctx: typer.Context) -> None:
+    """Set up an authenticator app (TOTP) for the signed-in user: every sign-in then asks for its code.
+
+    For stacks where MFA is optional; where it is on, `login` sets one up at the first sign-in."""
+    api_url = shared.settings(ctx).api_url
+    try:
+        signed_in = auth.session_for(api_url)
+        if isinstance(signed_in, auth.FixedToken):
+            shared.fail(f"{auth.TOKEN_ENV} holds no access token: sign in with `nullcheck login` first")
+        tokens = signed_in.current()
+        with shared.cognito_errors("authenticator setup"):
+            cognito = auth.cognito_client(tokens.region, tokens.cognito_endpoint)
+            sign_in.enable_totp(cognito, tokens.access_token, str(tokens.claims.get("email", "")), Prompts())
+    except auth.SignInError as error:
+        shared.fail(str(error))
+    shared.console.print("Authenticator set up: every sign-in now asks for its code.", markup=False, highlight=False)
 
 
 @app.command("logout")

@@ -1,6 +1,6 @@
 """`nullcheck upload-track` and `nullcheck upload-transcript`: an episode's video tracks and its SRT.
 
-The transfers themselves (multipart parts in parallel, retries, presigned PUTs) are
+The transfers themselves (multipart parts in parallel, retries, the transcript's form POST) are
 `client.uploads`', and completing them `client.completion`'s; these commands add the progress bar,
 a line for each step past the parts (an answer lost and asked about, a wait for S3) and the outcome,
 which is never a failure that did not happen: a track S3 is still assembling (`Completing`) is an
@@ -102,7 +102,7 @@ def upload_transcript(
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, metavar="FILE", help="SRT transcript.")
     ],
 ) -> None:
-    """Upload the episode's SRT transcript; clip detection starts once S3 reports it."""
+    """Upload the episode's SRT transcript (at most 10 MiB); clip detection starts once S3 reports it."""
     with shared.api_session(ctx) as client:
         key = uploads.upload_transcript(client, episode_id, file)
     shared.console.print(f"Uploaded transcript to {key}.", markup=False)

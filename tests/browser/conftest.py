@@ -1,7 +1,7 @@
 """A real headless Chromium (the system's, driven by Playwright) against the local stack.
 
-The studio page is served from its own origin, so every API call and presigned S3 PUT is a
-cross-origin request the browser checks: CORS on answers and errors, preflights, the bucket's
+The studio page is served from its own origin, so every API call, presigned S3 PUT and form POST
+is a cross-origin request the browser checks: CORS on answers and errors, preflights, the bucket's
 exposed `ETag`. Handlers read their environment at import, so this suite runs in its own pytest
 process (`make browser`), like tests/e2e.
 

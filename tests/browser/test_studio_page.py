@@ -1,9 +1,10 @@
 """A studio page in a real browser, on another origin, drives the whole upload flow through the API.
 
-Everything the page does is a cross-origin `fetch`: JSON calls with preflights, presigned PUTs
-to the bucket with the `requiredHeaders` the API returned, 5 MiB `File.slice()` parts whose
-`ETag` the page reads from the PUT answer. The pipeline then chunks the track and the clip agent
-proposes clips, observed from the page too.
+Everything the page does is a cross-origin `fetch`: JSON calls with preflights, the transcript
+posted to the bucket as a form (`FormData`: the fields the API returned, then the file; storage
+refuses one over 10 MiB and the page reads why), presigned PUTs with the `requiredHeaders` the API
+returned for 5 MiB `File.slice()` parts whose `ETag` the page reads from the PUT answer. The
+pipeline then chunks the track and the clip agent proposes clips, observed from the page too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from handlers.contract import MAX_TRANSCRIPT_BYTES
 from local.samples import generate_video
 from local.stack import LocalStack
 from local.transcripts import sample_transcript
@@ -89,6 +91,18 @@ def test_a_signed_out_call_is_a_401_the_page_can_read(page: Page) -> None:
     assert signed_out == {"message": "Unauthorized"}
 
 
+def test_storage_refuses_a_transcript_over_the_limit_and_the_page_reads_why(page: Page) -> None:
+    episode_id = expect(studio(page, "createEpisode", "Too long a transcript", 8), 201)["id"]
+
+    answer = studio(page, "postTranscriptOfSize", episode_id, MAX_TRANSCRIPT_BYTES + 1)
+
+    # An error the page could not read (no CORS header on it) would show as `error` here.
+    assert answer.get("maxBytes") == MAX_TRANSCRIPT_BYTES, shown(answer)
+    assert answer["post"].get("status") == 400, shown(answer)
+    assert "<Code>EntityTooLarge</Code>" in answer["post"]["text"], shown(answer)
+    assert expect(studio(page, "getEpisode", episode_id), 200).get("transcriptKey") is None
+
+
 def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
     page: Page, media: dict[str, Any], local_stack: LocalStack
 ) -> None:
@@ -98,8 +112,8 @@ def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
 
     transcript = studio(page, "uploadTranscript", episode_id, media["transcriptUrl"], "browser episode.srt")
     assert "failedAt" not in transcript, shown(transcript)
-    assert transcript["requested"]["body"]["requiredHeaders"] == {"x-amz-meta-filename": "browser episode.srt"}
-    assert transcript["put"].get("status") == 200, shown(transcript["put"])
+    assert transcript["requested"]["body"]["fields"]["x-amz-meta-filename"] == "browser episode.srt"
+    assert transcript["post"].get("status") == 204, shown(transcript["post"])
 
     track = studio(page, "uploadTrack", episode_id, media["videoUrl"], "browser cam.mp4", TRACK_NAME)
     (track.get("presigned", {}).get("body") or {}).pop("urls", None)  # long and unhelpful in a message
@@ -113,7 +127,7 @@ def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
     assert [part["size"] for part in parts] == [PART_SIZE, PART_SIZE, media["videoSize"] - 2 * PART_SIZE]
     assert all(part["sliceType"] == "" for part in parts)  # no Content-Type on the wire
     assert all(part["etag"].startswith('"') and part["etag"].endswith('"') for part in parts), shown(parts)
-    assert track["complete"]["body"] == {"key": session["key"], "trackName": "browser-cam"}
+    assert track["complete"]["body"] == {"key": session["key"], "trackName": "browser-cam", "status": "Unprocessed"}
 
     stored = local_stack.client("s3").head_object(Bucket=local_stack.config.bucket_name, Key=session["key"])
     assert stored["ContentLength"] == media["videoSize"]

@@ -13,7 +13,8 @@ def test_an_uploaded_transcript_yields_valid_clips_and_a_summary(api: httpx.Clie
     assert api.get(f"/episodes/{episode_id}/clips").json() == {"items": []}
     upload = api.post(f"/episodes/{episode_id}/transcripts", json={}).json()
 
-    assert httpx.put(upload["uploadUrl"], content=sample_transcript(minutes=20).encode()).status_code == 200
+    body = sample_transcript(minutes=20).encode()
+    assert httpx.post(upload["uploadUrl"], data=upload["fields"], files={"file": body}).status_code == 204
 
     episode = wait_for(lambda: (e := api.get(f"/episodes/{episode_id}").json()).get("agentSummary") and e)
     clips = api.get(f"/episodes/{episode_id}/clips").json()["items"]

@@ -32,7 +32,8 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def put_transcript(api: httpx.Client, episode_id: str, minutes: float, seed: int) -> str:
     """Upload a transcript and wait for its clips; returns its key."""
     upload = api.post(f"/episodes/{episode_id}/transcripts", json={}).json()
-    assert httpx.put(upload["uploadUrl"], content=sample_transcript(minutes=minutes, seed=seed).encode()).is_success
+    body = sample_transcript(minutes=minutes, seed=seed).encode()
+    assert httpx.post(upload["uploadUrl"], data=upload["fields"], files={"file": body}).is_success
     wait_for(lambda: api.get(f"/episodes/{episode_id}").json().get("clipsTranscriptKey") == upload["key"])
     return str(upload["key"])
 

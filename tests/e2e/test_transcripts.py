@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from handlers.contract import MAX_TRANSCRIPT_BYTES
 from local.stack import LocalStack
 from local.transcripts import sample_transcript
 from tests.e2e.test_failures import dead_letters
@@ -15,7 +16,8 @@ from tests.e2e.test_media_pipeline import new_episode, wait_for
 
 def upload_transcript(api: httpx.Client, episode_id: str, body: bytes) -> str:
     upload = api.post(f"/episodes/{episode_id}/transcripts", json={}).json()
-    assert httpx.put(upload["uploadUrl"], content=body, timeout=60).status_code == 200
+    posted = httpx.post(upload["uploadUrl"], data=upload["fields"], files={"file": body}, timeout=60)
+    assert posted.status_code == 204, posted.text
     return str(upload["key"])
 
 
@@ -34,11 +36,10 @@ def outcome(api: httpx.Client, episode_id: str, key: str) -> dict[str, Any]:
     ("body", "reason"),
     [
         (bytes(range(256)) * 40, "not UTF-8 text"),
-        (b"", "the file is empty"),
         (b"Notes for the show: talk about queues.\n", "line 1: expected a cue"),
         (b"1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n-00:00:03,000 --> 00:00:04,000\nBye\n", "line 6: timestamp"),
     ],
-    ids=["random-bytes", "empty", "plain-text", "negative-timestamp"],
+    ids=["random-bytes", "plain-text", "negative-timestamp"],
 )
 def test_an_unusable_transcript_says_why_and_is_not_dead_lettered(
     api: httpx.Client, stack: LocalStack, body: bytes, reason: str
@@ -53,6 +54,24 @@ def test_an_unusable_transcript_says_why_and_is_not_dead_lettered(
     assert episode["clipCount"] == 0
     assert stack.wait_idle()
     assert not [m for m in dead_letters(stack, "detect-clips") if key in str(m)]
+
+
+@pytest.mark.parametrize(
+    ("size", "code"),
+    [(0, "EntityTooSmall"), (MAX_TRANSCRIPT_BYTES + 1, "EntityTooLarge")],
+    ids=["empty", "over-10-MiB"],
+)
+def test_storage_refuses_an_empty_or_oversized_transcript_and_the_episode_never_sees_it(
+    api: httpx.Client, stack: LocalStack, size: int, code: str
+) -> None:
+    episode_id = new_episode(api)
+    upload = api.post(f"/episodes/{episode_id}/transcripts", json={}).json()
+
+    refused = httpx.post(upload["uploadUrl"], data=upload["fields"], files={"file": b"1" * size}, timeout=60)
+
+    assert refused.status_code == 400 and f"<Code>{code}</Code>" in refused.text
+    assert stack.wait_idle()
+    assert "transcriptKey" not in api.get(f"/episodes/{episode_id}").json()
 
 
 def test_a_new_transcript_replaces_the_proposals_and_a_broken_one_keeps_them(api: httpx.Client) -> None:

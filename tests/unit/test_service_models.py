@@ -179,10 +179,15 @@ def test_presigned_urls_are_the_same_as_botocores(shipped: Path, spelled: str) -
     models = Path(f"{shipped}/") if spelled == "plain" else f"{shipped}/"
     ours, botocores = session_reading(models), botocore.session.Session()
     for region in ("us-east-1", "eu-central-1"):
-        urls = [
-            session.create_client(
-                "s3", region_name=region, aws_access_key_id="a", aws_secret_access_key="b"
-            ).generate_presigned_url("put_object", Params={"Bucket": "media-bucket", "Key": "media/t/e/k.srt"})
+        clients = [
+            session.create_client("s3", region_name=region, aws_access_key_id="a", aws_secret_access_key="b")
             for session in (ours, botocores)
         ]
+        urls = [
+            client.generate_presigned_url("put_object", Params={"Bucket": "media-bucket", "Key": "media/t/e/k.srt"})
+            for client in clients
+        ]
         assert urls[0].split("?")[0] == urls[1].split("?")[0], region
+        # A transcript's form (a presigned POST) goes to the same place.
+        posts = [client.generate_presigned_post("media-bucket", "media/t/e/k.srt")["url"] for client in clients]
+        assert posts[0] == posts[1], region

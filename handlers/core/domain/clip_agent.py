@@ -94,7 +94,8 @@ def conversation_request(
 
     Every turn of a run sends the whole conversation again, transcript included. Where the model
     caches prompts, cache points mark the instructions and the transcript, so turns after the first
-    read them from the cache (a tenth of the price) instead of paying for them again; a transcript
+    read them from the cache (a quarter of the input price on Nova, a tenth on Claude) instead of paying
+    for them again; a transcript
     longer than the model caches (Nova: about 20K tokens, some 80 minutes of talk) is not marked,
     and only the instructions and the tool are cached.
     """

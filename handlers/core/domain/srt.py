@@ -8,11 +8,10 @@ from datetime import timedelta
 
 import srt
 
+from handlers.contract import MAX_TRANSCRIPT_BYTES
 from handlers.core.domain.timestamps import parse_timestamp
 
 MIB = 1024 * 1024
-MAX_TRANSCRIPT_BYTES = 10 * MIB
-"""Larger transcripts are refused before any model sees them."""
 QUOTE_LIMIT = 200
 """The most of a transcript any error message or log line quotes."""
 _SPEAKER = re.compile(r"^\s*([A-Z][\w .'-]{0,40}):\s+(.*)$", re.DOTALL)

@@ -20,10 +20,17 @@ class TranscriptUploadRequest(ApiModel):
 
 
 class TranscriptUpload(Model):
+    """A presigned POST: storage itself refuses a file larger than `maxBytes` (a PUT URL cannot limit size)."""
+
     key: str
-    uploadUrl: str
+    uploadUrl: str = Field(
+        description="Where to POST the transcript as `multipart/form-data`: every one of `fields`, then the file"
+        " as the last field, `file`. Storage answers 204; 400 `EntityTooLarge` or `EntityTooSmall` outside"
+        " 1..`maxBytes` bytes, 403 once expired or when a field differs"
+    )
+    fields: dict[str, str] = Field(description="The form fields to send, as given, before the file")
+    maxBytes: int = Field(description="The largest transcript storage accepts, in bytes")
     expiresAt: datetime
-    requiredHeaders: dict[str, str] | None = None
 
 
 class StartTrackUploadRequest(ApiModel):

@@ -31,7 +31,7 @@ from handlers.core.runtime import startup
 from handlers.core.runtime.cors import cors_headers
 from handlers.core.runtime.errors import DomainError, LimitReached, NotFound
 from handlers.core.runtime.settings import settings
-from handlers.core.runtime.tenancy import EpisodeRef, tenant_of_claims
+from handlers.core.runtime.tenancy import EpisodeRef, claims_of_app, tenant_of_claims
 
 logger = Logger()
 
@@ -68,12 +68,19 @@ class Request:
     """The caller of a request, from the claims the Cognito authorizer verified."""
 
     event: Mapping[str, Any]
+    claims: Mapping[str, Any]
+    """The ID token's claims, its `aud` one of the stack's app clients."""
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any]) -> Request:
+        """The request of `event`, once its token is known to be one of the stack's app clients' (401 otherwise)."""
+        authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+        return cls(event, claims_of_app(authorizer.get("claims"), settings().allowed_audiences()))
 
     @property
     def tenant(self) -> str:
         """The signed-in caller's tenant (403 without one)."""
-        authorizer = (self.event.get("requestContext") or {}).get("authorizer") or {}
-        return tenant_of_claims(authorizer.get("claims"))
+        return tenant_of_claims(dict(self.claims))
 
     def episode(self, episode_id: str) -> EpisodeRef:
         """The episode `episode_id` of the caller's tenant: another tenant's id simply does not exist here.
@@ -136,9 +143,11 @@ class RouteHandler:
         if not match or event.get("httpMethod") != self.route.method:
             return error_response(404, "no such route")
         try:
+            # The caller first: a token of another app is refused before its request is read.
+            request = Request.of(event)
             arguments = {name: unquote(value) for name, value in match.groupdict().items()}
             arguments.update(self._validated(event))
-            return self.view(Request(event), **arguments)
+            return self.view(request, **arguments)
         except InvalidRequest as error:
             return error_response(400, error.describe())
         except RecursionError:

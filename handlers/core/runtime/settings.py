@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID, TENANT_LIMIT_DEFAULTS
 
@@ -67,10 +67,28 @@ class Settings(BaseModel):
         description="How long `complete` waits for S3 before answering 202 Completing (API Gateway answers at 29 s)",
     )
     tenant_limits: TenantLimits = Field(default_factory=lambda: TenantLimits(), alias="TENANT_LIMITS")
+    app_client_ids: frozenset[str] | None = Field(
+        None,
+        alias="APP_CLIENT_IDS",
+        description="The stack's app client ids, comma-separated: the audiences whose ID tokens the API accepts",
+    )
+
+    @field_validator("app_client_ids", mode="before")
+    @classmethod
+    def comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip()) or None
+        return value
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         return cls.model_validate(dict(os.environ if environ is None else environ))
+
+    def allowed_audiences(self) -> frozenset[str]:
+        """The app clients whose tokens the API accepts; a function without them cannot tell a caller's app."""
+        if not self.app_client_ids:
+            raise RuntimeError("environment variable APP_CLIENT_IDS is not set for this function")
+        return self.app_client_ids
 
     def require(self, field: str) -> str:
         """The value of a setting this function cannot work without."""

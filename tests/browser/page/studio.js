@@ -63,12 +63,38 @@
     return { status: response.status, etag: response.headers.get("ETag"), text: await response.text() };
   }
 
+  // A presigned POST: the form's fields in the order given, then the file (S3 ignores fields after
+  // it). A FormData POST is a simple request, so there is no preflight: the page reads the answer
+  // only if the bucket's CORS rule allows POST from its origin.
+  async function postForm(url, fields, file) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append("file", file);
+    const response = await request(url, { method: "POST", body: form });
+    if (response.error) return { error: response.error };
+    return { status: response.status, text: await response.text() };
+  }
+
+  async function requestTranscriptForm(episodeId, filename) {
+    const body = filename ? { filename } : {};
+    return call("POST", `/episodes/${encodeURIComponent(episodeId)}/transcripts`, body);
+  }
+
   async function uploadTranscript(episodeId, srtUrl, filename) {
     const file = await download(srtUrl, filename, "");
-    const requested = await call("POST", `/episodes/${encodeURIComponent(episodeId)}/transcripts`, { filename });
+    const requested = await requestTranscriptForm(episodeId, filename);
     if (requested.status !== 201) return { failedAt: "request upload", requested };
-    const { uploadUrl, requiredHeaders } = requested.body;
-    return { requested, put: await put(uploadUrl, requiredHeaders || {}, file) };
+    const { uploadUrl, fields } = requested.body;
+    return { requested, post: await postForm(uploadUrl, fields, file) };
+  }
+
+  // A "transcript" of `size` bytes made in the page: storage, not the page, decides whether it fits.
+  async function postTranscriptOfSize(episodeId, size) {
+    const requested = await requestTranscriptForm(episodeId, null);
+    if (requested.status !== 201) return { failedAt: "request upload", requested };
+    const file = new File([new Uint8Array(size).fill(49)], "generated.srt");
+    const { uploadUrl, fields, maxBytes } = requested.body;
+    return { maxBytes, post: await postForm(uploadUrl, fields, file) };
   }
 
   async function uploadTrack(episodeId, videoUrl, filename, trackName) {
@@ -110,6 +136,7 @@
     getEpisode: (id) => call("GET", `/episodes/${encodeURIComponent(id)}`),
     listClips: (id) => call("GET", `/episodes/${encodeURIComponent(id)}/clips`),
     uploadTranscript,
+    postTranscriptOfSize,
     uploadTrack,
   };
   log(`studio ready; API ${api}; ${token ? "signed in" : "signed out"}`);

@@ -1,7 +1,7 @@
 """A fake NullCheck API for the client tests: the upload endpoints, backed by real S3 (moto).
 
 It implements the endpoints the way the real handlers do (create and complete the multipart
-upload, presign part and transcript URLs with boto3), so the client's part PUTs, ETags and
+upload, presign part URLs and the transcript's form with boto3), so the client's part PUTs, ETags and
 completion meet real S3 behaviour rather than a mock's idea of it.
 """
 
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from handlers.contract import MAX_TRANSCRIPT_BYTES
 
 EPISODE_ID = "ep-1"
 PRESIGN_SECONDS = 900
@@ -76,7 +78,10 @@ class FakeApi:
 
     def _transcript(self, body: dict[str, Any]) -> httpx.Response:
         key = f"{EPISODE_ID}/transcript.srt"
-        params = {"Bucket": self.bucket, "Key": key, "Metadata": {"filename": body["filename"]}}
-        url = self.s3.generate_presigned_url("put_object", Params=params, ExpiresIn=PRESIGN_SECONDS)
-        answer = {"key": key, "uploadUrl": url, "expiresAt": "2030-01-01T00:00:00Z"}
-        return httpx.Response(201, json={**answer, "requiredHeaders": {"x-amz-meta-filename": body["filename"]}})
+        fields = {"x-amz-meta-filename": body["filename"]}
+        conditions = [fields, ["content-length-range", 1, MAX_TRANSCRIPT_BYTES]]
+        post = self.s3.generate_presigned_post(
+            self.bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=PRESIGN_SECONDS
+        )
+        answer = {"key": key, "uploadUrl": post["url"], "fields": post["fields"], "maxBytes": MAX_TRANSCRIPT_BYTES}
+        return httpx.Response(201, json={**answer, "expiresAt": "2030-01-01T00:00:00Z"})

@@ -275,7 +275,7 @@ def test_upload_track_command_uploads_the_file(
     assert s3.get_object(Bucket=bucket, Key=f"{EPISODE_ID}/tracks/cam.mp4")["Body"].read() == video.read_bytes()
 
 
-def test_upload_transcript_command_puts_the_srt(
+def test_upload_transcript_command_posts_the_srt(
     use_api: Callable[[Handler], list[httpx.Request]], fake_api: FakeApi, s3: Any, bucket: str, tmp_path: Path
 ) -> None:
     srt = tmp_path / "show.srt"

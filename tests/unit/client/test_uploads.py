@@ -14,6 +14,7 @@ import pytest
 
 from client.api import ApiError, NullCheckClient
 from client.uploads import MIB, Part, UploadError, plan_parts, upload_track, upload_transcript
+from handlers.contract import MAX_TRANSCRIPT_BYTES
 from tests.unit.client.fakes import EPISODE_ID, FakeApi
 
 PART_SIZE = 5 * MIB
@@ -171,7 +172,7 @@ def test_parts_smaller_than_five_mib_are_refused() -> None:
         plan_parts(12 * MIB, 4 * MIB)
 
 
-def test_transcript_is_put_with_the_required_filename_header(
+def test_transcript_is_posted_with_its_form_fields_then_the_file(
     api_client: NullCheckClient, s3: Any, bucket: str, tmp_path: Path
 ) -> None:
     srt = tmp_path / "episode-1.srt"
@@ -183,3 +184,67 @@ def test_transcript_is_put_with_the_required_filename_header(
     stored = s3.get_object(Bucket=bucket, Key=key)
     assert stored["Body"].read() == srt.read_bytes()
     assert stored["Metadata"] == {"filename": "episode-1.srt"}
+
+
+@pytest.mark.parametrize("size", [0, MAX_TRANSCRIPT_BYTES + 1], ids=["empty", "over-10-MiB"])
+def test_a_transcript_storage_would_refuse_is_refused_before_the_api_is_asked(tmp_path: Path, size: int) -> None:
+    asked: list[httpx.Request] = []
+    client = NullCheckClient("http://api.test/api", transport=httpx.MockTransport(lambda r: asked.append(r) or 500))
+    srt = tmp_path / "show.srt"
+    with srt.open("wb") as file:
+        file.truncate(size)  # sparse: no 10 MiB written
+
+    with pytest.raises(UploadError, match="empty" if size == 0 else "larger than the 10 MiB"):
+        upload_transcript(client, EPISODE_ID, srt)
+    assert asked == []  # no form asked for: it would count towards the episode's uploads
+
+
+def form_api(request: httpx.Request) -> httpx.Response:
+    """An API that hands out a transcript form."""
+    answer = {"key": "ep/transcripts/t.srt", "uploadUrl": "http://s3.test/bucket", "fields": {"key": "ep/t.srt"}}
+    return httpx.Response(201, json={**answer, "maxBytes": MAX_TRANSCRIPT_BYTES, "expiresAt": "2030-01-01T00:00:00Z"})
+
+
+def test_storage_refusing_the_transcript_says_why(tmp_path: Path) -> None:
+    client = NullCheckClient("http://api.test/api", transport=httpx.MockTransport(form_api))
+    refusal = "<Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Policy expired.</Message></Error>"
+    storage = httpx.MockTransport(lambda request: httpx.Response(403, text=refusal))
+    srt = tmp_path / "show.srt"
+    srt.write_text("1\n")
+
+    with pytest.raises(UploadError, match=r"HTTP 403 .*Policy expired"):
+        upload_transcript(client, EPISODE_ID, srt, transport=storage)
+
+
+class FormStorage(httpx.BaseTransport):
+    """Storage that consumes a form as the stream it is, keeping only its size and its first bytes."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.start = b""
+        self.content_length = ""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.content_length = request.headers.get("Content-Length", "")
+        for chunk in request.stream:  # type: ignore[union-attr]
+            self.start += chunk[: max(0, 300 - len(self.start))]
+            self.size += len(chunk)
+        return httpx.Response(204)
+
+
+def test_a_transcript_is_streamed_with_its_length_never_held_whole(tmp_path: Path) -> None:
+    client = NullCheckClient("http://api.test/api", transport=httpx.MockTransport(form_api))
+    srt = tmp_path / "long.srt"
+    srt.write_bytes(b"1\n00:00:00,000 --> 00:00:01,000\nHi\n\n" * (MAX_TRANSCRIPT_BYTES // 40))
+    storage = FormStorage()
+
+    tracemalloc.start()
+    try:
+        upload_transcript(client, EPISODE_ID, srt, transport=storage)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert storage.size == int(storage.content_length) > srt.stat().st_size  # S3 needs the length up front
+    assert b'name="key"' in storage.start  # the fields come first
+    assert peak < 3 * MIB, f"peak {peak / MIB:.1f} MiB: the transcript was held in memory"

@@ -27,7 +27,11 @@ def deploy(spec=LIST_EPISODES, **overrides):
             Resource.TABLE_INDEXES: [f"{TABLE_ARN}/index/*"],
             Resource.CURSOR_KEY: [CURSOR_KEY_ARN],
         },
-        environment={Env.TABLE_NAME: "nullcheck", Env.CURSOR_KEY_PARAMETER: "cursor-key-parameter-0123456:1"},
+        environment={
+            Env.TABLE_NAME: "nullcheck",
+            Env.CURSOR_KEY_PARAMETER: "cursor-key-parameter-0123456:1",
+            Env.APP_CLIENT_IDS: "app-client-id",
+        },
         **overrides,
     )
     return CatalogFunction(spec.name, args)
@@ -46,6 +50,7 @@ def test_function_follows_the_seed_globals(mocks, build) -> None:
         "ORIGIN": "*",
         "TABLE_NAME": "nullcheck",
         "CURSOR_KEY_PARAMETER": "cursor-key-parameter-0123456:1",
+        "APP_CLIENT_IDS": "app-client-id",
     }
     log_group = mocks.one("aws:cloudwatch/logGroup:LogGroup")
     assert log_group.inputs["retentionInDays"] == 14

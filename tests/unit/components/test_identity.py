@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from components.identity import Identity, IdentityArgs
+from tests.pulumi_mocks import resolve
 
 TENANT_CLAIM = "custom:tenantId"
 
@@ -23,6 +24,9 @@ def test_defaults_email_sign_in_strong_passwords_and_a_read_only_tenant(mocks: A
     assert (tenant["name"], tenant["attributeDataType"]) == ("tenantId", "String")
     assert pool["mfaConfiguration"] == "OFF" and pool["deletionProtection"] == "INACTIVE"
     assert pool["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
+    # A new email is only pending until verified (the verified one keeps signing in); email is auto-verified.
+    assert pool["userAttributeUpdateSettings"] == {"attributesRequireVerificationBeforeUpdates": ["email"]}
+    assert pool["userPoolAddOns"] == {"advancedSecurityMode": "OFF"} and pool["userPoolTier"] == "ESSENTIALS"
 
     client = mocks.one("aws:cognito/userPoolClient:UserPoolClient").inputs
     assert client["generateSecret"] is False
@@ -51,6 +55,30 @@ def test_self_sign_up_needs_its_trigger_and_a_valid_mfa_setting() -> None:
         Identity("id", IdentityArgs(allow_self_sign_up=True))
     with pytest.raises(ValueError, match="mfa"):
         Identity("id", IdentityArgs(mfa="sometimes"))
+    with pytest.raises(ValueError, match="threat_protection"):
+        Identity("id", IdentityArgs(threat_protection="ON"))
+
+
+@pytest.mark.parametrize("mode", ["AUDIT", "ENFORCED"])
+def test_threat_protection_puts_the_pool_on_the_plus_plan(mocks: Any, build: Any, mode: str) -> None:
+    build(lambda: Identity("id", IdentityArgs(threat_protection=mode)))
+
+    pool = mocks.one("aws:cognito/userPool:UserPool").inputs
+    assert pool["userPoolAddOns"] == {"advancedSecurityMode": mode} and pool["userPoolTier"] == "PLUS"
+
+
+def test_without_password_auth_the_client_offers_srp_and_refresh_only(mocks: Any, build: Any) -> None:
+    build(lambda: Identity("id", IdentityArgs(allow_password_auth=False)))
+
+    client = mocks.one("aws:cognito/userPoolClient:UserPoolClient").inputs
+    assert client["explicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def test_the_app_client_ids_list_every_client_of_the_stack(mocks: Any, build: Any) -> None:
+    identity = build(lambda: Identity("id"))
+
+    clients = mocks.of_type("aws:cognito/userPoolClient:UserPoolClient")
+    assert resolve(identity.app_client_ids) == [client.id for client in clients] == [resolve(identity.client_id)]
 
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:post-confirmation-function-1a2b3c4"

@@ -29,7 +29,8 @@ def test_bucket_follows_the_seed_and_is_private(mocks, build) -> None:
         assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 1
         assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 1
     [cors] = one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")["corsRules"]
-    assert "PUT" in cors["allowedMethods"] and cors["exposeHeaders"] == ["ETag"]
+    # PUT: track parts; POST: a transcript's form (its policy limits the size).
+    assert {"PUT", "POST"} <= set(cors["allowedMethods"]) and cors["exposeHeaders"] == ["ETag"]
     assert one("aws:s3/bucketNotification:BucketNotification")["eventbridge"] is True
     block = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
     assert all(block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
@@ -58,6 +59,7 @@ def test_bucket_non_default_args(mocks, build) -> None:
     assert {r["filter"]["prefix"]: r["expiration"]["days"] for r in rules} == {"media/": 30, "renders/": 90}
     [cors] = mocks.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").inputs["corsRules"]
     assert cors["allowedOrigins"] == ["https://studio.example.com"]
+    assert "POST" in cors["allowedMethods"]  # the studio's origin may post transcripts
     assert all(r.name.startswith("archive-") for r in mocks.resources if r.typ.startswith("aws:"))
 
 

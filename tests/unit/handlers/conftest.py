@@ -18,7 +18,7 @@ from handlers.contract import TENANT_LIMIT_DEFAULTS
 from handlers.core.runtime import clients
 from local.moto_server import LocalMotoServer
 from local.resources import create_bucket, create_cursor_key, create_table
-from tests.lambda_events import TENANT, api_event, invoke
+from tests.lambda_events import APP_CLIENT_ID, TENANT, api_event, invoke
 
 TABLE = "nullcheck-test"
 BUCKET = "nullcheck-test-bucket"
@@ -35,6 +35,8 @@ HANDLER_ENV = {
     "MEDIACONVERT_ROLE_ARN": "arn:aws:iam::123456789012:role/nullcheck-mediaconvert",
     # High on purpose: these tests start more than a tenant's day allows; the limits' own tests set theirs.
     "TENANT_LIMITS": json.dumps(dict.fromkeys(TENANT_LIMIT_DEFAULTS, 10_000)),
+    # The stack's app clients: the test events' tokens were issued to one of them.
+    "APP_CLIENT_IDS": f"{APP_CLIENT_ID},studio-web-client-id",
 }
 
 

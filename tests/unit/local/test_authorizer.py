@@ -73,7 +73,7 @@ def test_a_valid_id_token_gives_its_claims_as_strings(authorizer: CognitoAuthori
     assert all(isinstance(value, str) for value in claims.values()), claims
     assert claims["custom:tenantId"] == "acme"
     assert claims["token_use"] == "id"
-    assert claims["aud"] == authorizer.client_ids[0]
+    assert claims["aud"] == pool_client(authorizer)
     assert claims["iss"] == authorizer.issuer
     assert re.fullmatch(r"\d+", claims["auth_time"])  # stays a number, as a string
     assert DATE.match(claims["exp"]) and DATE.match(claims["iat"]), claims
@@ -141,6 +141,25 @@ def test_another_audience_or_issuer_is_refused(authorizer: CognitoAuthorizer, po
     assert authorizer.claims(mint(id_claims(pool, aud="another-client"))) is None
     assert authorizer.claims(mint(id_claims(pool, iss=f"{pool.issuer}-not"))) is None
     assert authorizer.claims(mint(id_claims(pool, iss=pool.endpoint + "/" + pool.id))) is None
+
+
+def test_as_api_gateway_it_takes_a_token_of_any_app_client_of_the_pool(pool: Pool, moto_url: str) -> None:
+    # API Gateway's authorizer has no app client list: the functions check `aud` (`APP_CLIENT_IDS`).
+    gateway = CognitoAuthorizer(region="us-east-1", user_pool_id=pool.id, jwks_url=pool.jwks_url)
+    other_pool = new_pool(moto_url)
+
+    passed = gateway.claims(mint(id_claims(pool, aud="another-client-of-the-pool")))
+
+    assert passed is not None and passed["aud"] == "another-client-of-the-pool"
+    assert gateway.claims(tokens(other_pool, new_user(other_pool, "acme"))["IdToken"]) is None
+    without_audience = id_claims(pool)
+    del without_audience["aud"]
+    assert gateway.claims(mint(without_audience)) is None
+
+
+def pool_client(authorizer: CognitoAuthorizer) -> str:
+    assert authorizer.client_ids is not None
+    return authorizer.client_ids[0]
 
 
 def test_an_access_token_is_not_an_id_token(

@@ -65,3 +65,10 @@ def test_a_prefix_past_the_models_limit_or_an_expired_one_is_not_read() -> None:
     marked_long["messages"][-1]["content"].append({"cachePoint": {"type": "default"}})
     usage = cache.usage(marked_long, NOVA, 10)
     assert "cacheWriteInputTokens" not in usage and "cacheReadInputTokens" not in usage
+
+
+def test_a_prefix_below_the_models_minimum_caches_nothing() -> None:
+    """The instructions and the tool alone (a long transcript is not marked) are under Nova's 1,000 tokens."""
+    long = {key: value for key, value in request(NOVA, minutes=180).items() if key != "modelId"}
+    usage = PromptCache().usage(long, NOVA, 10)
+    assert "cacheWriteInputTokens" not in usage and "cacheReadInputTokens" not in usage

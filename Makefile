@@ -54,8 +54,9 @@ openapi: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
+# The unit and policy suites are independent tests (each with its own moto state or mocks): two workers.
 unit: venv
-	$(PY) -m pytest tests/unit tests/policy
+	$(PY) -m pytest -n 2 tests/unit tests/policy
 	$(PY) -m pytest tests/e2e
 	$(PY) -m pytest tests/fuzz
 

@@ -47,6 +47,13 @@ class InvalidTranscript(ValueError):
         self.reason = reason
 
 
+MAX_DIGIT_RUN = 24
+"""More digits in a row than a cue number or a number read out in a show ever needs."""
+MAX_CUE_CHARACTERS = 10_000
+"""A cue's text (and the blank lines around it) is at most this long: minutes of speech."""
+_CUE_NUMBER = re.compile(r"-?[0-9]{1,24}(?:\.[0-9]{0,24})?")
+
+
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     """A piece of the producer's content short enough for an error or a log line."""
     return repr(text if len(text) <= limit else text[:limit] + "…")
@@ -65,6 +72,8 @@ def parse_srt(data: bytes | str) -> Transcript:
         text = data
     if not text.strip():
         raise InvalidTranscript("the file is empty")
+    _check_digit_runs(text)
+    _check_cue_spacing(text)
     _check_timing_lines(text)
     try:
         subtitles = sorted(srt.parse(text), key=lambda subtitle: subtitle.start)
@@ -85,6 +94,41 @@ def parse_srt(data: bytes | str) -> Transcript:
 
 def too_large(size: int) -> str:
     return f"the file is {size / MIB:.1f} MiB, larger than the {MAX_TRANSCRIPT_BYTES // MIB} MiB a transcript may be"
+
+
+_DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGIT_RUN + 1},}}")
+
+
+def _check_digit_runs(text: str) -> None:
+    """Refuse a run of more digits than any SRT holds (a cue number, a timestamp, a number said aloud).
+
+    The `srt` library's cue pattern backtracks over every split of a run of digits, so one long run
+    (a 10 MiB file of digits, say) would keep the clip agent busy until its timeout, at every retry.
+    """
+    if run := _DIGIT_RUN.search(text):
+        line = text.count("\n", 0, run.start()) + 1
+        raise InvalidTranscript(f"line {line}: {len(run.group())} digits in a row are not a transcript")
+
+
+def _check_cue_spacing(text: str) -> None:
+    """The file starts with a cue and has a timing line at least every `MAX_CUE_CHARACTERS`.
+
+    The `srt` library's pattern is tried again at every character where no cue starts: a 10 MiB file
+    without cues would take it minutes (the clip agent's whole timeout, at every retry). This check
+    runs in one pass, so such a file is refused at once, saying where.
+    """
+    before_first_cue, since_timing = True, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "-->" in line:
+            before_first_cue, since_timing = False, 0
+            continue
+        if before_first_cue and line.strip() and not _CUE_NUMBER.fullmatch(line.strip()):
+            raise InvalidTranscript(
+                f"line {number}: expected a cue (a number, a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line, then its text)"
+            )
+        since_timing += len(line) + 1
+        if since_timing > MAX_CUE_CHARACTERS:
+            raise InvalidTranscript(f"line {number}: more than {MAX_CUE_CHARACTERS:,} characters without a cue")
 
 
 def _check_timing_lines(text: str) -> None:

@@ -33,7 +33,7 @@ import srt
 
 from handlers.contract import FRAME_SIZES
 from handlers.core.domain.render_job import burn_in
-from handlers.core.domain.srt import MAX_TRANSCRIPT_BYTES, InvalidTranscript, too_large
+from handlers.core.domain.srt import subtitles
 
 # Characters -------------------------------------------------------------------------------------
 
@@ -285,14 +285,4 @@ def caption_file(
 
 
 def _subtitles(data: str | bytes) -> list[srt.Subtitle]:
-    if isinstance(data, bytes):
-        if len(data) > MAX_TRANSCRIPT_BYTES:
-            raise InvalidTranscript(too_large(len(data)))
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise InvalidTranscript(f"the file is not UTF-8 text (byte {error.start} cannot be read)") from error
-    try:
-        return sorted(srt.parse(data), key=lambda subtitle: subtitle.start)
-    except (srt.SRTParseError, ValueError) as error:
-        raise InvalidTranscript("the file is not SRT: expected cues of a number, a time range and text") from error
+    return subtitles(data)[1]

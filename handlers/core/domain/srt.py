@@ -59,8 +59,10 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-def parse_srt(data: bytes | str) -> Transcript:
-    """Cues in time order; `InvalidTranscript` naming what to fix when the file is not usable SRT."""
+def subtitles(data: bytes | str) -> tuple[str, list[srt.Subtitle]]:
+    """The text and its cues (as the `srt` library reads them) in time order; `InvalidTranscript` naming what to
+    fix when the file is not usable SRT. Every reader of a transcript goes through here, so a file built to
+    keep the parser busy is refused at once wherever it is read (the agent, a render's caption file)."""
     if isinstance(data, bytes):
         if len(data) > MAX_TRANSCRIPT_BYTES:
             raise InvalidTranscript(too_large(len(data)))
@@ -76,14 +78,19 @@ def parse_srt(data: bytes | str) -> Transcript:
     _check_cue_spacing(text)
     _check_timing_lines(text)
     try:
-        subtitles = sorted(srt.parse(text), key=lambda subtitle: subtitle.start)
+        return text, sorted(srt.parse(text), key=lambda subtitle: subtitle.start)
     except srt.SRTParseError as error:
         line = text.count("\n", 0, error.expected_start) + 1
         raise InvalidTranscript(
             f"line {line}: expected a cue (a number, a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line, then its text)"
         ) from error
+
+
+def parse_srt(data: bytes | str) -> Transcript:
+    """Cues in time order, speakers apart; `InvalidTranscript` naming what to fix when the file is not usable SRT."""
+    text, parsed = subtitles(data)
     cues = []
-    for subtitle in subtitles:
+    for subtitle in parsed:
         match = _SPEAKER.match(subtitle.content)
         speaker, words = (match.group(1), match.group(2)) if match else (None, subtitle.content)
         cues.append(Cue(seconds(subtitle.start), seconds(subtitle.end), " ".join(words.split()), speaker))

@@ -202,7 +202,7 @@ def test_a_landscape_file_has_longer_lines_than_a_vertical_one() -> None:
 
 def test_bytes_with_a_byte_order_mark_are_read_and_what_is_not_srt_is_refused() -> None:
     assert parsed(captions.caption_file(("\ufeff" + transcript(cue(1, 2, "hi"))).encode()))[0].content == "hi"
-    with pytest.raises(InvalidTranscript, match="not SRT"):
+    with pytest.raises(InvalidTranscript, match="line 2: expected a cue"):
         captions.caption_file("1\nnot a time\nhello\n")
     with pytest.raises(InvalidTranscript, match="UTF-8"):
         captions.caption_file(b"1\n00:00:01,000 --> 00:00:02,000\n\xff\n")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from handlers.contract import DEFAULT_FUNCTION_MEMORY_MB
 from local.stack_process import START_TIMEOUT, StackProcess
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -77,7 +78,7 @@ def record_invocations(record: Recorder) -> None:
                 at=started,
                 function=function.name,
                 trigger=type(function.trigger).__name__,
-                memoryMb=function.memory_mb or 1024,
+                memoryMb=function.memory_mb or DEFAULT_FUNCTION_MEMORY_MB,
                 ms=(time.perf_counter() - began) * 1000,
                 end=time.time(),
                 error=error,

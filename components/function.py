@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components.iam import trust_policy
 from handlers.catalog import Env, Function, Resource
+from handlers.contract import DEFAULT_FUNCTION_MEMORY_MB, DEFAULT_FUNCTION_TIMEOUT_SECONDS
 
 LAMBDA_TRUST_POLICY = trust_policy("lambda.amazonaws.com")
 # X-Ray's segment APIs have no resource type: "*" is the only resource they accept.
@@ -39,9 +40,9 @@ class CatalogFunctionArgs:
     runtime: str = "python3.13"
     architecture: str = "arm64"
     """Seed: ARM64 (cost-optimized)."""
-    memory_mb: int = 1024
+    memory_mb: int = DEFAULT_FUNCTION_MEMORY_MB
     """Seed default; a catalog entry may override it."""
-    timeout_seconds: int = 25
+    timeout_seconds: int = DEFAULT_FUNCTION_TIMEOUT_SECONDS
     """Seed default; a catalog entry may override it."""
     tracing_mode: str = "Active"
     """Seed: X-Ray enabled globally."""

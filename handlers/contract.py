@@ -137,6 +137,9 @@ DEFAULT_MODEL_ID = "us.amazon.nova-pro-v1:0"
 """Bedrock model (or inference profile) the clip agent converses with."""
 DEFAULT_CHUNK_SECONDS = 120
 """Length of the HLS segments every track is cut into."""
+DEFAULT_FUNCTION_MEMORY_MB = 1024
+DEFAULT_FUNCTION_TIMEOUT_SECONDS = 25
+"""A function's memory and timeout where its catalog entry sets none (seed's globals): deployed and local."""
 
 
 # Per-tenant limits: what one tenant may start, so nobody runs up the owner's bill. A platform

@@ -22,21 +22,19 @@ import uuid
 from typing import IO, Any
 
 from handlers.catalog import Function
+from handlers.contract import DEFAULT_FUNCTION_TIMEOUT_SECONDS
 from local.timeouts import TimedOut, call_within
 
 SERVICE_LOGGER = "nullcheck"
 """The logger every handler's Powertools `Logger` writes through (`POWERTOOLS_SERVICE_NAME`)."""
 
-DEFAULT_TIMEOUT_SECONDS = 25
-"""A function's timeout when its catalog entry sets none: `CatalogFunctionArgs.timeout_seconds`, the
-deployed default (a unit test holds them equal; read here without importing Pulumi)."""
 
 _invocation: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("invocation")
 
 
 def timeout_of(function: Function) -> int:
     """How long Lambda lets the function run, in seconds."""
-    return function.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+    return function.timeout_seconds or DEFAULT_FUNCTION_TIMEOUT_SECONDS
 
 
 class FunctionTimedOut(Exception):

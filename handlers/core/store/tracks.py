@@ -240,43 +240,35 @@ def record_source(
 
 def finish_completion(table: Table, episode: EpisodeRef, track_name: str, upload_id: str) -> bool:
     """`Completing` → `Unprocessed` once S3 has the object; False when the track is no longer that upload completing."""
-    return (
-        _conditional_update(
-            table,
-            records.track_key(episode, track_name),
-            UpdateExpression="SET #status = :unprocessed, updatedAt = :now",
-            ConditionExpression="uploadId = :upload AND #status = :completing",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={
-                ":unprocessed": TrackStatus.UNPROCESSED.value,
-                ":completing": TrackStatus.COMPLETING.value,
-                ":upload": upload_id,
-                ":now": records.now_iso(),
-            },
-        )
-        is not None
-    )
+    return _leave_completing(table, episode, track_name, upload_id, TrackStatus.UNPROCESSED, {})
 
 
 def fail_completion(table: Table, episode: EpisodeRef, track_name: str, upload_id: str, reason: str) -> bool:
     """`Completing` → `ProcessingFailed` with why S3 refused the parts; False when the track moved on."""
-    return (
-        _conditional_update(
-            table,
-            records.track_key(episode, track_name),
-            UpdateExpression="SET #status = :failed, failureReason = :reason, updatedAt = :now",
-            ConditionExpression="uploadId = :upload AND #status = :completing",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={
-                ":failed": TrackStatus.PROCESSING_FAILED.value,
-                ":completing": TrackStatus.COMPLETING.value,
-                ":upload": upload_id,
-                ":reason": reason,
-                ":now": records.now_iso(),
-            },
-        )
-        is not None
+    return _leave_completing(
+        table, episode, track_name, upload_id, TrackStatus.PROCESSING_FAILED, {"failureReason": reason}
     )
+
+
+def _leave_completing(
+    table: Table, episode: EpisodeRef, track_name: str, upload_id: str, status: TrackStatus, fields: dict[str, str]
+) -> bool:
+    assignments = "".join(f", {name} = :{name}" for name in fields)
+    updated = _conditional_update(
+        table,
+        records.track_key(episode, track_name),
+        UpdateExpression=f"SET #status = :status, updatedAt = :now{assignments}",
+        ConditionExpression="uploadId = :upload AND #status = :completing",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":status": status.value,
+            ":completing": TrackStatus.COMPLETING.value,
+            ":upload": upload_id,
+            ":now": records.now_iso(),
+            **{f":{name}": value for name, value in fields.items()},
+        },
+    )
+    return updated is not None
 
 
 def remove(table: Table, episode: EpisodeRef, track: dict[str, Any]) -> bool:

@@ -18,9 +18,10 @@ import pytest
 
 from components.function import CatalogFunctionArgs
 from handlers.catalog import EventRule, Function, api_functions
+from handlers.contract import DEFAULT_FUNCTION_TIMEOUT_SECONDS
 from local.apigateway import LocalApiGateway
 from local.events import LocalEventBus, Subscription
-from local.lambda_runtime import DEFAULT_TIMEOUT_SECONDS, FunctionTimedOut, LocalLambda, timeout_of
+from local.lambda_runtime import FunctionTimedOut, LocalLambda, timeout_of
 from local.timeouts import TimedOut, call_within
 from tests.unit.local import sleepy_handler
 
@@ -47,7 +48,7 @@ def gateway() -> LocalApiGateway:
 
 def test_the_local_default_timeout_is_the_deployed_one() -> None:
     [default] = [field.default for field in fields(CatalogFunctionArgs) if field.name == "timeout_seconds"]
-    assert default == DEFAULT_TIMEOUT_SECONDS
+    assert default == DEFAULT_FUNCTION_TIMEOUT_SECONDS
     assert timeout_of(sleepy(None)) == default and timeout_of(sleepy(900)) == 900
 
 

@@ -20,8 +20,11 @@ from urllib.parse import quote
 import httpx
 
 from client.api_types import (
+    CaptionLine,
     Clip,
     ClipList,
+    ClipPreview,
+    ClipRange,
     CompletedPart,
     CompletedTrack,
     CreatedEpisode,
@@ -33,6 +36,7 @@ from client.api_types import (
     RenderAccepted,
     TrackUpload,
     TranscriptUpload,
+    UploadedParts,
 )
 from handlers.contract import RenderFormat
 
@@ -154,10 +158,30 @@ class NullCheckClient:
         body = {"filename": filename} if filename is not None else {}
         return self._call("POST", f"{_episode_path(episode_id)}/transcripts", json=body)
 
-    def start_track_upload(self, episode_id: str, filename: str, track_name: str) -> TrackUpload:
-        """Start (or resume, while the session lives) the multipart upload of a video track."""
-        body = {"filename": filename, "trackName": track_name}
+    def start_track_upload(
+        self,
+        episode_id: str,
+        filename: str,
+        track_name: str,
+        *,
+        size: int | None = None,
+        part_size: int | None = None,
+    ) -> TrackUpload:
+        """Start (or resume, while the session lives) the multipart upload of a video track.
+
+        With `size` (and `part_size`), the same file started again while its session is open gets
+        that session, with the part size it was started with.
+        """
+        body: dict[str, Any] = {"filename": filename, "trackName": track_name}
+        if size is not None:
+            body["size"] = size
+        if part_size is not None:
+            body["partSize"] = part_size
         return self._call("POST", f"{_episode_path(episode_id)}/tracks", json=body)
+
+    def list_track_parts(self, episode_id: str, track_name: str, upload_id: str) -> UploadedParts:
+        """The parts storage already holds of the track's open upload (number, size, ETag)."""
+        return self._call("GET", f"{_track_path(episode_id, track_name)}/parts", params={"uploadId": upload_id})
 
     def get_part_urls(
         self, episode_id: str, track_name: str, upload_id: str, part_numbers: Sequence[int]
@@ -187,6 +211,34 @@ class NullCheckClient:
         """Approve, reject or reset a clip, and/or give it a better hook."""
         body = {name: value for name, value in (("status", status), ("hook", hook)) if value is not None}
         return self._call("PATCH", _clip_path(episode_id, clip_id), json=body)
+
+    def edit_clip(
+        self,
+        episode_id: str,
+        clip_id: str,
+        *,
+        segments: Sequence[ClipRange] | None = None,
+        captions: Sequence[CaptionLine] | None = None,
+        reset: bool = False,
+        expected_revision: int | None = None,
+    ) -> Clip:
+        """Shape a clip: new ranges and/or caption lines, or back to the agent's proposal (`reset`); each
+        accepted edit is a new revision (409 when `expected_revision` is not the clip's any more)."""
+        body: dict[str, Any] = {}
+        if segments is not None:
+            body["segments"] = [{"startTime": s["startTime"], "endTime": s["endTime"]} for s in segments]
+        if captions is not None:
+            body["captions"] = list(captions)
+        if reset:
+            body["reset"] = True
+        if expected_revision is not None:
+            body["expectedRevision"] = expected_revision
+        return self._call("PATCH", _clip_path(episode_id, clip_id), json=body)
+
+    def clip_preview(self, episode_id: str, clip_id: str, *, track: str | None = None) -> ClipPreview:
+        """A presigned HLS playlist of the clip at its current revision (ffmpeg, VLC, hls.js play it for an hour)."""
+        params = {"trackName": track} if track else None
+        return self._call("GET", f"{_clip_path(episode_id, clip_id)}/preview", params=params)
 
     def request_render(
         self,

@@ -98,6 +98,24 @@ class TrackUpload(TypedDict):
     trackName: str
     expiresAt: str
     requiredHeaders: dict[str, str]
+    size: NotRequired[int]
+    partSize: NotRequired[int]
+
+
+class UploadedPart(TypedDict):
+    """A part storage holds of an open upload; `etag` is S3's quoted MD5 of its bytes."""
+
+    partNumber: int
+    size: int
+    etag: str
+
+
+class UploadedParts(TypedDict):
+    """The parts of an open upload, to resume it by sending the others."""
+
+    parts: list[UploadedPart]
+    size: NotRequired[int]
+    partSize: NotRequired[int]
 
 
 class PartUrl(TypedDict):
@@ -134,10 +152,33 @@ class ClipSegment(TypedDict):
     speaker: NotRequired[str]
 
 
+class ClipRange(TypedDict):
+    """A range of the episode a clip shows, as an edit sends it (SRT timestamps)."""
+
+    startTime: str
+    endTime: str
+
+
+class CaptionLine(TypedDict):
+    """`CaptionLineView`: one caption line of a clip, shown from `startTime` to `endTime` (SRT timestamps)."""
+
+    startTime: str
+    endTime: str
+    text: str
+
+
+class ClipShape(TypedDict):
+    """`ClipShapeView`: what a render of the clip shows (the agent's proposal, in `Clip.proposed`)."""
+
+    segments: list[ClipSegment]
+    captions: NotRequired[list[CaptionLine]]
+
+
 class RenderAccepted(TypedDict):
     """The answer to a render request: which render it is and where it stands."""
 
     renderId: str
+    revision: NotRequired[int]
     format: RenderFormat
     captions: bool
     trackName: str
@@ -148,6 +189,7 @@ class Render(TypedDict):
     """`RenderView`: a render of a clip, with `downloadUrl` once `Rendered`."""
 
     renderId: str
+    revision: NotRequired[int]
     format: RenderFormat
     captions: bool
     trackName: str
@@ -170,6 +212,9 @@ class Clip(TypedDict):
     summary: str
     totalDurationSeconds: float
     segments: list[ClipSegment]
+    captions: NotRequired[list[CaptionLine]]
+    revision: NotRequired[int]
+    proposed: ClipShape
     bRollSuggestions: NotRequired[list[str]]
     confidence: NotRequired[float]
     transcriptKey: NotRequired[str]
@@ -180,3 +225,26 @@ class Clip(TypedDict):
 
 class ClipList(TypedDict):
     items: list[Clip]
+
+
+class PreviewRange(TypedDict):
+    """One of the clip's ranges, and where it lies in the preview playlist's timeline (seconds)."""
+
+    startTime: str
+    endTime: str
+    playFrom: float
+    playTo: float
+
+
+class ClipPreview(TypedDict):
+    """A presigned HLS playlist of the clip as it stands: any player plays `playlistUrl` without a token."""
+
+    playlistUrl: str
+    expiresAt: str
+    trackName: str
+    revision: int
+    durationSeconds: float
+    addressing: str
+    ranges: list[PreviewRange]
+    fetchBytes: NotRequired[int]
+    clipBytes: int

@@ -6,10 +6,17 @@ batches, just before they are used, so none sits idle long enough to expire (the
 A failed part is retried with a fresh URL and backoff; only when every part has its ETag is the
 upload completed through the API, which records the track and starts its processing
 (`client.completion`: an answer to `complete` that never came is asked about, never taken for a failure).
+
+An interrupted upload resumes: the start sends the file's size and part size, so the same file
+(same name and size) started again while its session is open gets the same upload, with the
+part size it began with. Its parts list (`GET …/parts`) says which parts storage holds; each is
+kept only when its ETag is the MD5 of the file's bytes at that place, and only the others are
+sent. The CLI keeps no state of its own: the session and storage hold it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
@@ -23,7 +30,7 @@ from typing import BinaryIO
 import httpx
 
 from client.api import ApiError, NullCheckClient
-from client.api_types import CompletedPart, CompletedTrack
+from client.api_types import CompletedPart, CompletedTrack, UploadedPart
 from client.completion import CompletionPolicy, Report, complete_upload
 from handlers.contract import MAX_TRANSCRIPT_BYTES
 
@@ -67,18 +74,24 @@ class _Session:
     headers: dict[str, str]
 
 
-def plan_parts(file_size: int, part_size: int) -> list[Part]:
-    """Split `file_size` bytes into parts of `part_size` (the last one shorter).
-
-    The part size grows (to whole MiB) when the file would otherwise need more than S3's 10,000
-    parts, so a very large file still uploads with the default setting.
-    """
+def fitting_part_size(file_size: int, part_size: int) -> int:
+    """`part_size`, grown (to whole MiB) when the file would otherwise need more than S3's 10,000 parts."""
     if part_size < MIN_PART_SIZE:
         raise ValueError(f"part size must be at least {MIN_PART_SIZE // MIB} MiB")
     if file_size <= 0:
         raise UploadError("the file is empty")
     if math.ceil(file_size / part_size) > MAX_PARTS:
         part_size = math.ceil(file_size / MAX_PARTS / MIB) * MIB
+    return part_size
+
+
+def plan_parts(file_size: int, part_size: int) -> list[Part]:
+    """Split `file_size` bytes into parts of `part_size` (the last one shorter).
+
+    The part size grows (to whole MiB) when the file would otherwise need more than S3's 10,000
+    parts, so a very large file still uploads with the default setting.
+    """
+    part_size = fitting_part_size(file_size, part_size)
     return [
         Part(number=index + 1, offset=offset, size=min(part_size, file_size - offset))
         for index, offset in enumerate(range(0, file_size, part_size))
@@ -106,9 +119,9 @@ def upload_track(
     `transport` replaces the network for the part PUTs to S3 (not for the API calls, which go
     through `client`). A part is tried `attempts` times, waiting `retry_delay` seconds doubled
     after each failure. Raises `UploadError` when a part fails every attempt (the upload is then
-    left incomplete; running again while the API's session is open, 30 minutes after the last
-    part URLs were signed, reuses it and sends every part again) and `ApiError` when the API
-    refuses to start or complete the upload.
+    left incomplete: running again with the same file while the API's session is open, 30 minutes
+    after the last part URLs were signed, resumes it, sending only the parts storage lacks or holds
+    with another MD5) and `ApiError` when the API refuses to start or complete the upload.
 
     Completing follows `completion` (`client.completion.complete_upload`): a lost answer is asked
     about, and `complete` sent again, before `CompletionFailed` is raised; a `Completing` track is
@@ -117,13 +130,23 @@ def upload_track(
     """
     if concurrency < 1 or attempts < 1 or url_batch < 1:
         raise ValueError("concurrency, attempts and url_batch must be at least 1")
-    parts = plan_parts(path.stat().st_size, part_size)
-    started = client.start_track_upload(episode_id, path.name, track_name)
+    size = path.stat().st_size
+    part_size = fitting_part_size(size, part_size)
+    started = client.start_track_upload(episode_id, path.name, track_name, size=size, part_size=part_size)
+    # A resumed upload keeps the part size it began with.
+    parts = plan_parts(size, started.get("partSize", part_size))
     session = _Session(episode_id, stored_track_name(started["key"]), started["uploadId"], started["requiredHeaders"])
-    urls = _PartUrls(client, session, [part.number for part in parts], url_batch)
+    progress = progress or _ignore
+    stored = client.list_track_parts(episode_id, session.track_name, session.upload_id)["parts"]
+    kept = _kept_parts(path, parts, stored, progress, concurrency)
+    if stored:
+        _say(report, _resumed(len(parts), len(stored), len(kept)))
+    missing = [part for part in parts if part.number not in kept]
+    urls = _PartUrls(client, session, [part.number for part in missing], url_batch)
     with httpx.Client(transport=transport, timeout=STORAGE_TIMEOUT) as storage:
-        sender = _PartSender(storage, urls, path, session.headers, progress or _ignore, attempts, retry_delay)
-        completed = _send_all(parts, sender.send, concurrency)
+        sender = _PartSender(storage, urls, path, session.headers, progress, attempts, retry_delay)
+        completed = [*kept.values(), *_send_all(missing, sender.send, concurrency)]
+    completed.sort(key=lambda part: part["PartNumber"])
     return complete_upload(
         client,
         episode_id,
@@ -134,6 +157,55 @@ def upload_track(
         policy=completion,
         report=report,
     )
+
+
+def _kept_parts(
+    path: Path, parts: list[Part], stored: list[UploadedPart], progress: ProgressCallback, concurrency: int
+) -> dict[int, CompletedPart]:
+    """The parts storage already holds as the file has them: same size, ETag the MD5 of the same bytes.
+
+    Read and hashed on the thread pool; a kept part counts as sent for `progress`.
+    """
+    planned = {part.number: part for part in parts}
+    candidates = [
+        (planned[item["partNumber"]], item["etag"])
+        for item in stored
+        if item["partNumber"] in planned and item["size"] == planned[item["partNumber"]].size
+    ]
+
+    def check(candidate: tuple[Part, str]) -> CompletedPart | None:
+        part, etag = candidate
+        if etag.strip('"').lower() != _md5_of(path, part):
+            return None
+        progress(part.size)
+        return {"ETag": etag, "PartNumber": part.number}
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="md5") as pool:
+        checked = list(pool.map(check, candidates))
+    return {part["PartNumber"]: part for part in checked if part is not None}
+
+
+def _md5_of(path: Path, part: Part) -> str:
+    """The hex MD5 of the part's bytes in the file, read in chunks."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as file:
+        file.seek(part.offset)
+        for chunk in _read_chunks(file, part.size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _resumed(total: int, stored: int, kept: int) -> str:
+    """The producer's line about a resumed upload: what was there, what is sent now."""
+    line = f"Resuming the upload: {stored} of {total} parts were already uploaded"
+    if kept < stored:
+        line += f" ({stored - kept} of them differ from the file and are sent again)"
+    return f"{line}; sending {total - kept}."
+
+
+def _say(report: Report | None, line: str) -> None:
+    if report is not None:
+        report(line)
 
 
 def upload_transcript(

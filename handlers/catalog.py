@@ -282,6 +282,26 @@ FUNCTIONS: tuple[Function, ...] = (
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
     Function(
+        name="list-track-parts",
+        handler="handlers.api.list_track_parts.lambda_handler",
+        description="GET /episodes/{episodeId}/tracks/{trackName}/parts: the parts of the open upload, to resume it",
+        trigger=Route(
+            "GET",
+            "/episodes/{episodeId}/tracks/{trackName}/parts",
+            "List the uploaded parts of a track's open upload",
+            "uploads.UploadedParts",
+            query="uploads.TrackPartsQuery",
+            error_statuses=(404, 409),
+        ),
+        grants=(
+            # The session (and, for an upload that is no longer open, the track).
+            Grant(Resource.TABLE, ("dynamodb:GetItem",)),
+            # ListParts is authorised as s3:ListMultipartUploadParts.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:ListMultipartUploadParts",)),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
         name="complete-track-upload",
         handler="handlers.api.complete_track_upload.lambda_handler",
         description="POST /episodes/{episodeId}/tracks/{trackName}/complete: record and announce the track",
@@ -406,7 +426,8 @@ FUNCTIONS: tuple[Function, ...] = (
             # The track is read first: a late COMPLETE of a replaced or deleted attempt reads no chunks.
             # The job has ended: its chunking slot is found (Query) and given back (DeleteItem).
             Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem")),
-            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+            # The playlists and the first chunk's head are read; the keyframe index is written beside the chunks.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject", "s3:PutObject")),
             Grant(Resource.BUCKET, ("s3:ListBucket",)),
         ),
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
@@ -499,22 +520,42 @@ FUNCTIONS: tuple[Function, ...] = (
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
     Function(
+        name="get-clip-preview",
+        handler="handlers.api.get_clip_preview.lambda_handler",
+        description="GET /episodes/{episodeId}/clips/{clipId}/preview: an HLS playlist of the clip, presigned",
+        trigger=Route(
+            "GET",
+            "/episodes/{episodeId}/clips/{clipId}/preview",
+            "Watch a clip before rendering it: a presigned HLS playlist of its ranges",
+            "previews.ClipPreview",
+            query="previews.ClipPreviewQuery",
+            error_statuses=(404, 409),
+        ),
+        grants=(
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query")),
+            # The keyframe index is read and the chunks checked (HeadObject); the playlist is written under
+            # `previews/`; its URL and the chunks' are signed with this function's credentials.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject", "s3:PutObject")),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+    ),
+    Function(
         name="review-clip",
         handler="handlers.api.review_clip.lambda_handler",
-        description="PATCH /episodes/{episodeId}/clips/{clipId}: approve, reject or rewrite the hook",
+        description="PATCH /episodes/{episodeId}/clips/{clipId}: review (status, hook) and shape (ranges, captions)",
         trigger=Route(
             "PATCH",
             "/episodes/{episodeId}/clips/{clipId}",
-            "Review a clip: status and/or hook",
+            "Review a clip: status and/or hook; shape it: its ranges and caption lines, or back to the proposal",
             "clips.ClipView",
             request="renders.ReviewClipRequest",
-            error_statuses=(400, 404),
+            error_statuses=(400, 404, 409),
         ),
         grants=(
             Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
             Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.TENANT_LIMITS),
     ),
     Function(
         name="request-render",

@@ -14,17 +14,20 @@ replaces exactly those steps:
   ETags and sizes (HEAD with `partNumber`);
 - a value larger than the in-memory limit is written straight to disk;
 - a GET of an object on disk answers with a body that reads its files in chunks as it is sent,
-  and moto's own range handling slices that body, so only the range asked for is read.
+  and moto's own range handling slices that body, so only the range asked for is read;
+- ListParts pages by part number, as S3 does (moto lost parts of an upload with gaps in its part
+  numbers: `local/moto_s3_parts.py`), so a client resuming an interrupted upload sees every part.
 
 Every part or object on disk is an open temporary file, and a completed upload keeps its parts'
 files (up to 10,000): `allow_open_files()` raises the process's limit of open files.
 
-Everything else is moto's own code: parsing, validation, ListParts, AbortMultipartUpload, HEAD,
+Everything else is moto's own code: parsing, validation, ListParts' answer, AbortMultipartUpload, HEAD,
 headers, and the S3 → EventBridge notifications (built from the key's name, size and ETag, which
 are the same as before).
 
 The patches live in `local/moto_s3_objects.py` (completion, writing a value),
-`local/moto_s3_reads.py` (GetObject) and `local/moto_s3_checksums.py`; this module checks moto
+`local/moto_s3_reads.py` (GetObject), `local/moto_s3_parts.py` (ListParts' pages) and
+`local/moto_s3_checksums.py`; this module checks moto
 and installs them. They are written against the pinned moto: `install()` refuses any other
 version, and any change to the source of a function they replace or rely on (`PINNED_SOURCES`),
 naming what changed, so an upgrade is reviewed rather than silently undoing the bound (or
@@ -46,6 +49,7 @@ from moto.s3 import utils
 from moto.s3.models import FakeKey, FakeMultipart, MultipartChecksumBuilder, S3Backend
 from moto.s3.responses import S3Response
 
+from local import moto_s3_parts
 from local.moto_s3_objects import complete, set_part_checksummed, value_setter
 from local.moto_s3_reads import streamed_get_object
 
@@ -57,6 +61,8 @@ PINNED_SOURCES: dict[str, str] = {
     "FakeMultipart.set_part": "87e31635d97f3a10",
     "FakeKey.value.fset": "519ac4d9ad6adcd8",
     "S3Response.get_object": "e9731229dec14fcd",
+    "FakeMultipart.list_parts": "9a3450c7e8f78a03",
+    "S3Backend.is_truncated": "e7303f3271264d71",
     # Relied on: how the assembled value reaches the key, how bytes are read and answered.
     "FakeKey.__init__": "cd9d1347667a9ccf",
     "FakeKey.value.fget": "5e9a53c3d82cc883",
@@ -74,12 +80,15 @@ PINNED_SOURCES: dict[str, str] = {
     "S3Response._send_response": "1637e0b7d5eef536",
     "BaseResponse._enrich_response": "86cd4a4051dd20e8",
     "BaseResponse.setup_class": "0045fc77574abb17",
+    "S3Backend.list_parts": "7b409abd24a3b385",
+    "S3Response.list_parts": "c4391890df0169a6",
     "convert_to_flask_response.__call__": "2c82766d05909ebb",
 }
 """The first 16 hex digits of the sha256 of each function's source in the pinned moto."""
 
 _ORIGINALS: dict[str, Any] = {}
-"""moto's own `complete`, `set_part`, `value` property and `get_object`, once `install()` has replaced them."""
+"""moto's own `complete`, `set_part`, `value` property, `get_object`, `list_parts` and `is_truncated`,
+once `install()` has replaced them."""
 _install_lock = threading.Lock()
 
 
@@ -91,6 +100,8 @@ def _pinned_functions() -> dict[str, Callable[..., Any]]:
         "FakeMultipart.set_part": _ORIGINALS.get("set_part") or FakeMultipart.set_part,
         "FakeKey.value.fset": value.fset,
         "S3Response.get_object": _ORIGINALS.get("get_object") or S3Response.get_object,
+        "FakeMultipart.list_parts": _ORIGINALS.get("list_parts") or FakeMultipart.list_parts,
+        "S3Backend.is_truncated": _ORIGINALS.get("is_truncated") or S3Backend.is_truncated,
         "FakeKey.__init__": FakeKey.__init__,
         "FakeKey.value.fget": value.fget,
         "FakeKey.etag.fget": inspect.getattr_static(FakeKey, "etag").fget,
@@ -107,6 +118,8 @@ def _pinned_functions() -> dict[str, Callable[..., Any]]:
         "S3Response._send_response": S3Response._send_response,
         "BaseResponse._enrich_response": BaseResponse._enrich_response,
         "BaseResponse.setup_class": BaseResponse.setup_class,
+        "S3Backend.list_parts": S3Backend.list_parts,
+        "S3Response.list_parts": S3Response.list_parts,
         "convert_to_flask_response.__call__": convert_to_flask_response.__call__,
     }
 
@@ -147,12 +160,16 @@ def install() -> None:
             set_part=FakeMultipart.set_part,
             value=value,
             get_object=S3Response.get_object,
+            list_parts=FakeMultipart.list_parts,
+            is_truncated=S3Backend.is_truncated,
         )
         # setattr: methods and a property replaced on moto's classes, which mypy would refuse.
         setattr(FakeMultipart, "complete", complete)  # noqa: B010
         setattr(FakeMultipart, "set_part", set_part_checksummed(FakeMultipart.set_part))  # noqa: B010
         setattr(FakeKey, "value", value.setter(value_setter(value.fset)))  # noqa: B010
         setattr(S3Response, "get_object", streamed_get_object(S3Response.get_object))  # noqa: B010
+        setattr(FakeMultipart, "list_parts", moto_s3_parts.list_parts)  # noqa: B010
+        setattr(S3Backend, "is_truncated", moto_s3_parts.is_truncated)  # noqa: B010
 
 
 def installed() -> bool:

@@ -52,6 +52,8 @@ def upload_track(
 ) -> None:
     """Upload a video track as a multipart upload, with a progress bar.
 
+    An interrupted upload resumes when the same file is uploaded again within 30 minutes of its
+    last signed part: the parts already uploaded (checked against the file's MD5) are not sent again.
     Exits 0 once the upload is complete, or accepted and still being assembled by S3 (`Completing`;
     follow it with `nullcheck watch`); 1 when it did not complete, or S3 refused the parts.
     """

@@ -14,7 +14,7 @@ route = catalog.route_of(__name__)
 
 def start_track_upload(request: http.Request, episodeId: str, body: StartTrackUploadRequest) -> http.Response:
     session = upload_sessions.start_track_upload(storage, request.episode(episodeId), body)
-    return http.json_response(route.success_status, session.model_dump(mode="json"))
+    return http.json_response(route.success_status, session.model_dump(mode="json", exclude_none=True))
 
 
 lambda_handler = http.lambda_handler_for(route, start_track_upload, logger)

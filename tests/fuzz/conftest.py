@@ -64,6 +64,12 @@ class Seeds:
                 {"path": {"episodeId": media, "trackName": opened}},
                 {"path": {"episodeId": media, "trackName": done}, "body": {"uploadId": self.done_upload_id}},
             ],
+            ("GET", "/episodes/{episodeId}/tracks/{trackName}/parts"): [
+                # The open upload's parts (200), a completed upload's (409), another upload's id (404).
+                {"path": {"episodeId": media, "trackName": opened}, "query": {"uploadId": self.open_upload_id}},
+                {"path": {"episodeId": media, "trackName": done}, "query": {"uploadId": self.done_upload_id}},
+                {"path": {"episodeId": media, "trackName": opened}},
+            ],
             ("POST", "/episodes/{episodeId}/tracks/{trackName}/complete"): [
                 # Already completed: the idempotent answer, or 409 for another upload's id.
                 {"path": {"episodeId": media, "trackName": done}, "body": {"uploadId": self.done_upload_id}},

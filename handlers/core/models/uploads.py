@@ -6,13 +6,21 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from handlers.core.models.base import ApiModel, Model
 
 PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x20-\x7E]+$")]
 UploadId = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 PartNumber = Annotated[int, Field(strict=True, ge=1, le=10_000)]
+
+MIB = 1024 * 1024
+MAX_PARTS = 10_000
+"""S3's limits of a multipart upload: at most 10,000 parts of 5 MiB to 5 GiB (the last one may be
+smaller), an object of at most 5 TiB."""
+MIN_PART_SIZE = 5 * MIB
+MAX_PART_SIZE = 5 * 1024 * MIB
+MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MIB
 
 
 class TranscriptUploadRequest(ApiModel):
@@ -36,6 +44,26 @@ class TranscriptUpload(Model):
 class StartTrackUploadRequest(ApiModel):
     filename: PrintableName
     trackName: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    size: Annotated[int, Field(strict=True, ge=1, le=MAX_OBJECT_SIZE)] | None = Field(
+        None,
+        description="The file's size in bytes (at most 5 TiB). Optional, so that older clients still start uploads;"
+        " with it, starting the same file (same `filename` and `size`) while its session is open resumes that"
+        " upload, and another size of the same filename is refused (409)",
+    )
+    partSize: Annotated[int, Field(strict=True, ge=MIN_PART_SIZE, le=MAX_PART_SIZE)] | None = Field(
+        None,
+        description="Bytes per part (5 MiB to 5 GiB; the last part may be smaller), at most 10,000 parts of `size`."
+        " Optional (only with `size`); recorded on the session, whose `partSize` a resumed upload follows",
+    )
+
+    @model_validator(mode="after")
+    def fits_in_parts(self) -> StartTrackUploadRequest:
+        """S3 takes at most 10,000 parts: refuse a part size that needs more, before any upload is opened."""
+        if self.partSize is not None and self.size is None:
+            raise ValueError("partSize needs size")
+        if self.size is not None and self.partSize is not None and -(-self.size // self.partSize) > MAX_PARTS:
+            raise ValueError(f"size / partSize needs more than {MAX_PARTS:,} parts: choose larger parts")
+        return self
 
 
 class TrackUploadSession(Model):
@@ -44,6 +72,28 @@ class TrackUploadSession(Model):
     trackName: str = Field(description="The sanitised track name to use in the part and complete paths")
     expiresAt: datetime
     requiredHeaders: dict[str, str]
+    size: int | None = Field(None, description="The file's size, as the upload was started with it")
+    partSize: int | None = Field(
+        None, description="Bytes per part of this upload, as it was started: a resumed upload sends parts of this size"
+    )
+
+
+class TrackPartsQuery(ApiModel):
+    uploadId: UploadId
+
+
+class UploadedPart(Model):
+    partNumber: int
+    size: int
+    etag: str = Field(description='S3\'s ETag of the part, quoted: the MD5 of its bytes in hex (`"…"`)')
+
+
+class UploadedParts(Model):
+    """The parts storage holds of an open upload, by part number: a client resumes by sending the others."""
+
+    parts: list[UploadedPart]
+    size: int | None = Field(None, description="The file's size, when the upload was started with it")
+    partSize: int | None = Field(None, description="Bytes per part, when the upload was started with it")
 
 
 class PresignPartsRequest(ApiModel):

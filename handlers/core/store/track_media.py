@@ -55,3 +55,30 @@ def abort_upload(s3: Any, bucket: str, key: str, upload_id: str) -> None:
     except ClientError as error:
         if error.response["Error"]["Code"] != "NoSuchUpload":
             raise
+
+
+LIST_PARTS_PAGE = 1000
+"""ListParts' largest page: an upload of S3's 10,000 parts is read in ten requests."""
+
+
+def list_parts(s3: Any, bucket: str, key: str, upload_id: str) -> list[dict[str, Any]] | None:
+    """Every part S3 holds of the multipart upload (`PartNumber`, `Size`, `ETag`), in part order.
+
+    Follows `NextPartNumberMarker` page by page. None when there is no such upload (completed or aborted).
+    """
+    parts: list[dict[str, Any]] = []
+    marker = 0
+    while True:
+        try:
+            page = s3.list_parts(
+                Bucket=bucket, Key=key, UploadId=upload_id, MaxParts=LIST_PARTS_PAGE, PartNumberMarker=marker
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "NoSuchUpload":
+                raise
+            return None
+        parts += page.get("Parts", [])
+        following = int(page.get("NextPartNumberMarker") or 0)
+        if not page.get("IsTruncated") or following <= marker:
+            return parts
+        marker = following

@@ -34,6 +34,8 @@ class FakeApi:
         self.part_requests: list[list[int]] = []
         self.completions: list[dict[str, Any]] = []
         self.sessions: dict[str, tuple[str, str]] = {}  # trackName -> (key, uploadId)
+        self.started: dict[str, dict[str, Any]] = {}  # trackName -> the open session's start body and answer
+        self.start_requests: list[dict[str, Any]] = []
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api")
@@ -41,6 +43,8 @@ class FakeApi:
         if not path.startswith(f"/episodes/{EPISODE_ID}/"):
             return httpx.Response(404, json={"message": "episode not found"})
         if match := re.fullmatch(r"/episodes/[^/]+/tracks/([^/]+)/(parts|complete)", path):
+            if match[2] == "parts" and request.method == "GET":
+                return self._listed(match[1], request.url.params["uploadId"])
             return self._parts(match[1], body) if match[2] == "parts" else self._complete(match[1], body)
         if path.endswith("/tracks"):
             return self._start(body)
@@ -49,12 +53,29 @@ class FakeApi:
         return httpx.Response(404, json={"message": "no such route"})
 
     def _start(self, body: dict[str, Any]) -> httpx.Response:
+        """A new upload, or the open one of the same file (same filename and size), as the API answers."""
+        self.start_requests.append(body)
         track_name = re.sub(r"[^a-z0-9_-]", "-", body["trackName"].lower())
+        if track_name in self.sessions:
+            first, answer = self.started[track_name]["body"], self.started[track_name]["answer"]
+            if (first["filename"], first.get("size")) == (body["filename"], body.get("size")):
+                return httpx.Response(200, json=answer)
         key = f"{EPISODE_ID}/tracks/{track_name}{Path(body['filename']).suffix}"
         upload_id = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
         self.sessions[track_name] = (key, upload_id)
         answer = {"key": key, "uploadId": upload_id, "expiresAt": "2030-01-01T00:00:00Z"}
-        return httpx.Response(200, json={**answer, "requiredHeaders": self.required_headers})
+        sizes = {name: body[name] for name in ("size", "partSize") if name in body}
+        answer = {**answer, "requiredHeaders": self.required_headers, **sizes}
+        self.started[track_name] = {"body": body, "answer": answer}
+        return httpx.Response(200, json=answer)
+
+    def _listed(self, track_name: str, upload_id: str) -> httpx.Response:
+        if self.sessions.get(track_name, ("", ""))[1] != upload_id:
+            return httpx.Response(404, json={"message": "no such upload"})
+        key, _ = self.sessions[track_name]
+        listed = self.s3.list_parts(Bucket=self.bucket, Key=key, UploadId=upload_id).get("Parts", [])
+        parts = [{"partNumber": p["PartNumber"], "size": p["Size"], "etag": p["ETag"]} for p in listed]
+        return httpx.Response(200, json={"parts": parts})
 
     def _parts(self, track_name: str, body: dict[str, Any]) -> httpx.Response:
         if track_name not in self.sessions:

@@ -38,15 +38,17 @@ ANSWERS: dict[str, tuple[str, type]] = {
     "request-transcript-upload": ("create_transcript_upload", api_types.TranscriptUpload),
     "start-track-upload": ("start_track_upload", api_types.TrackUpload),
     "presign-track-parts": ("get_part_urls", api_types.PartUrls),
+    "list-track-parts": ("list_track_parts", api_types.UploadedParts),
     "complete-track-upload": ("complete_track_upload", api_types.CompletedTrack),
     "list-clips": ("list_clips", api_types.ClipList),
     "get-clip": ("get_clip", api_types.Clip),
+    "get-clip-preview": ("clip_preview", api_types.ClipPreview),
     "review-clip": ("review_clip", api_types.Clip),
     "request-render": ("request_render", api_types.RenderAccepted),
 }
 """Each operation with a JSON answer: the client method that calls it and the type of its answer."""
 
-REQUEST_PARTS: dict[type, str] = {api_types.CompletedPart: "CompletedPart"}
+REQUEST_PARTS: dict[type, str] = {api_types.CompletedPart: "CompletedPart", api_types.ClipRange: "ClipRange"}
 """Types of what the client sends, by the request schema they must match."""
 
 SIMPLE_TYPES: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": bool}

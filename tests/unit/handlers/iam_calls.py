@@ -19,6 +19,7 @@ _ACTIONS = {
     ("s3", "CompleteMultipartUpload"): "s3:PutObject",
     ("s3", "UploadPart"): "s3:PutObject",
     ("s3", "HeadObject"): "s3:GetObject",
+    ("s3", "ListParts"): "s3:ListMultipartUploadParts",
 }
 """Calls whose IAM action is not simply `service:Operation`."""
 

@@ -18,6 +18,7 @@ BODIES = {
     "complete-track-upload": {"uploadId": "u", "parts": [{"PartNumber": 1, "ETag": '"e"'}]},
     "review-clip": {"status": "approved"},
 }
+QUERIES = {"list-track-parts": {"uploadId": "u"}}
 
 
 @pytest.mark.parametrize("function", EPISODE_ROUTES, ids=lambda function: function.name)
@@ -25,7 +26,13 @@ BODIES = {
 def test_an_id_that_is_no_episode_id_is_a_short_404(function: Any, episode_id: str, handler: Any, bucket: str) -> None:
     route = function.trigger
     parameters = {name: "main" for name in route.path_parameters} | {"episodeId": episode_id}
-    event = api_event(route.method, route.path, path_parameters=parameters, body=BODIES.get(function.name))
+    event = api_event(
+        route.method,
+        route.path,
+        path_parameters=parameters,
+        query=QUERIES.get(function.name),
+        body=BODIES.get(function.name),
+    )
     status, answer, _ = invoke(handler(function.module), event)
     assert status == 404, answer
     assert len(answer["message"]) < 120 and "not found" in answer["message"]

@@ -56,6 +56,8 @@ class TenantLimitsArgs(TypedDict):
     """Chunking jobs one tenant may have running at once. Default 6."""
     concurrent_render_jobs: NotRequired[int]
     """Render jobs one tenant may have running at once. Default 4."""
+    clip_seconds_max: NotRequired[int]
+    """Seconds a producer may make a clip last (its ranges in total) by editing it. Default 90."""
 
 
 def tenant_limits(args: TenantLimitsArgs | None = None) -> dict[str, int]:

@@ -118,6 +118,18 @@ FRAME_SIZES: dict[str, tuple[int, int]] = {"vertical": (1080, 1920), "landscape"
 RENDER_FORMATS: tuple[str, ...] = tuple(FRAME_SIZES)
 
 
+# Clips.
+
+CLIP_TIMESTAMP_PATTERN = r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:[,.](\d{1,3}))?$"
+"""How a clip names a moment of the episode, as transcripts do: `HH:MM:SS,mmm` (`.mmm` and no millis accepted)."""
+MAX_CLIP_RANGES = 20
+"""Ranges one clip may have (a producer's edit, like the agent's proposals, joins a few moments)."""
+MAX_CAPTION_LINES = 500
+"""Caption lines one clip may have."""
+MAX_CAPTION_CHARACTERS = 500
+"""Characters one caption line may hold (the caption file wraps and pages it)."""
+
+
 # Uploads.
 
 INCOMPLETE_UPLOAD_DAYS = 1
@@ -155,8 +167,11 @@ TENANT_LIMIT_DEFAULTS: dict[str, int] = {
     "renders_per_day": 100,
     "concurrent_chunking_jobs": 6,
     "concurrent_render_jobs": 4,
+    "clip_seconds_max": 90,
 }
-"""Days are UTC days. Per-episode, per-transcript and per-clip limits count for the object's life."""
+"""Days are UTC days. Per-episode, per-transcript and per-clip limits count for the object's life.
+`clip_seconds_max` is how long a producer may make a clip (its ranges in total) by editing it; the
+agent's own proposals stay within 45 s."""
 
 
 # The local stack.

@@ -1,4 +1,4 @@
-"""`nullcheck clips …`: list, approve, reject, render and download an episode's clips.
+"""`nullcheck clips …`: list, show, approve, reject, edit, render and download an episode's clips.
 
 Review statuses, render statuses and formats are the contract's (`handlers.contract`), the
 spellings the API takes and answers with.
@@ -6,6 +6,11 @@ spellings the API takes and answers with.
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated
@@ -14,11 +19,12 @@ import httpx
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
-from client.api import DEFAULT_RENDER_FORMAT
-from client.api_types import Render
+from client import clip_shapes
+from client.api import DEFAULT_RENDER_FORMAT, ApiError, NullCheckClient
+from client.api_types import CaptionLine, Clip, Render
 from client.commands import shared
 from client.commands.shared import EpisodeArg
-from client.commands.views import clips_table
+from client.commands.views import clip_details, clips_table
 from handlers.contract import FRAME_SIZES, RENDER_FORMATS, RenderStatus, ReviewStatus
 
 
@@ -62,6 +68,98 @@ def review(ctx: typer.Context, episode_id: str, clip_id: str, status: ReviewStat
     with shared.api_session(ctx) as client:
         clip = client.review_clip(episode_id, clip_id, status=status)
     shared.console.print(f"Clip {clip['clipId']} is {clip['status']}: {clip['hook']}", markup=False, highlight=False)
+
+
+@app.command("show")
+def show(ctx: typer.Context, episode_id: EpisodeArg, clip_id: ClipArg) -> None:
+    """Show one clip: its ranges, its caption lines, its renders and a preview link."""
+    with shared.api_session(ctx) as client:
+        clip = client.get_clip(episode_id, clip_id)
+        preview = preview_line(client, episode_id, clip_id)
+    shared.console.print(clip_details(clip))
+    # -- Preview: one line, the clip's preview playlist (GET …/clips/{clipId}/preview) ---------------
+    shared.console.print(preview, markup=False, highlight=False)
+
+
+def preview_line(client: NullCheckClient, episode_id: str, clip_id: str) -> str:
+    """`Preview: {playlistUrl} (until {expiresAt})`, or why there is none (e.g. no processed track yet)."""
+    try:
+        answer = client.clip_preview(episode_id, clip_id)
+    except ApiError as error:
+        return f"Preview: not available ({error.message})"
+    return f"Preview: {answer['playlistUrl']} (until {answer['expiresAt']})"
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    episode_id: EpisodeArg,
+    clip_id: ClipArg,
+    start: Annotated[
+        str | None, typer.Option(help="New start: +/-SECONDS from the first range's start, or HH:MM:SS,mmm.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="New end: +/-SECONDS from the last range's end, or HH:MM:SS,mmm.")
+    ] = None,
+    captions: Annotated[
+        Path | None, typer.Option("--captions", help="The clip's caption lines from an SRT file ('-': stdin).")
+    ] = None,
+    edit_captions: Annotated[
+        bool, typer.Option("--edit-captions", help="Edit the caption lines in $EDITOR (as SRT).")
+    ] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Back to the agent's proposal.")] = False,
+) -> None:
+    """Trim a clip, replace its caption text, or reset it to the proposal (each edit is a new revision)."""
+    shaping = start is not None or end is not None or captions is not None or edit_captions
+    if reset == shaping:
+        shared.fail("give --start/--end, --captions or --edit-captions, or --reset alone")
+    if captions is not None and edit_captions:
+        shared.fail("give --captions or --edit-captions, not both")
+    with shared.api_session(ctx) as client:
+        clip = client.get_clip(episode_id, clip_id)
+        try:
+            ranges = clip_shapes.trimmed(clip["segments"], start, end) if (start, end) != (None, None) else None
+            lines = read_captions(clip, captions, edit_captions)
+        except clip_shapes.ShapeError as error:
+            shared.fail(str(error))
+        edited = client.edit_clip(
+            episode_id,
+            clip_id,
+            segments=ranges,
+            captions=lines,
+            reset=reset,
+            expected_revision=clip.get("revision", 0),
+        )
+    shared.console.print(
+        f"Clip {edited['clipId']} is at revision {edited.get('revision', 0)}: {edited['totalDurationSeconds']:.1f} s"
+        f" in {len(edited['segments'])} range(s), {len(edited.get('captions', []))} caption line(s)",
+        markup=False,
+        highlight=False,
+    )
+
+
+def read_captions(clip: Clip, path: Path | None, in_editor: bool) -> list[CaptionLine] | None:
+    """The new caption lines: from the SRT file, or as edited in $EDITOR; None when neither is asked."""
+    if path is not None:
+        return clip_shapes.caption_lines(sys.stdin.read() if str(path) == "-" else path.read_text("utf-8"))
+    if not in_editor:
+        return None
+    before = clip_shapes.captions_srt(clip.get("captions", []))
+    text = in_editor_of_user(before)
+    if text == before:
+        shared.fail("the captions were not changed: nothing sent")
+    return clip_shapes.caption_lines(text)
+
+
+def in_editor_of_user(text: str) -> str:
+    """`text` as the user left it in $VISUAL or $EDITOR (vi without either), edited as an `.srt` file."""
+    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "captions.srt"
+        path.write_text(text, "utf-8")
+        if subprocess.run([*editor, str(path)], check=False).returncode != 0:
+            shared.fail(f"{editor[0]} exited with an error: nothing sent")
+        return path.read_text("utf-8")
 
 
 def matching(renders: list[Render], format_name: str, captions: bool, render_id: str | None = None) -> Render | None:

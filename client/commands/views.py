@@ -1,4 +1,4 @@
-"""How the CLI shows the API's answers: an episode's fields, its tracks and its clips, as rich tables.
+"""How the CLI shows the API's answers: an episode's fields, its tracks, its clips and one clip, as rich tables.
 
 Only rendering: the commands fetch and print. Statuses are coloured and explained with the
 contract's spellings (`handlers.contract`), the ones the API answers with.
@@ -6,6 +6,7 @@ contract's spellings (`handlers.contract`), the ones the API answers with.
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -94,3 +95,45 @@ def clips_table(items: list[Clip]) -> Table:
             clip["clipId"], Text(clip["clipType"]), Text(status), Text(clip["hook"]), duration, Text(segments)
         )
     return table
+
+
+def clip_details(clip: Clip) -> Group:
+    """One clip in full: its fields, its ranges, its caption lines and its renders (with their revisions)."""
+    grid = Table.grid(padding=(0, 2))
+    rows = {
+        "clip": clip["clipId"],
+        "hook": clip["hook"],
+        "type": clip["clipType"],
+        "status": clip["status"],
+        "revision": f"{clip.get('revision', 0)}" + (" (as proposed)" if is_proposed(clip) else " (edited)"),
+        "duration": f"{clip['totalDurationSeconds']:.1f} s",
+        "summary": clip["summary"],
+    }
+    for name, value in rows.items():
+        grid.add_row(Text(name, style="bold"), Text(value))
+    ranges = Table("#", "start", "end", "text", title=f"Ranges ({len(clip['segments'])})")
+    for number, segment in enumerate(clip["segments"], start=1):
+        ranges.add_row(str(number), segment["startTime"], segment["endTime"], Text(segment["text"]))
+    lines = clip.get("captions", [])
+    captions = Table("start", "end", "caption", title=f"Caption lines ({len(lines)})")
+    for line in lines:
+        captions.add_row(line["startTime"], line["endTime"], Text(line["text"]))
+    renders = Table("render", "revision", "format", "captions", "status", title="Renders")
+    for render in clip.get("renders", []):
+        renders.add_row(
+            render["renderId"],
+            str(render.get("revision", 0)),
+            render["format"],
+            "yes" if render["captions"] else "no",
+            Text(render["status"]),
+        )
+    parts: list[RenderableType] = [grid, ranges, captions]
+    if clip.get("renders"):
+        parts.append(renders)
+    return Group(*parts)
+
+
+def is_proposed(clip: Clip) -> bool:
+    """Whether the clip shows what the agent proposed (never edited, or reset)."""
+    proposed = clip["proposed"]
+    return proposed["segments"] == clip["segments"] and proposed.get("captions", []) == clip.get("captions", [])

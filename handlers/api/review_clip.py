@@ -1,4 +1,4 @@
-"""PATCH /episodes/{episodeId}/clips/{clipId}: a producer approves, rejects or rewrites a clip's hook."""
+"""PATCH /episodes/{episodeId}/clips/{clipId}: a producer approves, rejects, rewrites a clip's hook or shapes it."""
 
 from aws_lambda_powertools import Logger
 
@@ -11,12 +11,16 @@ from handlers.core.runtime.settings import settings
 logger = Logger()
 table = clients.table(settings().require("table_name"))
 presign = clip_review.presigner(clients.s3, settings().require("bucket_name"))
+limits = settings().tenant_limits
 route = catalog.route_of(__name__)
 
 
 def review_clip(request: http.Request, episodeId: str, clipId: str, body: ReviewClipRequest) -> http.Response:
-    clip = clip_review.review_clip(table, request.episode(episodeId), clipId, body, presign)
-    logger.info("clip reviewed", extra={"episode_id": episodeId, "clip_id": clipId, "status": clip.status})
+    clip = clip_review.review_clip(table, request.episode(episodeId), clipId, body, presign, limits)
+    logger.info(
+        "clip reviewed",
+        extra={"episode_id": episodeId, "clip_id": clipId, "status": clip.status, "revision": clip.revision},
+    )
     return http.json_response(route.success_status, clip.model_dump(mode="json", exclude_none=True))
 
 

@@ -83,11 +83,11 @@ def test_approve_render_and_download_a_vertical_captioned_clip(
     saved.write_bytes(download.content)
     description = probe(saved)
     assert "1080x1920" in description and "Audio: aac" in description
-    objects = stack.client("s3").list_objects_v2(Bucket=stack.config.bucket_name, Prefix=f"renders/{TENANT}/")
     folder = f"renders/{TENANT}/{episode['id']}/{episode['clip']}/"
+    objects = stack.client("s3").list_objects_v2(Bucket=stack.config.bucket_name, Prefix=folder)
     keys = [o["Key"].removeprefix(folder) for o in objects["Contents"]]
     [caption_file] = [key for key in keys if key.endswith(".srt")]  # the captions the render burned in
-    assert sorted(keys) == sorted(["main-vertical-captions.mp4", caption_file])
+    assert sorted(keys) == sorted(["r0-main-vertical-captions.mp4", caption_file])
     assert caption_file.startswith(f"{render['renderId']}-")
 
 
@@ -154,7 +154,10 @@ def test_an_approved_clip_survives_a_new_transcript_and_renders_its_own_captions
     segments = [(parse_timestamp(s["startTime"]), parse_timestamp(s["endTime"])) for s in item["segments"]]
     layout = captions.layout_for("landscape")
     burned = read(key)
-    assert burned == captions.caption_file(read(episode["transcript"]), layout, within=segments)
+    # The clip's own caption lines, taken from its transcript's cues when it was proposed.
+    lines = [(parse_timestamp(c["startTime"]), parse_timestamp(c["endTime"]), c["text"]) for c in item["captions"]]
+    assert burned == captions.caption_file_of_lines(lines, layout, within=segments)
+    assert all(line[2] in read(episode["transcript"]) for line in lines)
     assert burned != captions.caption_file(read(newer), layout, within=segments)
 
 

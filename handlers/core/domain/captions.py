@@ -1,4 +1,5 @@
-"""The caption file of one render: a transcript's SRT made safe to burn into a frame. Pure.
+"""The caption file of one render: a clip's caption lines (or, for a clip proposed before it had lines, its
+transcript's SRT) made safe to burn into a frame. Pure.
 
 A transcript is the producer's file; burned in as uploaded, three things in real transcripts
 spoil the frame:
@@ -281,6 +282,19 @@ def caption_file(
     timestamps (positions some players read) is not.
     """
     cues = caption_cues(_subtitles(srt_text), layout, within)
+    return srt.compose(cues, reindex=True) if cues else ""
+
+
+def caption_file_of_lines(
+    lines: Iterable[tuple[float, float, str]], layout: CaptionLayout = NARROWEST, within: Sequence[Range] | None = None
+) -> str:
+    """The caption file of one render from a clip's own caption lines (start, end, text; seconds of the input):
+    cleaned, wrapped, paged and kept or left out exactly as a transcript's cues are (`caption_file`)."""
+    subtitles = [
+        srt.Subtitle(number, timedelta(seconds=start), timedelta(seconds=end), text)
+        for number, (start, end, text) in enumerate(lines, start=1)
+    ]
+    cues = caption_cues(subtitles, layout, within)
     return srt.compose(cues, reindex=True) if cues else ""
 
 

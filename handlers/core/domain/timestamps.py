@@ -5,7 +5,9 @@ Apart from the SRT parser, so that rendering a clip's ranges does not import it.
 
 import re
 
-_TIMESTAMP = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:[,.](\d{1,3}))?$")
+from handlers.contract import CLIP_TIMESTAMP_PATTERN
+
+_TIMESTAMP = re.compile(CLIP_TIMESTAMP_PATTERN)
 
 
 def parse_timestamp(value: str) -> float:
@@ -15,3 +17,12 @@ def parse_timestamp(value: str) -> float:
         raise ValueError(f"{value!r} is not a timestamp like 00:01:02,500")
     hours, minutes, secs, millis = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + int(secs) + int((millis or "0").ljust(3, "0")) / 1000
+
+
+def format_timestamp(seconds: float) -> str:
+    """Seconds to `HH:MM:SS,mmm`, the form clips name their ranges in (to the millisecond)."""
+    millis = max(0, round(seconds * 1000))
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"

@@ -17,6 +17,19 @@ class ClipSegmentView(Model):
     speaker: str | None = None
 
 
+class CaptionLineView(Model):
+    startTime: str
+    endTime: str
+    text: str
+
+
+class ClipShapeView(Model):
+    """What a render of the clip shows: its ranges and caption lines."""
+
+    segments: list[ClipSegmentView]
+    captions: list[CaptionLineView] = []
+
+
 class ClipView(Model):
     clipId: str
     clipType: str
@@ -25,6 +38,9 @@ class ClipView(Model):
     summary: str
     totalDurationSeconds: float
     segments: list[ClipSegmentView]
+    captions: list[CaptionLineView] = Field([], description="The clip's caption lines (burned in by a render)")
+    revision: int = Field(0, description="Incremented by every accepted edit of the segments or captions")
+    proposed: ClipShapeView = Field(description="The agent's proposal, what `reset` returns to")
     bRollSuggestions: list[str] = []
     confidence: float | None = None
     transcriptKey: str | None = Field(None, description="The transcript the clip was proposed from")

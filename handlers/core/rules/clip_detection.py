@@ -2,7 +2,9 @@
 
 The agent (`domain.clip_agent`) converses with the model; its `createClip` calls are executed
 here (`ClipStore`: checked by `domain.clip_proposals`, stored by `store.clips`). A new
-transcript's clips replace the proposals of earlier ones; clips a producer approved are kept.
+transcript's clips replace the proposals of earlier ones; clips a producer approved or edited are
+kept. A clip is stored with its caption lines (the transcript's cues in its ranges) and the
+transcript's span, so it can be edited and rendered after the transcript expires (`domain.clip_edits`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from handlers.contract import ReviewStatus, TranscriptStatus
-from handlers.core.domain import clip_agent
+from handlers.core.domain import clip_agent, clip_edits
 from handlers.core.domain.clip_proposals import (
     CLIP_TYPES,
     ClipProposal,
@@ -147,13 +149,13 @@ def _refuse(services: AgentServices, episode: EpisodeRef, key: str, reason: str)
 
 
 def remove_proposals(table: Table, episode: EpisodeRef, series: str, keep: Callable[[dict[str, Any]], bool]) -> int:
-    """Delete the episode's clips that are not approved and not kept; the number removed.
+    """Delete the episode's clips that are not approved, not edited and not kept; the number removed.
 
-    An approval racing the removal wins: the clip is removed only if still not approved.
+    An approval or an edit racing the removal wins: the clip is removed only if still neither.
     """
     removed = 0
     for clip in clips.of_episode(table, episode):
-        if clip.get("status") == ReviewStatus.APPROVED.value or keep(clip):
+        if clip.get("status") == ReviewStatus.APPROVED.value or clip_edits.is_edited(clip) or keep(clip):
             continue
         if clips.remove_unapproved(table, episode.tenant, clip, clip.get("series") or series):
             removed += 1
@@ -205,6 +207,8 @@ class ClipStore:
         # The same moment proposed from another transcript is another clip (it replaces, or is replaced).
         clip_id = hashlib.sha256(f"{self.source.key}#{self.source.etag}#{content_hash(clip)}".encode()).hexdigest()[:24]
         now = records.now_iso()
+        segments = [segment.model_dump(exclude_none=True) for segment in clip.segments]
+        cues = ((cue.start, cue.end, cue.text) for cue in self.transcript.cues)
         item = {
             "clipId": clip_id,
             "episodeId": self.episode.id,
@@ -213,7 +217,10 @@ class ClipStore:
             "hook": clip.hook,
             "summary": clip.summary,
             "bRollSuggestions": clip.bRollSuggestions,
-            "segments": [segment.model_dump(exclude_none=True) for segment in clip.segments],
+            "segments": segments,
+            **clip_edits.proposal(segments, cues),
+            "transcriptStart": Decimal(str(self.transcript.start)),
+            "transcriptEnd": Decimal(str(self.transcript.end)),
             "totalDurationSeconds": Decimal(str(duration(clip))),
             "contentHash": content_hash(clip),
             "series": self.series,

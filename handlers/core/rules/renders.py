@@ -1,7 +1,10 @@
-"""Rendering a clip: one MediaConvert job per (track, format, captions), its outcome on the clip.
+"""Rendering a clip: one MediaConvert job per (revision, track, format, captions), its outcome on the clip.
 
-Renders live in the clip record's `renders` map, keyed by an id derived from (track, format,
-captions): asking again answers the same render, unless it failed, when a new attempt starts.
+Renders live in the clip record's `renders` map, keyed by an id derived from (the clip's revision,
+track, format, captions): asking again answers the same render, unless it failed, when a new
+attempt starts; asking after an edit is a new render (those of earlier revisions stay listed).
+Captions are burned from the clip's own caption lines (a clip proposed before it had lines: from
+its transcript).
 Every write is conditional on the attempt, so duplicate and late job events change nothing twice.
 """
 
@@ -46,8 +49,11 @@ class RenderServices:
     limits: TenantLimits = field(default_factory=TenantLimits)
 
 
-def render_id(track_name: str, format_name: str, captions: bool) -> str:
-    return hashlib.sha256(f"{track_name}|{format_name}|{captions}".encode()).hexdigest()[:16]
+def render_id(track_name: str, format_name: str, captions: bool, revision: int = 0) -> str:
+    """The render's identity: the clip's revision it shows, its track, format and captions (revision 0's ids are
+    those renders had before clips had revisions)."""
+    identity = f"{track_name}|{format_name}|{captions}" + (f"|r{revision}" if revision else "")
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 def require_clip(table: Table, episode: EpisodeRef, clip_id: str) -> dict[str, Any]:
@@ -66,21 +72,31 @@ def request_render(
     if clip.get("status") != ReviewStatus.APPROVED.value:
         raise Conflict(f"clip {clip_id[:64]} is not approved: approve it before rendering it (each render is billed)")
     track = _source_track(services.table, episode, request.trackName)
-    transcript_key = clip.get("transcriptKey") if request.captions else None
-    if request.captions and not transcript_key:
+    revision = int(clip.get("revision") or 0)
+    # The clip's own caption lines; a clip proposed before it had any reads them from its transcript.
+    own_lines = clip.get("captions") if request.captions else None
+    transcript_key = clip.get("transcriptKey") if request.captions and own_lines is None else None
+    if request.captions and own_lines is None and not transcript_key:
         raise Conflict("captions need the transcript the clip came from, and the episode has none")
     _require_objects(services, track, transcript_key)
-    rid = render_id(track["trackName"], request.format, request.captions)
+    rid = render_id(track["trackName"], request.format, request.captions, revision)
     existing = (clip.get("renders") or {}).get(rid)
     if existing and existing["status"] != RenderStatus.RENDER_FAILED.value:
         return _accepted(existing)
     segments = [_segment_seconds(segment) for segment in clip["segments"]]
-    caption_file = _caption_file(services, transcript_key, request.format, segments) if transcript_key else None
+    caption_file = (
+        _caption_file_of_lines(own_lines, request.format, segments)
+        if own_lines is not None
+        else _caption_file(services, transcript_key, request.format, segments)
+        if transcript_key
+        else None
+    )
     now = datetime.now(UTC)
     attempt = f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
     width, height = FRAME_SIZES[request.format]
     render = {
         "renderId": rid,
+        "revision": revision,
         "format": request.format,
         "captions": request.captions,
         "trackName": track["trackName"],
@@ -103,7 +119,9 @@ def request_render(
     if refused is not None:
         job_slots.give_back(services.table, episode.tenant, job_slots.RENDER, holder)
         return refused
-    destination = object_keys.render_key(episode, clip_id, track["trackName"], request.format, request.captions)
+    destination = object_keys.render_key(
+        episode, clip_id, track["trackName"], request.format, request.captions, revision
+    )
     captions_key = object_keys.caption_key(episode, clip_id, rid, attempt) if caption_file is not None else None
     settings = render_job.render_settings(
         bucket=services.bucket,
@@ -224,13 +242,28 @@ def _caption_file(
     return text
 
 
+def _caption_file_of_lines(lines: list[dict[str, Any]], format_name: str, segments: list[tuple[float, float]]) -> str:
+    """The render's captions from the clip's own lines, cleaned and wrapped like a transcript's (`domain.captions`)."""
+    text = captions.caption_file_of_lines(
+        [(parse_timestamp(line["startTime"]), parse_timestamp(line["endTime"]), line["text"]) for line in lines],
+        captions.layout_for(format_name),
+        within=segments,
+    )
+    if not text:
+        raise Conflict("the clip's caption lines have no text captions can show: render it without captions")
+    return text
+
+
 def _segment_seconds(segment: dict[str, Any]) -> tuple[float, float]:
     return parse_timestamp(segment["startTime"]), parse_timestamp(segment["endTime"])
 
 
 def _accepted(render: dict[str, Any]) -> RenderAccepted:
     return RenderAccepted.model_validate(
-        {name: render[name] for name in ("renderId", "format", "captions", "trackName", "status")}
+        {
+            "revision": render.get("revision", 0),
+            **{name: render[name] for name in ("renderId", "format", "captions", "trackName", "status")},
+        }
     )
 
 

@@ -34,6 +34,7 @@ class TenantLimits(BaseModel):
     renders_per_day: int = Field(TENANT_LIMIT_DEFAULTS["renders_per_day"], ge=0)
     concurrent_chunking_jobs: int = Field(TENANT_LIMIT_DEFAULTS["concurrent_chunking_jobs"], ge=0)
     concurrent_render_jobs: int = Field(TENANT_LIMIT_DEFAULTS["concurrent_render_jobs"], ge=0)
+    clip_seconds_max: int = Field(TENANT_LIMIT_DEFAULTS["clip_seconds_max"], ge=0)
 
     @model_validator(mode="before")
     @classmethod

@@ -22,6 +22,8 @@ MEDIA_ROOT = "media"
 """Uploads, transcripts and chunks."""
 RENDERS_ROOT = "renders"
 """Rendered clips."""
+PREVIEWS_ROOT = "previews"
+"""Preview playlists: as short-lived as the URLs in them."""
 TRANSCRIPTS_FOLDER = "transcripts"
 _TRACK_NAME_INVALID = re.compile(r"[^a-z0-9_-]+")
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
@@ -41,13 +43,17 @@ def episode_prefix(episode: EpisodeRef) -> str:
     return f"{MEDIA_ROOT}/{episode.tenant}/{episode.id}/"
 
 
-def render_key(episode: EpisodeRef, clip_id: str, track_name: str, format_name: str, captions: bool) -> str:
-    """`renders/{tenant}/{episodeId}/{clipId}/{track}-{format}-{captions|plain}` (MediaConvert adds `.mp4`).
+def render_key(
+    episode: EpisodeRef, clip_id: str, track_name: str, format_name: str, captions: bool, revision: int = 0
+) -> str:
+    """`renders/{tenant}/{episodeId}/{clipId}/r{revision}-{track}-{format}-{captions|plain}` (MediaConvert adds
+    `.mp4`).
 
-    The name carries track, format and captions, so two renders of a clip never overwrite each other.
+    The name carries the clip's revision, track, format and captions, so two renders of a clip never
+    overwrite each other, nor does a render of an edited clip overwrite one of an earlier revision.
     """
     variant = "captions" if captions else "plain"
-    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/{track_name}-{format_name}-{variant}"
+    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/r{revision}-{track_name}-{format_name}-{variant}"
 
 
 def caption_key(episode: EpisodeRef, clip_id: str, render_id: str, attempt: str) -> str:
@@ -107,3 +113,15 @@ def chunk_prefix(episode: EpisodeRef, track_name: str, attempt_id: str) -> str:
     chunks with a failed attempt's, and removing an attempt removes exactly its chunks.
     """
     return f"{episode_prefix(episode)}videos/{track_name}/{attempt_id}/chunks/"
+
+
+def keyframe_index_key(chunk_folder: str) -> str:
+    """The keyframe index of an attempt's chunks, beside them (and removed with them)."""
+    return f"{chunk_folder}keyframes.json"
+
+
+def preview_key(episode: EpisodeRef, clip_id: str, revision: int, now: datetime) -> str:
+    """`previews/{tenant}/{episodeId}/{clipId}/r{revision}-{time}-{random}.m3u8`: one playlist per request,
+    under a root of its own whose lifecycle rule removes it soon after its URLs expire."""
+    stamp = f"{now.astimezone(UTC):%Y%m%dT%H%M%S}Z-{secrets.token_hex(4)}"
+    return f"{PREVIEWS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/r{revision}-{stamp}.m3u8"

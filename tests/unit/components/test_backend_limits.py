@@ -22,6 +22,7 @@ ENFORCING = {
     "handlers.api.start_track_upload",
     "handlers.api.complete_track_upload",
     "handlers.api.request_render",
+    "handlers.api.review_clip",
     "handlers.agents.detect_clips",
 }
 """The functions that count what a tenant starts: each must be given the stack's limits, not run on defaults."""

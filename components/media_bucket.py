@@ -50,6 +50,8 @@ class MediaBucketArgs(TypedDict, total=False):
     automatic cleanup)."""
     render_retention_days: int
     """Days rendered clips (`renders/`), what producers keep, are kept. Default 30."""
+    preview_retention_days: int
+    """Days preview playlists (`previews/`) are kept; the URLs in them work for an hour. Default 1."""
     noncurrent_version_expiration_days: int
     """Days old object versions are kept (with versioning on they are otherwise kept forever). Default 1."""
     abort_incomplete_multipart_days: int
@@ -71,6 +73,7 @@ class MediaBucketArgs(TypedDict, total=False):
 DEFAULTS: MediaBucketArgs = {
     "expiration_days": 7,
     "render_retention_days": 30,
+    "preview_retention_days": 1,
     "noncurrent_version_expiration_days": 1,
     "abort_incomplete_multipart_days": INCOMPLETE_UPLOAD_DAYS,
     "versioning": True,
@@ -100,6 +103,7 @@ def expiry_by_prefix(args: MediaBucketArgs | None = None) -> dict[str, tuple[str
     return {
         "expire-media": (f"{object_keys.MEDIA_ROOT}/", settings["expiration_days"]),
         "expire-renders": (f"{object_keys.RENDERS_ROOT}/", settings["render_retention_days"]),
+        "expire-previews": (f"{object_keys.PREVIEWS_ROOT}/", settings["preview_retention_days"]),
     }
 
 

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from local import iframe_manifest as iframe_manifest_file
 from local.media import UNKNOWN_ERROR, MediaError, MediaInfo, last_line, probe_output, run_ffmpeg
 
 _AUDIO_BITRATE = "128k"
@@ -24,6 +25,7 @@ class HlsOutput:
     master_playlist: str
     media_playlist: str
     segments: list[str]
+    iframe_playlist: str | None
     duration_ms: int
     width: int
     height: int
@@ -39,6 +41,8 @@ def package(
     info: MediaInfo,
     timeout: float,
     cancel: threading.Event,
+    iframe_manifest: bool = False,
+    keyframe_seconds: float | None = None,
 ) -> HlsOutput:
     """Segment `source` into HLS under out_dir with MediaConvert's file names.
 
@@ -51,7 +55,7 @@ def package(
     args = [
         "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(source),
         "-map", "0:v:0", "-map", "0:a:0?",
-        *(["-c", "copy"] if info.can_stream_copy else _reencode_args(segment_length)),
+        *(["-c", "copy"] if info.can_stream_copy else _reencode_args(segment_length, keyframe_seconds)),
         "-f", "hls", "-hls_time", str(segment_length), "-hls_playlist_type", "vod",
         # MediaConvert numbers segments from 00001. ffmpeg expands every %d in this pattern, so a
         # base name holding "%d" gets odd (but playlist-consistent) segment names.
@@ -65,15 +69,18 @@ def package(
     lines = (out_dir / media).read_text().splitlines()
     segments = [line for line in lines if line and not line.startswith("#")]
     written = probe_output(out_dir / media, cancel=cancel)
-    return HlsOutput(master, media, segments, *written)
+    iframes = iframe_manifest_file.write(out_dir, master, media) if iframe_manifest else None
+    return HlsOutput(master, media, segments, iframes, *written)
 
 
-def _reencode_args(segment_length: int) -> list[str]:
-    """libx264 + AAC with a keyframe forced on every segment boundary, so segments are exact."""
+def _reencode_args(segment_length: int, keyframe_seconds: float | None) -> list[str]:
+    """libx264 + AAC with a keyframe forced on every segment boundary, so segments are exact (and every
+    `keyframe_seconds` when the job asks for a GOP in seconds, a divisor of the segment length here)."""
+    interval = keyframe_seconds if keyframe_seconds and segment_length % keyframe_seconds == 0 else segment_length
     return [
         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
         # 4:2:0 needs even dimensions; an odd-sized source would make libx264 refuse to start.
         "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2",
-        "-force_key_frames", f"expr:gte(t,n_forced*{segment_length})",
+        "-force_key_frames", f"expr:gte(t,n_forced*{interval:g})",
         "-c:a", "aac", "-b:a", _AUDIO_BITRATE,
     ]  # fmt: skip

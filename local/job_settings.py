@@ -115,6 +115,8 @@ class JobSpec:
     name_modifier: str | None  # HLS: None is derived from the output height, e.g. "_720p"
     group_type: str  # HLS_GROUP or FILE_GROUP
     segment_length: int = DEFAULT_SEGMENT_LENGTH  # HLS only
+    iframe_manifest: bool = False  # HLS only: IFrameOnlyManifest INCLUDE
+    gop_seconds: float | None = None  # HLS only: GopSize in SECONDS, when re-encoded
     render: RenderSettings | None = None  # FILE_GROUP only
 
     @property
@@ -157,8 +159,27 @@ def parse_settings(settings: Any) -> JobSpec:
         segment_length = group_settings.get("segmentLength", DEFAULT_SEGMENT_LENGTH)
         if not isinstance(segment_length, int) or segment_length < 1:
             raise InvalidSettings(f"{settings_path}/segmentLength", "must be an integer of at least 1")
-        return dataclasses.replace(spec, segment_length=segment_length)
+        return dataclasses.replace(
+            spec,
+            segment_length=segment_length,
+            iframe_manifest=_hls_settings(output).get("iFrameOnlyManifest") == "INCLUDE",
+            gop_seconds=_gop_seconds(output),
+        )
     return dataclasses.replace(spec, render=parse_file_output(job_input, output, where=f"{_GROUP_PATH}/outputs/0"))
+
+
+def _hls_settings(output: dict[str, Any]) -> dict[str, Any]:
+    settings = (output.get("outputSettings") or {}).get("hlsSettings")
+    return settings if isinstance(settings, dict) else {}
+
+
+def _gop_seconds(output: dict[str, Any]) -> float | None:
+    """The keyframe interval an H.264 output asks for in seconds (frames and AUTO are left to the encoder)."""
+    codec = ((output.get("videoDescription") or {}).get("codecSettings") or {}).get("h264Settings") or {}
+    size = codec.get("gopSize")
+    if codec.get("gopSizeUnits") == "SECONDS" and isinstance(size, int | float) and size > 0:
+        return float(size)
+    return None
 
 
 def _parse_input(inputs: Any) -> tuple[dict[str, Any], S3Location]:

@@ -226,6 +226,8 @@ class LocalMediaConvert:
             info=info,
             timeout=self.ffmpeg_timeout,
             cancel=self._stopping,
+            iframe_manifest=spec.iframe_manifest,
+            keyframe_seconds=spec.gop_seconds,
         )
         self._upload(spec, out_dir, output)
         return Rendition(
@@ -241,7 +243,11 @@ class LocalMediaConvert:
         """Segments first (in parallel), playlists last, so a visible playlist's segments all exist."""
         with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
             list(pool.map(lambda name: self._put(spec, out_dir / name, name), output.segments))
-        for name in (output.media_playlist, output.master_playlist):
+        for name in (
+            *([output.iframe_playlist] if output.iframe_playlist else []),
+            output.media_playlist,
+            output.master_playlist,
+        ):
             self._put(spec, out_dir / name, name)
 
     def _render(self, spec: JobSpec, source: Path, info: media.MediaInfo, out_dir: Path) -> Rendition:

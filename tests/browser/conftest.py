@@ -30,6 +30,8 @@ from tests.browser.static_site import StaticSite
 
 CHUNK_SECONDS = 2
 HERE = Path(__file__).resolve().parent
+HLS_JS = HERE.parents[1] / "studio" / "node_modules" / "hls.js" / "dist" / "hls.min.js"
+"""The player the studio pins (studio/package-lock.json), installed by `npm ci` (`make browser` runs it)."""
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 HOW_TO_ENABLE = "install it (`apt-get install chromium`) or point CHROMIUM at a Chromium/Chrome binary"
 _SKIPPED = pytest.StashKey[int]()
@@ -90,6 +92,9 @@ def chromium() -> str:
 def site() -> Iterator[StaticSite]:
     running = StaticSite().start()
     running.add_directory(HERE / "page")
+    if not HLS_JS.is_file():
+        pytest.fail("hls.js is not installed: `make studio-deps` (npm ci in studio/, with the venv's Node)")
+    running.add("/vendor/hls.min.js", HLS_JS.read_bytes(), "text/javascript; charset=utf-8")
     yield running
     running.stop()
 

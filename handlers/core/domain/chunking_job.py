@@ -10,10 +10,14 @@ from typing import Any
 NAME_MODIFIER = "_chunk"
 AUDIO_BITRATE = 128_000
 MAX_VIDEO_BITRATE = 8_000_000
+KEYFRAME_SECONDS = 2
+"""A keyframe every 2 s: a preview (or a frame grab) starts at most this far before the second it wants."""
 
 
 def job_settings(bucket: str, upload_key: str, chunk_prefix: str, chunk_seconds: int) -> dict[str, Any]:
-    """One HLS output group into `chunk_prefix`: `chunk_seconds` segments, H.264 QVBR video, 128 kbit/s AAC."""
+    """One HLS output group into `chunk_prefix`: `chunk_seconds` segments, H.264 QVBR video with a keyframe every
+    `KEYFRAME_SECONDS`, 128 kbit/s AAC, and an I-frame only playlist (each keyframe's byte range in its chunk,
+    condensed into the track's keyframe index when the job completes)."""
     return {
         "TimecodeConfig": {"Source": "ZEROBASED"},
         "Inputs": [
@@ -44,6 +48,7 @@ def job_settings(bucket: str, upload_key: str, chunk_prefix: str, chunk_seconds:
                     {
                         "NameModifier": NAME_MODIFIER,
                         "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
+                        "OutputSettings": {"HlsSettings": {"IFrameOnlyManifest": "INCLUDE"}},
                         "VideoDescription": {
                             "CodecSettings": {
                                 "Codec": "H_264",
@@ -51,6 +56,8 @@ def job_settings(bucket: str, upload_key: str, chunk_prefix: str, chunk_seconds:
                                     "RateControlMode": "QVBR",
                                     "QvbrSettings": {"QvbrQualityLevel": 7},
                                     "MaxBitrate": MAX_VIDEO_BITRATE,
+                                    "GopSize": KEYFRAME_SECONDS,
+                                    "GopSizeUnits": "SECONDS",
                                     "SceneChangeDetect": "TRANSITION_DETECTION",
                                 },
                             }

@@ -8,12 +8,12 @@ from typing import Any, NamedTuple
 from aws_lambda_powertools import Logger
 
 from handlers.contract import is_valid_tenant
-from handlers.core.domain import chunking_job, playlists
+from handlers.core.domain import chunking_job, keyframe_index, playlists
 from handlers.core.models import events
 from handlers.core.models.events import JobStateChange, VideoUploadCompleted
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import job_slots, object_keys, tracks
+from handlers.core.store import job_slots, keyframe_indexes, object_keys, tracks
 
 logger = Logger(child=True)
 
@@ -118,12 +118,41 @@ def completed(table: Table, s3: Any, bucket: str, change: JobStateChange) -> boo
     prefix = object_keys.chunk_prefix(*attempt)
     manifest_key, text = playlists.media_playlist_key(s3, bucket, prefix, hinted)
     index = playlists.index_manifest(manifest_key, text)
-    changed = tracks.mark_processed(table, *attempt, change.jobId, index)
+    keyframes_key = _index_keyframes(s3, bucket, prefix, index)
+    changed = tracks.mark_processed(table, *attempt, change.jobId, index, keyframes_key)
     logger.info(
         "track processed" if changed else "completion already recorded, or of a replaced or deleted attempt",
         extra={**attempt.log_fields(), "job_id": change.jobId, "segments": len(index.segments)},
     )
     return changed
+
+
+def _index_keyframes(s3: Any, bucket: str, prefix: str, index: playlists.SegmentIndex) -> str | None:
+    """Condense the job's I-frame playlist into the track's keyframe index (`domain.keyframe_index`); its key,
+    or None when the job wrote none (previews then use whole chunks). Storage errors raise: the event is retried."""
+    stored = keyframe_indexes.sizes(s3, bucket, prefix)
+    iframe_key = None
+    for key in sorted(key for key in stored if key.endswith(".m3u8") and key != index.manifestKey):
+        iframe_key = keyframe_index.iframe_playlist_uri(key, keyframe_indexes.read_text(s3, bucket, key))
+        if iframe_key:
+            break
+    if iframe_key is None or iframe_key not in stored or not index.segments:
+        logger.warning("no I-frame playlist: previews of this track use whole chunks", extra={"prefix": prefix})
+        return None
+    init = keyframe_indexes.init_range(s3, bucket, index.segments[0].key)
+    if init is None:
+        logger.warning("no PAT and PMT at the start of the first chunk: no keyframe index", extra={"prefix": prefix})
+        return None
+    try:
+        built = keyframe_index.build(
+            index, iframe_key, keyframe_indexes.read_text(s3, bucket, iframe_key), stored, init
+        )
+    except ValueError:
+        logger.exception("keyframe index not built: previews of this track use whole chunks")
+        return None
+    key = object_keys.keyframe_index_key(prefix)
+    keyframe_indexes.write(s3, bucket, key, built)
+    return key
 
 
 def failed(table: Table, change: JobStateChange) -> bool:

@@ -164,16 +164,24 @@ def awaits_output(table: Table, episode: EpisodeRef, track_name: str, attempt_id
 
 
 def mark_processed(
-    table: Table, episode: EpisodeRef, track_name: str, attempt_id: str, job_id: str, index: SegmentIndex
+    table: Table,
+    episode: EpisodeRef,
+    track_name: str,
+    attempt_id: str,
+    job_id: str,
+    index: SegmentIndex,
+    keyframe_index_key: str | None = None,
 ) -> bool:
-    """Record the chunks of this job's output; False when the track was already processed, or is
-    another attempt or job."""
+    """Record the chunks of this job's output (and where their keyframe index is, if there is one); False
+    when the track was already processed, or is another attempt or job."""
+    keyframes = "keyframeIndexKey = :keyframes," if keyframe_index_key else ""
+    stale = "" if keyframe_index_key else ", keyframeIndexKey"  # an earlier attempt's, whose chunks are gone
     updated = _conditional_update(
         table,
         records.track_key(episode, track_name),
         UpdateExpression=(
             "SET #status = :processed, manifestKey = :manifest, segmentIndex = :index, segmentCount = :count,"
-            " totalDurationSeconds = :total, updatedAt = :now REMOVE failureReason"
+            f" {keyframes} totalDurationSeconds = :total, updatedAt = :now REMOVE failureReason{stale}"
         ),
         ConditionExpression="attemptId = :attempt AND mediaConvertJobId = :job AND #status <> :processed",
         ExpressionAttributeNames={"#status": "status"},
@@ -183,6 +191,7 @@ def mark_processed(
             ":index": records.dynamo([segment.model_dump() for segment in index.segments]),
             ":count": len(index.segments),
             ":total": records.dynamo(index.total_duration),
+            **({":keyframes": keyframe_index_key} if keyframe_index_key else {}),
             ":attempt": attempt_id,
             ":job": job_id,
             ":now": records.now_iso(),

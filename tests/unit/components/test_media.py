@@ -22,8 +22,9 @@ def test_bucket_follows_the_seed_and_is_private(mocks, build) -> None:
         r["filter"]["prefix"]: r
         for r in one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
     }
-    assert set(rules) == {"media/", "renders/"}  # uploads and chunks vs rendered clips
+    assert set(rules) == {"media/", "renders/", "previews/"}  # uploads and chunks, rendered clips, preview playlists
     assert rules["media/"]["expiration"]["days"] == 7 and rules["renders/"]["expiration"]["days"] == 30
+    assert rules["previews/"]["expiration"]["days"] == 1  # the playlists' URLs work for an hour
     for rule in rules.values():
         assert rule["status"] == "Enabled"
         assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 1
@@ -56,7 +57,11 @@ def test_bucket_non_default_args(mocks, build) -> None:
     )
 
     rules = mocks.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
-    assert {r["filter"]["prefix"]: r["expiration"]["days"] for r in rules} == {"media/": 30, "renders/": 90}
+    assert {r["filter"]["prefix"]: r["expiration"]["days"] for r in rules} == {
+        "media/": 30,
+        "renders/": 90,
+        "previews/": 1,
+    }
     [cors] = mocks.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").inputs["corsRules"]
     assert cors["allowedOrigins"] == ["https://studio.example.com"]
     assert "POST" in cors["allowedMethods"]  # the studio's origin may post transcripts

@@ -29,7 +29,8 @@ SEED = 20_260_611
 """Fixed (with no example database), so every run generates the same cases."""
 
 Edit = dict[str, dict[str, Any]]
-"""Where to put seeded values in a case: `path`, `query` and `body` entries override generated ones."""
+"""Where to put seeded values in a case: `path`, `query` and `body` entries override generated ones;
+`replace_body` is the whole body instead of the generated one."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Seeds:
     """An upload only deletes name: the first deletes it (204), the rest find nothing (404)."""
     clip_id: str
     """A clip the agent proposed for the media episode (review and render cases name it)."""
+    watched_clip_id: str
+    """Another, trimmed into the seeded track's 2 s (preview cases name it)."""
     next_token: str
 
     def edits(self, method: str, path: str) -> list[Edit]:
@@ -84,13 +87,16 @@ class Seeds:
             ("DELETE", "/episodes/{episodeId}/tracks/{trackName}"): [
                 {"path": {"episodeId": media, "trackName": self.doomed_track}},
             ],
-            **{
-                (method, clip_path): [{"path": {"episodeId": media, "clipId": self.clip_id}}]
-                for method, clip_path in (
-                    ("GET", "/episodes/{episodeId}/clips/{clipId}"),
-                    ("PATCH", "/episodes/{episodeId}/clips/{clipId}"),
-                )
-            },
+            ("GET", "/episodes/{episodeId}/clips/{clipId}"): [{"path": {"episodeId": media, "clipId": self.clip_id}}],
+            ("GET", "/episodes/{episodeId}/clips/{clipId}/preview"): [
+                {"path": {"episodeId": media, "clipId": self.watched_clip_id}, "query": {"trackName": done}},
+                {"path": {"episodeId": media, "clipId": self.watched_clip_id}},
+            ],
+            ("PATCH", "/episodes/{episodeId}/clips/{clipId}"): [
+                {"path": {"episodeId": media, "clipId": self.clip_id}},
+                # A generated body rarely holds ranges inside the transcript: a review alone reaches the 200.
+                {"path": {"episodeId": media, "clipId": self.clip_id}, "replace_body": {"status": "approved"}},
+            ],
             ("POST", "/episodes/{episodeId}/clips/{clipId}/renders"): [
                 {"path": {"episodeId": media, "clipId": self.clip_id}, "body": {"trackName": done}},
                 {"path": {"episodeId": media, "clipId": self.clip_id}},
@@ -110,6 +116,8 @@ def apply_edit(case: schemathesis.Case, edit: Edit) -> schemathesis.Case:
         case.query = {**(case.query or {}), **edit["query"]}
     if "body" in edit and isinstance(case.body, dict):
         case.body = {**case.body, **edit["body"]}
+    if "replace_body" in edit and isinstance(case.body, dict):
+        case.body = dict(edit["replace_body"])
     return case
 
 
@@ -220,7 +228,14 @@ def seeds(stack: LocalStack, authorization: dict[str, str], tmp_path_factory: py
         assert page.status_code == 200 and page.json().get("nextToken"), page.text
         assert stack.wait_idle(120), "the seeded track was not processed in time"
         clips = api.get(f"/episodes/{media}/clips").json()["items"]
-        assert clips, "the clip agent proposed no clip for the seeded transcript"
+        assert len(clips) >= 2, "the clip agent proposed fewer than two clips for the seeded transcript"
+        # The video lasts 2 s: one clip trimmed into it, so its preview has something to play.
+        watched = clips[-1]["clipId"]
+        trimmed = api.patch(
+            f"/episodes/{media}/clips/{watched}",
+            json={"segments": [{"startTime": "00:00:01,000", "endTime": "00:00:01,900"}]},
+        )
+        assert trimmed.status_code == 200, trimmed.text
     return Seeds(
         episodes=(plain, full, media),
         media_episode=media,
@@ -233,6 +248,7 @@ def seeds(stack: LocalStack, authorization: dict[str, str], tmp_path_factory: py
         closing_parts=tuple(closing_parts),
         doomed_track=doomed["trackName"],
         clip_id=clips[0]["clipId"],
+        watched_clip_id=watched,
         next_token=page.json()["nextToken"],
     )
 

@@ -18,11 +18,15 @@ from typing import Any
 
 from openapi_schema_validator import OAS30Validator
 
+from handlers.contract import CLIP_TIMESTAMP_PATTERN
+
 UNBOUNDED_ITEMS = 1_000
 UNBOUNDED_LENGTH = 1_000
 LARGE_INTEGER = 2**53 - 1
 """The largest integer every JSON parser reads exactly."""
 FORMAT_EXAMPLES = {"date": "2026-06-11", "date-time": "2026-06-11T18:00:00.000000+02:00"}
+PATTERN_EXAMPLES = {CLIP_TIMESTAMP_PATTERN: "99:59:59,999"}
+"""The longest string a pattern admits, where repeating "x" does not match it."""
 
 Document = dict[str, Any]
 
@@ -75,6 +79,8 @@ def _integer(schema: dict[str, Any], index: int | None) -> int:
 def _string(schema: dict[str, Any]) -> str:
     if schema.get("format") in FORMAT_EXAMPLES:
         return FORMAT_EXAMPLES[schema["format"]]
+    if schema.get("pattern") in PATTERN_EXAMPLES:
+        return PATTERN_EXAMPLES[schema["pattern"]]
     value = "x" * schema.get("maxLength", UNBOUNDED_LENGTH)
     pattern = schema.get("pattern")
     if pattern is not None and not re.search(pattern, value):

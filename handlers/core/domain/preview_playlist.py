@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from handlers.core.domain.keyframe_index import ChunkKeyframes, InitRange
 
+SEGMENT_SECONDS = 4.0
+"""A piece is cut at keyframes into segments of about this length: a player fetches a whole segment before
+showing its first frame."""
 VERSION = 6
 """EXT-X-MAP in a playlist that is not I-frame only needs version 6 (RFC 8216 §7)."""
 
@@ -91,12 +95,12 @@ def plan(ranges: Sequence[tuple[float, float]], chunks: Sequence[Chunk], init: I
                 f"range {number + 1} ({wanted_start:.3f}-{wanted_end:.3f} s) is outside the track"
                 f" ({track_start:.3f}-{track_end:.3f} s)"
             )
-        range_pieces = [_piece(chunk, start, end, first=index == 0) for index, chunk in enumerate(covering)]
+        range_pieces = [_pieces(chunk, start, end, first=index == 0) for index, chunk in enumerate(covering)]
         lead_in = start - range_pieces[0][1]
         positions.append(
             RangePosition(start, end, round(elapsed + lead_in, 3), round(elapsed + lead_in + end - start, 3))
         )
-        for index, (piece, _) in enumerate(range_pieces):
+        for index, piece in enumerate(piece for chunk_pieces, _ in range_pieces for piece in chunk_pieces):
             pieces.append(
                 Piece(piece.key, piece.duration, piece.byte_range, number > 0 and index == 0, piece.own_bytes)
             )
@@ -104,18 +108,37 @@ def plan(ranges: Sequence[tuple[float, float]], chunks: Sequence[Chunk], init: I
     return Preview(pieces, positions, init if all(chunk.keyframes for chunk in chunks) else None)
 
 
-def _piece(chunk: Chunk, start: float, end: float, *, first: bool) -> tuple[Piece, float]:
-    """The part of `chunk` that plays [start, end], and the track time it starts at."""
-    overlap = min(end, chunk.end) - max(start, chunk.start)
+def _pieces(chunk: Chunk, start: float, end: float, *, first: bool) -> tuple[list[Piece], float]:
+    """The parts of `chunk` that play [start, end], and the track time the first starts at.
+
+    With keyframes: from the keyframe at or before `start` to the one at or after `end`, cut at keyframes
+    into segments of about `SEGMENT_SECONDS`, so a player starts after one short segment, not the range.
+    """
     index = chunk.keyframes
     if index is None:
+        overlap = min(end, chunk.end) - max(start, chunk.start)
         own = (chunk.size or 0) * overlap / max(chunk.end - chunk.start, 0.001)
-        return Piece(chunk.key, round(chunk.end - chunk.start, 3), None, False, own), chunk.start
-    from_time, from_byte = index.keyframe_at_or_before(max(start - chunk.start, 0.0)) if first else (0.0, 0)
-    to_time, to_byte = index.keyframe_after(min(end, chunk.end) - chunk.start)
-    duration = max(to_time - from_time, 0.001)
-    own = index.size * overlap / max(index.duration, 0.001)
-    return Piece(chunk.key, round(duration, 3), (to_byte - from_byte, from_byte), False, own), chunk.start + from_time
+        return [Piece(chunk.key, round(chunk.end - chunk.start, 3), None, False, own)], chunk.start
+    begin = index.keyframe_at_or_before(max(start - chunk.start, 0.0)) if first else (0.0, 0)
+    finish = index.keyframe_after(min(end, chunk.end) - chunk.start)
+    cuts = [begin]
+    for keyframe in index.keyframes:
+        if cuts[-1][0] + SEGMENT_SECONDS - 1e-6 <= keyframe[0] < finish[0] - 1e-6:
+            cuts.append(keyframe)
+    cuts.append(finish)
+    within = (start - chunk.start, end - chunk.start)
+    rate = index.size / max(index.duration, 0.001)
+    pieces = [
+        Piece(
+            chunk.key,
+            round(max(to_time - from_time, 0.001), 3),
+            (to_byte - from_byte, from_byte),
+            False,
+            rate * max(0.0, min(to_time, within[1]) - max(from_time, within[0])),
+        )
+        for (from_time, from_byte), (to_time, to_byte) in pairwise(cuts)
+    ]
+    return pieces, chunk.start + begin[0]
 
 
 def playlist_text(preview: Preview, presign: Callable[[str], str]) -> str:

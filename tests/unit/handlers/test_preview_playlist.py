@@ -253,3 +253,25 @@ def two_ranges() -> Preview:
 @pytest.fixture
 def text_of_two_ranges(two_ranges: Preview) -> str:
     return playlist_text(two_ranges, presign)
+
+
+def test_a_long_range_is_cut_at_keyframes_into_short_segments_so_playback_starts_after_one() -> None:
+    long_chunk = ChunkKeyframes(
+        key=key(1),
+        start=0.0,
+        end=120.0,
+        size=FIRST_KEYFRAME + 120_000,
+        keyframes=[(float(second), FIRST_KEYFRAME + 1000 * second) for second in range(0, 120, 2)],
+    )
+    preview = plan([(10.5, 30.2)], [Chunk(key(1), 0.0, 120.0, long_chunk.size, long_chunk)], INIT)
+
+    durations = [piece.duration for piece in preview.pieces]
+    assert durations == [4.0] * 5 + [2.0]  # 10 s to 32 s, keyframes every 2 s: 4 s segments, then what is left
+    assert preview.pieces[0].byte_range == (4000, byte_at(10))
+    offsets = [piece.byte_range[1] for piece in preview.pieces if piece.byte_range]
+    lengths = [piece.byte_range[0] for piece in preview.pieces if piece.byte_range]
+    assert [a + n for a, n in zip(offsets, lengths, strict=True)][:-1] == offsets[1:]  # contiguous, no byte twice
+    assert not any(piece.discontinuity for piece in preview.pieces)
+    assert sum(piece.own_bytes for piece in preview.pieces) == pytest.approx(19.7 * long_chunk.size / 120)
+    [position] = preview.ranges
+    assert (position.play_from, position.play_to) == (pytest.approx(0.5), pytest.approx(20.2))

@@ -92,16 +92,17 @@ def _get(http: httpx.Client, url: str, byterange: str | None) -> int:
 
 
 def decoded_seconds(url: str) -> float:
+    """The seconds of video ffmpeg decodes from the playlist (frames at the show's rate: its `time=` jumps at
+    each discontinuity)."""
     run = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", url, "-map", "0:v:0", "-f", "null", "-"],
         capture_output=True,
         timeout=600,
     )
-    times = re.findall(r"time=(\d+):(\d+):([\d.]+)", run.stderr.decode(errors="replace"))
-    if run.returncode != 0 or not times:
+    frames = re.findall(r"frame=\s*(\d+)", run.stderr.decode(errors="replace"))
+    if run.returncode != 0 or not frames:
         return float("nan")
-    hours, minutes, seconds = times[-1]
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    return int(frames[-1]) / show_media.FRAME_RATE
 
 
 def wait_for_clips(api: NullCheckClient, episode_id: str) -> None:

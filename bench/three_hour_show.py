@@ -166,7 +166,7 @@ def drive(api: NullCheckClient, media: show_media.ShowMedia, run: Run, memory: T
     clips = api.list_clips(episode_id)
     run.clip_count = len(clips)
     run.clip_starts = sorted(seconds_of(clip["segments"][0]["startTime"]) for clip in clips)
-    top = clips[0]  # best confidence first
+    top = clips[0]  # highest score first
     memory.reset()
     api.review_clip(episode_id, top["clipId"], status="approved")
     api.request_render(episode_id, top["clipId"], format=RENDER_FORMAT)

@@ -78,11 +78,33 @@ def tracks_table(episode: EpisodeDetail) -> Table:
     return table
 
 
+DERIVED_SCORE_NOTE = "* score derived from confidence: the clip was proposed before clips had scores"
+
+
+def score_of(clip: Clip) -> str:
+    """The clip's score, starred when derived from its confidence (a clip proposed before scores)."""
+    score = clip.get("score")
+    if score is None:
+        return ""
+    return f"{score}*" if clip.get("scoreSource") == "confidence" else str(score)
+
+
+def hook_and_reason(clip: Clip) -> Text:
+    """`"hook" — reason`, the reason dimmed (a clip proposed before scores has none)."""
+    text = Text(f'"{clip["hook"]}"')
+    if reason := clip.get("reason"):
+        text.append(f" — {reason}", style="dim")
+    return text
+
+
 def clips_table(items: list[Clip]) -> Table:
-    """The clips: id (for review and render), type, status, hook, total duration, each segment, renders."""
-    table = Table(title=f"Clips ({len(items)})", show_lines=True)
+    """The clips as the API ranks them: score, id (for review and render), type, status, hook and the
+    reason for the score, total duration, each segment, renders."""
+    derived = any(clip.get("scoreSource") == "confidence" for clip in items)
+    table = Table(title=f"Clips ({len(items)})", show_lines=True, caption=DERIVED_SCORE_NOTE if derived else None)
+    table.add_column("score", justify="right", no_wrap=True)
     table.add_column("clip", no_wrap=True)
-    for column in ("type", "status", "hook", "duration", "segments"):
+    for column in ("type", "status", "hook — reason", "duration", "segments"):
         table.add_column(column)
     for clip in items:
         segments = "\n".join(
@@ -92,7 +114,13 @@ def clips_table(items: list[Clip]) -> Table:
         status = "\n".join([clip["status"], *renders])
         duration = f"{clip['totalDurationSeconds']:.1f} s"
         table.add_row(
-            clip["clipId"], Text(clip["clipType"]), Text(status), Text(clip["hook"]), duration, Text(segments)
+            score_of(clip),
+            clip["clipId"],
+            Text(clip["clipType"]),
+            Text(status),
+            hook_and_reason(clip),
+            duration,
+            Text(segments),
         )
     return table
 
@@ -103,6 +131,7 @@ def clip_details(clip: Clip) -> Group:
     rows = {
         "clip": clip["clipId"],
         "hook": clip["hook"],
+        "score": _score_line(clip),
         "type": clip["clipType"],
         "status": clip["status"],
         "revision": f"{clip.get('revision', 0)}" + (" (as proposed)" if is_proposed(clip) else " (edited)"),
@@ -131,6 +160,17 @@ def clip_details(clip: Clip) -> Group:
     if clip.get("renders"):
         parts.append(renders)
     return Group(*parts)
+
+
+def _score_line(clip: Clip) -> str:
+    """`92 — reason`, or how a clip proposed before scores got its score."""
+    score = clip.get("score")
+    if score is None:
+        return "none"
+    if clip.get("scoreSource") == "confidence":
+        return f"{score} (derived from confidence: proposed before clips had scores)"
+    reason = clip.get("reason")
+    return f"{score} — {reason}" if reason else str(score)
 
 
 def is_proposed(clip: Clip) -> bool:

@@ -16,7 +16,9 @@ How it picks clips (pure functions, no I/O, same input → same output), one mod
    search repeats on the cues still free: clips never overlap. At least 5 windows are taken when the
    transcript has room for them; up to 10 while they score at least half as well as the best one.
 3. `proposals`: each window becomes a clip (segments, type, hook, summary, b-roll ideas from
-   `key_phrases`, confidence), quoting cue text as `text` cleans it.
+   `key_phrases`, confidence), quoting cue text as `text` cleans it; `appeal` gives it a `score`
+   (0-100: a strong opening, a question answered, laughter, signal phrases, key phrases it comes
+   back to, length) and a one-line `reason` naming the signals that earned most.
 4. `episode`: the episode summary names the speakers, the most frequent key phrases and the
    strongest cue.
 5. `create_clip`: the tool's item schema (`Clip`), SRT timestamps, and the corrections sent after

@@ -39,6 +39,8 @@ class Clip(BaseModel):
     bRollSuggestions: list[str]
     clipType: ClipType
     confidence: float | None = Field(default=None, ge=0, le=1)
+    score: int = Field(ge=0, le=100)
+    reason: str = Field(min_length=1, max_length=160, pattern=r"^[^\r\n]*$")
 
     def tool_input(self) -> dict[str, Any]:
         """The JSON the tool call carries (absent optional fields left out)."""

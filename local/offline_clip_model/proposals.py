@@ -2,8 +2,8 @@
 
 One segment per run of one speaker; `clipType` from the dominant signal; the hook from the strongest
 cue carrying that signal, and a summary quoting it; b-roll ideas from the clip's most frequent key
-phrases; a confidence that grows with the score. Educational clips come first, then the rest, each
-group best first.
+phrases; a confidence that grows with the window's score; the clip's `score` and `reason` from the
+signals a viewer notices (`appeal`). Educational clips come first, then the rest, each group best first.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 
+from local.offline_clip_model.appeal import appeal
 from local.offline_clip_model.create_clip import Clip, ClipSegment, format_timestamp
 from local.offline_clip_model.key_phrases import key_phrases
 from local.offline_clip_model.signals import CLIP_TYPES, QUESTION_WEIGHT, ClipType, signal_weights
@@ -40,13 +41,17 @@ def _build_clip(transcript: Transcript, window: Window) -> Clip:
     cues = transcript.cues[window.first : window.last + 1]
     clip_type = _dominant_type(cues)
     telling = strongest([cue for cue in cues if clip_type in cue.weights] or cues)
+    segments = _segments(cues, window.end_ms)
+    rating = appeal(cues, min(cues[-1].end_ms, window.end_ms) - cues[0].start_ms)
     return Clip(
-        segments=_segments(cues, window.end_ms),
+        segments=segments,
         hook=_hook(telling.text),
         summary=_clip_summary(cues, telling),
         bRollSuggestions=_b_roll(cues, clip_type),
         clipType=clip_type,
         confidence=round(window.score / (window.score + CONFIDENCE_MIDPOINT), 2),
+        score=rating.score,
+        reason=rating.reason,
     )
 
 

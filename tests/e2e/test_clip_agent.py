@@ -25,6 +25,11 @@ def test_an_uploaded_transcript_yields_valid_clips_and_a_summary(api: httpx.Clie
         assert 0 < clip["totalDurationSeconds"] <= 45
         assert clip["clipType"] in {"educational", "funny", "demo", "hot_take", "insight"}
         assert clip["hook"] and clip["summary"] and clip["segments"]
+        assert 0 <= clip["score"] <= 100 and clip["scoreSource"] == "agent"
+        assert clip["reason"] and "\n" not in clip["reason"] and len(clip["reason"]) <= 160
+    scores = [clip["score"] for clip in clips]
+    assert scores == sorted(scores, reverse=True), "the best clip first"
+    assert len(set(scores)) > 1, "the offline model's scores follow its signals"
 
 
 def test_clips_of_an_unknown_episode_are_404(api: httpx.Client) -> None:

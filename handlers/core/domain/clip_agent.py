@@ -25,6 +25,11 @@ Rules for every clip:
 - The hook reads like a good video title: specific, curious, no clickbait.
 - The summary is 1-2 factual sentences about what is said; never invent facts.
 - Suggest b-roll that would illustrate the clip.
+- Score the clip from 0 to 100 (an integer) for how well it will do on social media, comparing it with
+  the other clips: a strong hook, a laugh, a question asked and answered, a clear takeaway score high;
+  a slow start or a moment that needs context scores low. Use the whole range.
+- Give the reason for the score in one short line naming what makes the clip work
+  (e.g. "opens on a question and answers it in 20 s; one laugh").
 
 If the tool rejects clips, correct them as the errors say and call it again with the corrected clips only.
 When the clips are saved, answer with a 2-3 sentence summary of the whole episode, and nothing else."""

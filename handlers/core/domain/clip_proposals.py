@@ -3,6 +3,9 @@
 The model proposes; these rules decide. A clip must lie inside the transcript, each segment must
 end after it starts, and the segments together last 45 s at most. Rejections go back to the
 model, which corrects itself. The same segments, hook and type are the same clip (`content_hash`).
+Every clip comes with the model's `score` (0-100, clips are ranked by it) and a one-line `reason`;
+a clip without them, or with a score out of range or a reason of several lines, is refused like
+any other invalid field (`confidence` is still taken, for compatibility, and no longer ranks).
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from handlers.core.domain.srt import Transcript
 from handlers.core.domain.timestamps import parse_timestamp
@@ -20,6 +23,8 @@ from handlers.core.domain.timestamps import parse_timestamp
 ClipType = Literal["educational", "funny", "demo", "hot_take", "insight"]
 CLIP_TYPES: tuple[str, ...] = ("educational", "funny", "demo", "hot_take", "insight")
 MAX_CLIP_SECONDS = 45.0
+MAX_SCORE = 100
+REASON_CHARS = 160
 
 
 class ClipSegment(BaseModel):
@@ -35,7 +40,29 @@ class ClipProposal(BaseModel):
     summary: str = Field(min_length=1, description="1-2 factual sentences")
     bRollSuggestions: list[str] = Field(default_factory=list)
     clipType: ClipType
-    confidence: float | None = Field(None, ge=0, le=1)
+    confidence: float | None = Field(None, ge=0, le=1, description="Kept for compatibility; `score` ranks clips")
+    score: int = Field(
+        ge=0,
+        le=MAX_SCORE,
+        description="How well the clip will do on social media, 0-100 (integer); the best clips score highest",
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REASON_CHARS)] = Field(
+        description="One line: what makes the clip work (the hook, a laugh, a question answered)"
+    )
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _a_number(cls, score: Any) -> Any:
+        if isinstance(score, bool):
+            raise ValueError("the score is an integer from 0 to 100, not true or false")
+        return score
+
+    @field_validator("reason")
+    @classmethod
+    def _one_line(cls, reason: str) -> str:
+        if len(reason.splitlines()) > 1:
+            raise ValueError("the reason is one line: no line breaks")
+        return reason
 
 
 class CreateClipInput(BaseModel):
@@ -49,7 +76,8 @@ def tool_spec() -> dict[str, Any]:
             "name": "createClip",
             "description": (
                 "Save proposed social-media clips of this episode. Each clip is one or more transcript segments "
-                "totalling at most 45 seconds. Invalid clips are returned with the reason; correct and resend them."
+                "totalling at most 45 seconds, with a score (0-100) and a one-line reason for it. "
+                "Invalid clips are returned with what is wrong; correct and resend them."
             ),
             "inputSchema": {"json": CreateClipInput.model_json_schema()},
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -21,6 +22,7 @@ class CaptionLineView(Model):
     startTime: str
     endTime: str
     text: str
+    speaker: str | None = Field(None, description="Who says it (the cue's label): a speaker-layout render cuts to them")
 
 
 class ClipShapeView(Model):
@@ -42,7 +44,19 @@ class ClipView(Model):
     revision: int = Field(0, description="Incremented by every accepted edit of the segments or captions")
     proposed: ClipShapeView = Field(description="The agent's proposal, what `reset` returns to")
     bRollSuggestions: list[str] = []
-    confidence: float | None = None
+    score: int = Field(
+        ge=0,
+        le=100,
+        description=(
+            "Ranks the clips, 0-100, highest first: the agent's score (`scoreSource` agent), or for a clip"
+            " proposed before scores round(confidence x 100), 0 without a confidence (`scoreSource` confidence)"
+        ),
+    )
+    reason: str | None = Field(None, description="One line: what makes the clip work (absent on older clips)")
+    scoreSource: Literal["agent", "confidence"] = Field(
+        description="Where `score` comes from: the agent, or `confidence` (a clip proposed before scores)"
+    )
+    confidence: float | None = Field(None, description="Kept for compatibility: `score` ranks the clips")
     transcriptKey: str | None = Field(None, description="The transcript the clip was proposed from")
     fromEarlierTranscript: bool = Field(
         False, description="Kept (approved) from a transcript the episode has since replaced"

@@ -208,12 +208,14 @@ class ClipStore:
         clip_id = hashlib.sha256(f"{self.source.key}#{self.source.etag}#{content_hash(clip)}".encode()).hexdigest()[:24]
         now = records.now_iso()
         segments = [segment.model_dump(exclude_none=True) for segment in clip.segments]
-        cues = ((cue.start, cue.end, cue.text) for cue in self.transcript.cues)
+        cues = clip_edits.spoken((cue.start, cue.end, cue.text, cue.speaker) for cue in self.transcript.cues)
         item = {
             "clipId": clip_id,
             "episodeId": self.episode.id,
             "status": ReviewStatus.PENDING_REVIEW.value,
             "clipType": clip.clipType,
+            "score": clip.score,
+            "reason": clip.reason,
             "hook": clip.hook,
             "summary": clip.summary,
             "bRollSuggestions": clip.bRollSuggestions,

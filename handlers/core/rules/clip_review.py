@@ -33,7 +33,18 @@ def clip_view(item: dict[str, Any], current_transcript: str | None, presign: Pre
     earlier = bool(current_transcript) and plain.get("transcriptKey") not in (None, current_transcript)
     # A clip proposed before edits: never edited, so at revision 0, its proposal what it shows.
     shape = {"revision": plain.get("revision", 0), "proposed": clip_edits.proposed_of(plain)}
-    return ClipView.model_validate({**plain, **shape, "renders": renders, "fromEarlierTranscript": earlier})
+    view = {**plain, **shape, **ranking(plain), "renders": renders, "fromEarlierTranscript": earlier}
+    return ClipView.model_validate(view)
+
+
+def ranking(clip: dict[str, Any]) -> dict[str, Any]:
+    """The clip's `score`, `reason` and `scoreSource`: the agent's, or for a clip proposed before
+    scores, derived on read from its confidence (round(confidence x 100), 0 without one), labelled so."""
+    if clip.get("score") is not None:
+        return {"score": int(clip["score"]), "reason": clip.get("reason"), "scoreSource": "agent"}
+    confidence = clip.get("confidence")
+    derived = 0 if confidence is None else min(100, max(0, round(float(confidence) * 100)))
+    return {"score": derived, "reason": None, "scoreSource": "confidence"}
 
 
 def presigner(s3: Callable[[], Any], bucket: str) -> Presign:
@@ -54,11 +65,12 @@ def presigner(s3: Callable[[], Any], bucket: str) -> Presign:
 
 
 def list_clips(table: Table, episode: EpisodeRef) -> ClipList:
-    """The clips proposed for the episode, best confidence first; kept ones from replaced transcripts say so."""
+    """The clips proposed for the episode, highest score first (then the earliest proposed); kept ones
+    from replaced transcripts say so."""
     current = episodes.require(table, episode).get("clipsTranscriptKey")
-    items = clips.of_episode(table, episode)
-    items.sort(key=lambda item: (-(item.get("confidence") or 0), item["createdAt"]))
-    return ClipList(items=[clip_view(item, current) for item in items])
+    views = [clip_view(item, current) for item in clips.of_episode(table, episode)]
+    views.sort(key=lambda view: (-view.score, view.createdAt))
+    return ClipList(items=views)
 
 
 def get_clip(table: Table, episode: EpisodeRef, clip_id: str, presign: Presign) -> ClipView:

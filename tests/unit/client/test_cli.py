@@ -179,7 +179,9 @@ def test_show_prints_tracks_transcript_state_and_clip_count(
     assert "clips" in result.output and "2" in result.output
 
 
-def test_clips_shows_type_hook_duration_and_segments(use_api: Callable[[Handler], list[httpx.Request]]) -> None:
+def test_clips_shows_score_type_hook_reason_duration_and_segments(
+    use_api: Callable[[Handler], list[httpx.Request]],
+) -> None:
     clip = {
         "clipId": "c1",
         "clipType": "educational",
@@ -189,6 +191,9 @@ def test_clips_shows_type_hook_duration_and_segments(use_api: Callable[[Handler]
         "segments": [{"startTime": "00:01:00,000", "endTime": "00:01:32,500", "text": "Cold starts..."}],
         "bRollSuggestions": [],
         "status": "pending_review",
+        "score": 92,
+        "reason": "opens on a question",
+        "scoreSource": "agent",
     }
     use_api(lambda request: httpx.Response(200, json={"items": [clip]}))
 
@@ -196,14 +201,37 @@ def test_clips_shows_type_hook_duration_and_segments(use_api: Callable[[Handler]
 
     assert result.exit_code == 0, result.output
     for text in (
+        "92",
         "c1",
         "educational",
         "pending_review",
-        "Why [your] Lambda is slow",
+        '"Why [your] Lambda is slow" — opens on a question',
         "32.5 s",
         "00:01:00,000 - 00:01:32,500",
     ):
         assert text in result.output
+    assert "derived from confidence" not in result.output
+
+
+def test_clips_star_a_score_derived_from_confidence(use_api: Callable[[Handler], list[httpx.Request]]) -> None:
+    clip = {
+        "clipId": "c0",
+        "clipType": "funny",
+        "hook": "Older clip",
+        "summary": "Proposed before scores.",
+        "totalDurationSeconds": 20.0,
+        "segments": [],
+        "status": "approved",
+        "score": 81,
+        "scoreSource": "confidence",
+        "confidence": 0.81,
+    }
+    use_api(lambda request: httpx.Response(200, json={"items": [clip]}))
+
+    result = runner.invoke(cli.app, ["clips", "list", EPISODE_ID])
+
+    assert result.exit_code == 0, result.output
+    assert "81*" in result.output and "score derived from confidence" in result.output
 
 
 def test_watch_exits_0_once_every_track_is_processed(use_api: Callable[[Handler], list[httpx.Request]]) -> None:

@@ -38,6 +38,8 @@ def clip(start: str = "00:00:02,000", end: str = "00:00:10,000", kind: str = "ed
         "bRollSuggestions": ["terminal"],
         "clipType": kind,
         "confidence": 0.8,
+        "score": 80,
+        "reason": "opens on a question and answers it",
     }
 
 

@@ -123,6 +123,7 @@ def test_clip_fields_are_what_the_tool_takes(clips: list[Clip]) -> None:
         assert Clip.model_validate(json.loads(json.dumps(clip.tool_input()))) == clip
         assert clip.clipType in CLIP_TYPES
         assert clip.confidence is not None and 0 <= clip.confidence <= 1
+        assert 0 <= clip.score <= 100 and clip.reason and "\n" not in clip.reason and len(clip.reason) <= 160
         assert clip.hook and len(clip.hook) <= 70 and clip.hook[0].isupper()
         assert 1 <= len(clip.bRollSuggestions) <= 3
         subjects = [

@@ -20,7 +20,7 @@ import hashlib
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from itertools import islice
@@ -113,8 +113,10 @@ def upload_track(
     url_batch: int = DEFAULT_URL_BATCH,
     completion: CompletionPolicy | None = None,
     report: Report | None = None,
+    speakers: Sequence[str] = (),
 ) -> CompletedTrack:
-    """Upload the file at `path` as track `track_name` of the episode and complete the upload.
+    """Upload the file at `path` as track `track_name` of the episode and complete the upload (`speakers`: the
+    people the track shows, as the transcript labels them).
 
     `transport` replaces the network for the part PUTs to S3 (not for the API calls, which go
     through `client`). A part is tried `attempts` times, waiting `retry_delay` seconds doubled
@@ -132,7 +134,8 @@ def upload_track(
         raise ValueError("concurrency, attempts and url_batch must be at least 1")
     size = path.stat().st_size
     part_size = fitting_part_size(size, part_size)
-    started = client.start_track_upload(episode_id, path.name, track_name, size=size, part_size=part_size)
+    named = {"speakers": list(speakers)} if speakers else {}
+    started = client.start_track_upload(episode_id, path.name, track_name, size=size, part_size=part_size, **named)
     # A resumed upload keeps the part size it began with.
     parts = plan_parts(size, started.get("partSize", part_size))
     session = _Session(episode_id, stored_track_name(started["key"]), started["uploadId"], started["requiredHeaders"])

@@ -14,12 +14,24 @@ def ffmpeg_exe() -> str:
 
 
 def generate_video(
-    path: Path, seconds: float, *, width: int = 1280, height: int = 720, keyframe_seconds: int = 1, noise: bool = False
+    path: Path,
+    seconds: float,
+    *,
+    width: int = 1280,
+    height: int = 720,
+    keyframe_seconds: int = 1,
+    noise: bool = False,
+    color: str | None = None,
+    frequency: int = 440,
 ) -> Path:
-    """An H.264 + AAC MP4 test pattern (or random noise, which compresses badly: large files fast)."""
+    """An H.264 + AAC MP4 test pattern (or random noise, which compresses badly: large files fast; or one solid
+    `color`, an ffmpeg colour name or `0xRRGGBB`, so a render shows which source a frame came from), with a
+    sine tone of `frequency` Hz."""
     picture = (
         f"nullsrc=size={width}x{height}:rate=25:duration={seconds},geq=random(1)*255:128:128"
         if noise
+        else f"color=c={color}:size={width}x{height}:rate=25:duration={seconds}"
+        if color
         else f"testsrc2=size={width}x{height}:rate=25:duration={seconds}"
     )
     command = [
@@ -35,7 +47,7 @@ def generate_video(
         "-f",
         "lavfi",
         "-i",
-        f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+        f"sine=frequency={frequency}:sample_rate=48000:duration={seconds}",
         "-c:v",
         "libx264",
         "-preset",

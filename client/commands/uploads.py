@@ -49,6 +49,10 @@ def upload_track(
         float,
         typer.Option(min=0, help="Seconds to wait while S3 assembles a large upload (0: do not wait)."),
     ] = CompletionPolicy.follow_seconds,
+    speaker: Annotated[
+        list[str] | None,
+        typer.Option(help="A person the track shows, as the transcript labels them (NAME: text); repeatable."),
+    ] = None,
 ) -> None:
     """Upload a video track as a multipart upload, with a progress bar.
 
@@ -71,6 +75,7 @@ def upload_track(
                 progress=lambda sent: progress.advance(task, sent),
                 completion=CompletionPolicy(follow_seconds=completion_wait),
                 report=lambda line: shared.console.print(line, style="yellow", markup=False, highlight=False),
+                speakers=speaker or (),
             )
         name, status = done["trackName"], done.get("status", TrackStatus.UNPROCESSED)
         if status == TrackStatus.PROCESSING_FAILED:
@@ -84,6 +89,31 @@ def upload_track(
         return
     outcome = OUTCOMES.get(status, f"its status is {status}")
     shared.console.print(f"Uploaded track {name} to {done['key']}; {outcome}.", markup=False)
+
+
+@app.command("set-track")
+def set_track(
+    ctx: typer.Context,
+    episode_id: EpisodeArg,
+    track: Annotated[str, typer.Argument(help="Track name.")],
+    speaker: Annotated[
+        list[str] | None, typer.Option(help="A person the track shows (replaces the list); repeatable.")
+    ] = None,
+    no_speakers: Annotated[bool, typer.Option("--no-speakers", help="The track names nobody.")] = False,
+    program_audio: Annotated[
+        bool | None,
+        typer.Option("--program-audio/--own-audio", help="Play this track's audio under every piece of a clip."),
+    ] = None,
+) -> None:
+    """Name the people a track shows (speaker-layout renders cut to them) and/or make it the program audio."""
+    speakers = [] if no_speakers else speaker
+    if speakers is None and program_audio is None:
+        shared.fail("give --speaker, --no-speakers or --program-audio/--own-audio")
+    with shared.api_session(ctx) as client:
+        view = client.update_track(episode_id, track, speakers=speakers, program_audio=program_audio)
+    names = ", ".join(view.get("speakers", [])) or "nobody"
+    audio = "; its audio is the program audio" if view.get("programAudio") else ""
+    shared.console.print(f"Track {view['trackName']} shows {names}{audio}.", markup=False, highlight=False)
 
 
 def failure_reason(client: NullCheckClient, episode_id: str, track_name: str) -> str:

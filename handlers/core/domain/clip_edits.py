@@ -14,6 +14,8 @@ seconds), so an edit is checked without the transcript object, which expires wit
   time added until lines are sent.
 - A segment's `text` (and `speaker`) stay while its range is unchanged; a changed range's text is
   its caption lines joined, without a speaker.
+- A caption line keeps its `speaker` (the cue's label, or the previous label for an unlabelled cue)
+  when it is cut to new ranges; lines sent by an edit have the speaker they are sent with, if any.
 
 Every refusal names the range or line at fault, as `body.segments.{n}` or `body.captions.{n}`
 (numbered from 0, as the request's other errors are).
@@ -55,20 +57,37 @@ def total_seconds(ranges: Iterable[Range]) -> float:
     return round(sum(end - start for start, end in ranges), 3)
 
 
-def caption_lines(cues: Iterable[tuple[float, float, str]], ranges: Sequence[Range]) -> list[dict[str, str]]:
-    """The lines of `cues` (start, end, text) the ranges show, each cut to its range; a cue across two ranges
-    is a line in each. In order of start when the cues are and the ranges are in order."""
+Cue = tuple[float, float, str] | tuple[float, float, str, str | None]
+"""Start, end, text and (optionally) the speaker of a transcript cue or caption line."""
+
+
+def caption_lines(cues: Iterable[Cue], ranges: Sequence[Range]) -> list[dict[str, str]]:
+    """The lines of `cues` (start, end, text[, speaker]) the ranges show, each cut to its range; a cue across
+    two ranges is a line in each. In order of start when the cues are and the ranges are in order."""
     cues = list(cues)
     lines = []
     for range_start, range_end in ranges:
-        for start, end, text in cues:
+        for cue in cues:
+            start, end, text = cue[:3]
+            speaker = cue[3] if len(cue) > 3 else None
             begin, finish = max(start, range_start), min(end, range_end)
             if finish > begin and text.strip():
-                lines.append({"startTime": format_timestamp(begin), "endTime": format_timestamp(finish), "text": text})
+                line = {"startTime": format_timestamp(begin), "endTime": format_timestamp(finish), "text": text}
+                lines.append({**line, "speaker": speaker} if speaker else line)
     return lines
 
 
-def proposal(segments: Sequence[Mapping[str, Any]], cues: Iterable[tuple[float, float, str]]) -> dict[str, Any]:
+def spoken(cues: Iterable[tuple[float, float, str, str | None]]) -> list[Cue]:
+    """Cues with their speaker: an unlabelled cue is said by the previous labelled one's speaker."""
+    said: list[Cue] = []
+    current = None
+    for start, end, text, speaker in cues:
+        current = speaker or current
+        said.append((start, end, text, current))
+    return said
+
+
+def proposal(segments: Sequence[Mapping[str, Any]], cues: Iterable[Cue]) -> dict[str, Any]:
     """The shape fields of a newly proposed clip: its caption lines from the transcript's cues, revision 0, and
     the proposal kept as `proposed`."""
     lines = caption_lines(cues, ranges_of(segments))
@@ -128,8 +147,11 @@ def edit(
     }
 
 
-def _timed(lines: Iterable[Mapping[str, str]]) -> list[tuple[float, float, str]]:
-    return [(parse_timestamp(line["startTime"]), parse_timestamp(line["endTime"]), line["text"]) for line in lines]
+def _timed(lines: Iterable[Mapping[str, str]]) -> list[Cue]:
+    return [
+        (parse_timestamp(line["startTime"]), parse_timestamp(line["endTime"]), line["text"], line.get("speaker"))
+        for line in lines
+    ]
 
 
 def _checked_ranges(segments: Sequence[Mapping[str, str]], span: Range, max_seconds: float) -> list[Range]:
@@ -179,7 +201,8 @@ def _checked_lines(captions: Sequence[Mapping[str, str]], ranges: Sequence[Range
         if previous is not None and start < previous:
             problems.append((where, f"starts at {line['startTime']}, before captions.{number - 1}: lines are in order"))
         previous = start
-        lines.append({"startTime": format_timestamp(start), "endTime": format_timestamp(end), "text": line["text"]})
+        checked = {"startTime": format_timestamp(start), "endTime": format_timestamp(end), "text": line["text"]}
+        lines.append({**checked, "speaker": line["speaker"]} if line.get("speaker") else checked)
     if problems:
         raise ShapeRefused(problems)
     return lines

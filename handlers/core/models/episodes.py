@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from handlers.contract import TrackStatus, TranscriptStatus
 from handlers.core.models.base import ApiModel, Model
@@ -21,6 +21,12 @@ from handlers.core.models.base import ApiModel, Model
 Platform = Literal["linkedin live", "X", "twitch", "youtube"]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 EpisodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
+SpeakerName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1F\x7F]+$")
+]
+"""A person as a transcript's cues label them (`NAME: text`); matched trimmed and case-insensitively."""
+MAX_TRACK_SPEAKERS = 10
+Speakers = Annotated[list[SpeakerName], Field(max_length=MAX_TRACK_SPEAKERS)]
 
 
 class ErrorResponse(Model):
@@ -77,6 +83,33 @@ class TrackView(Model):
     failureReason: str | None = None
     manifestKey: str | None = None
     segments: list[SegmentView] | None = Field(None, description="The HLS chunks, once processed")
+    speakers: list[str] | None = Field(
+        None, description="The people the track shows, as the transcript's cues name them"
+    )
+    programAudio: bool | None = Field(
+        None, description="true: its audio plays under every piece of a speaker-layout render"
+    )
+
+
+class UpdateTrackRequest(ApiModel):
+    """Who a track shows and whether its audio is the episode's program audio; an empty body is refused."""
+
+    speakers: Speakers | None = Field(
+        None,
+        description="The people the track shows (at most 10; [] for none), matched trimmed and case-insensitively"
+        " to the transcript's cue labels (`NAME: text`): a speaker-layout render cuts to this track while they speak",
+    )
+    programAudio: bool | None = Field(
+        None,
+        description="true: every piece of a speaker-layout render plays this track's audio (another track that"
+        " was the program audio no longer is); false: each piece plays its own track's audio",
+    )
+
+    @model_validator(mode="after")
+    def something_to_change(self) -> UpdateTrackRequest:
+        if self.speakers is None and self.programAudio is None:
+            raise ValueError("send speakers and/or programAudio")
+        return self
 
 
 class EpisodeDetail(Model):

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from handlers.core.models.base import ApiModel, Model
+from handlers.core.models.episodes import Speakers
 
 PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x20-\x7E]+$")]
 UploadId = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
@@ -54,6 +55,11 @@ class StartTrackUploadRequest(ApiModel):
         None,
         description="Bytes per part (5 MiB to 5 GiB; the last part may be smaller), at most 10,000 parts of `size`."
         " Optional (only with `size`); recorded on the session, whose `partSize` a resumed upload follows",
+    )
+    speakers: Annotated[Speakers, Field(min_length=1)] | None = Field(
+        None,
+        description="The people the track shows (1 to 10 names, as the transcript's cues label them), stored on the"
+        " track once uploaded: a speaker-layout render cuts to this track while they speak",
     )
 
     @model_validator(mode="after")

@@ -105,6 +105,7 @@ def _complete(
         "uploadKey": session["key"],
         "uploadId": request.uploadId,
         "filename": session["filename"],
+        **({"speakers": session["speakers"]} if session.get("speakers") else {}),
         "createdAt": now,
         "updatedAt": now,
     }

@@ -69,6 +69,7 @@ def start_track_upload(storage: Storage, episode: EpisodeRef, request: StartTrac
         "trackName": track_name,
         "filename": request.filename,
         **{name: value for name, value in (("size", request.size), ("partSize", request.partSize)) if value},
+        **({"speakers": request.speakers} if request.speakers else {}),  # onto the track when it is completed
         "attemptId": object_keys.new_attempt_id(now),
         "startedAt": _iso(now),
         **_session_expiry(now, now),

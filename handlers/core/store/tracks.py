@@ -316,3 +316,54 @@ def remove(table: Table, episode: EpisodeRef, track: dict[str, Any]) -> bool:
         conflict_refuses=True,
     )
     return answer is not None
+
+
+def update_settings(
+    table: Table,
+    episode: EpisodeRef,
+    track_name: str,
+    *,
+    speakers: list[str] | None,
+    program_audio: bool | None,
+    others: list[str],
+) -> Refused | None:
+    """Set who the track shows and whether it is the episode's program audio (`others`, the episode's other
+    tracks that are, stop being it), in one transaction; `Refused` naming item 0 when the track is gone
+    (deleted meanwhile), another item when one of `others` is."""
+    assignments, removals = ["updatedAt = :now"], []
+    values: dict[str, Any] = {":now": records.now_iso()}
+    if speakers is not None:
+        if speakers:
+            assignments.append("speakers = :speakers")
+            values[":speakers"] = speakers
+        else:
+            removals.append("speakers")
+    if program_audio is not None:
+        if program_audio:
+            assignments.append("programAudio = :on")
+            values[":on"] = True
+        else:
+            removals.append("programAudio")
+    expression = "SET " + ", ".join(assignments) + (" REMOVE " + ", ".join(removals) if removals else "")
+    items: list[dict[str, Any]] = [
+        {
+            "Update": {
+                "Key": records.track_key(episode, track_name),
+                "UpdateExpression": expression,
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": values,
+            }
+        }
+    ]
+    if program_audio:
+        items += [
+            {
+                "Update": {
+                    "Key": records.track_key(episode, other),
+                    "UpdateExpression": "REMOVE programAudio",
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            }
+            for other in others
+        ]
+    return transacted(lambda: table.transact_write_items(TransactItems=items), conflict_refuses=True)

@@ -17,6 +17,7 @@ BODIES = {
     "presign-track-parts": {"uploadId": "u", "partNumbers": [1]},
     "complete-track-upload": {"uploadId": "u", "parts": [{"PartNumber": 1, "ETag": '"e"'}]},
     "review-clip": {"status": "approved"},
+    "update-track": {"speakers": ["Alice"]},
 }
 QUERIES = {"list-track-parts": {"uploadId": "u"}}
 

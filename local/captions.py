@@ -46,6 +46,8 @@ class CaptionStyle:
     shadow_opacity: int = 0
     shadow_x: int = 0
     shadow_y: int = 0
+    font_files: tuple[str, str, str, str] | None = None
+    """FontFileRegular, FontFileBold, FontFileItalic, FontFileBoldItalic (s3:// URIs), or None: Noto Sans."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,13 @@ def retime_cues(subtitles: Sequence[srt.Subtitle], ranges: Sequence[tuple[float,
     return cues
 
 
-def ass_document(cues: Sequence[Cue], style: CaptionStyle, width: int, height: int) -> str:
+def ass_document(cues: Sequence[Cue], style: CaptionStyle, width: int, height: int, font_name: str = FONT_NAME) -> str:
     """An ASS script drawing the cues on a width x height frame (1 unit = 1 output pixel).
 
     Automatic size: 5.5 % of the output height, at most 7.5 % of its width (81 px on 1080x1920,
-    59 px on 1920x1080 and 1080x1080), with an outline of 7 % of that. Without a YPosition the text sits at
-    the bottom above a safe area: a fifth of the height on vertical outputs, where the apps draw
+    59 px on 1920x1080 and 1080x1080), with an outline of 7 % of that. `font_name`: the face the job's
+    FontFileRegular holds (libass finds it in the fonts folder), Noto Sans without one. Without a YPosition the
+    text sits at the bottom above a safe area: a fifth of the height on vertical outputs, where the apps draw
     their own controls over the bottom of the picture, 7 % otherwise.
     """
     font_size = style.font_size or round(min(0.055 * height, 0.075 * width))
@@ -106,7 +109,7 @@ def ass_document(cues: Sequence[Cue], style: CaptionStyle, width: int, height: i
     shadow_color = _ass_color(style.shadow_color or "000000", style.shadow_opacity)
     alignment = 1 if style.alignment == "LEFT" else 2  # numpad positions: bottom left, bottom centre
     style_values = [
-        "Default", FONT_NAME, font_size, primary, primary, border_color, shadow_color,
+        "Default", font_name, font_size, primary, primary, border_color, shadow_color,
         0, 0, 0, 0, 100, 100, 0, 0, border_style, border, 0, alignment, margin_h, margin_h, margin_v, 1,
     ]  # fmt: skip
     lines = [

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from components import agent_memory, identity, media_bucket, service_models, table
+from components import agent_memory, caption_fonts, identity, media_bucket, service_models, table
 from components.agent_memory import AgentMemoryArgs
 from components.identity import AUTH_FLOWS, READ_ATTRIBUTES, WRITE_ATTRIBUTES, IdentityArgs
 from components.media_bucket import MediaBucketArgs
@@ -89,6 +89,19 @@ def create_bucket(s3: Any, name: str, args: MediaBucketArgs | None = None) -> No
         s3.put_bucket_notification_configuration(
             Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
         )
+
+
+def upload_caption_fonts(s3: Any, bucket: str) -> str:
+    """The social captions' font files under `assets/fonts/`, as the stack's program uploads them
+    (`components.caption_fonts`); returns the `CAPTION_FONTS` value naming them."""
+    for path in caption_fonts.font_files().values():
+        s3.put_object(
+            Bucket=bucket,
+            Key=caption_fonts.font_key(path.name),
+            Body=path.read_bytes(),
+            ContentType=caption_fonts.CONTENT_TYPE,
+        )
+    return caption_fonts.font_uris(bucket)
 
 
 def create_agent_memory(control: Any, name: str, args: AgentMemoryArgs | None = None) -> str:

@@ -3,6 +3,7 @@
 from aws_lambda_powertools import Logger
 
 from handlers import catalog
+from handlers.core.domain import render_job
 from handlers.core.models.renders import RenderRequest
 from handlers.core.rules import renders
 from handlers.core.runtime import clients, http
@@ -16,6 +17,7 @@ services = renders.RenderServices(
     bucket=settings().require("bucket_name"),
     role_arn=settings().require("mediaconvert_role_arn"),
     limits=settings().tenant_limits,
+    caption_fonts=render_job.CaptionFonts(**fonts) if (fonts := settings().caption_fonts) else None,
 )
 route = catalog.route_of(__name__)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import compileall
+import dataclasses
 import gzip
 import importlib.machinery
 import importlib.metadata
@@ -24,6 +25,7 @@ import pytest
 
 from components import packaging, service_models
 from handlers.catalog import Env
+from handlers.core.domain.render_job import CaptionFonts
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ROOT / "handlers"
@@ -51,11 +53,14 @@ LAMBDA_EXTENSION_SUFFIXES = (".cpython-313-aarch64-linux-gnu.so", ".abi3.so", ".
 LAMBDA_LIKE_ENVIRONMENT = {
     **{variable.value: "1" for variable in Env},
     Env.TENANT_LIMITS.value: "{}",  # JSON: every limit at its default
+    Env.CAPTION_FONTS.value: json.dumps(
+        {face.name: f"s3://fonts/{face.name}.ttf" for face in dataclasses.fields(CaptionFonts)}
+    ),
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_LAMBDA_FUNCTION_NAME": "packaging-test",
     "LAMBDA_TASK_ROOT": str(ROOT),
 }
-"""Every variable a function can ask for ("1" is valid for each setting but the limits' JSON) and the
+"""Every variable a function can ask for ("1" is valid for each setting but the limits' and fonts' JSON) and the
 runtime's own, which Powertools reads to behave as on Lambda. Nothing else: no test-only setting reaches the import."""
 LOADED_MODULES = """
 import json, sys, sysconfig

@@ -239,7 +239,7 @@ def caption_cues(
     """Cleaned, wrapped and paged cues; cues with nothing to show, or outside every range of `within`, are left out."""
     cues: list[srt.Subtitle] = []
     for subtitle in subtitles:
-        if within is not None and not _shown(subtitle, within):
+        if within is not None and not shown(subtitle, within):
             continue
         lines = wrap_lines(clean_cue_text(subtitle.content), layout)
         if lines:
@@ -249,7 +249,7 @@ def caption_cues(
     return cues
 
 
-def _shown(subtitle: srt.Subtitle, within: Sequence[Range]) -> bool:
+def shown(subtitle: srt.Subtitle, within: Sequence[Range]) -> bool:
     """Whether the cue overlaps one of the ranges (the input clippings keep it, cut to the range)."""
     start, end = subtitle.start.total_seconds(), subtitle.end.total_seconds()
     return any(end > range_start and start < range_end for range_start, range_end in within)

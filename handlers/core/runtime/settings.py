@@ -68,11 +68,22 @@ class Settings(BaseModel):
         description="How long `complete` waits for S3 before answering 202 Completing (API Gateway answers at 29 s)",
     )
     tenant_limits: TenantLimits = Field(default_factory=lambda: TenantLimits(), alias="TENANT_LIMITS")
+    caption_fonts: dict[str, str] | None = Field(
+        None,
+        alias="CAPTION_FONTS",
+        description="The social captions' TrueType files as JSON: `s3://` URIs named regular, bold, italic and"
+        " bold_italic (`render_job.CaptionFonts`)",
+    )
     app_client_ids: frozenset[str] | None = Field(
         None,
         alias="APP_CLIENT_IDS",
         description="The stack's app client ids, comma-separated: the audiences whose ID tokens the API accepts",
     )
+
+    @field_validator("caption_fonts", mode="before")
+    @classmethod
+    def json_object(cls, value: Any) -> Any:
+        return (json.loads(value) if value.strip() else None) if isinstance(value, str) else value
 
     @field_validator("app_client_ids", mode="before")
     @classmethod

@@ -105,3 +105,21 @@ def test_download_without_a_render_says_what_to_do(use_api: Any, tmp_path: Path)
     result = runner.invoke(cli.app, ["clips", "download", EPISODE_ID, CLIP, "-o", str(tmp_path / "x.mp4")])
 
     assert result.exit_code == 1 and "clips render" in result.output and not (tmp_path / "x.mp4").exists()
+
+
+def test_render_sends_the_caption_style_and_refuses_one_that_cannot_be(use_api: Any) -> None:
+    done = {**RENDER, "captionStyle": "classic", "status": "Rendered", "width": 1080, "height": 1920}
+    received = use_api(
+        lambda r: httpx.Response(202, json=RENDER) if r.method == "POST" else httpx.Response(200, json=clip(done))
+    )
+
+    result = runner.invoke(
+        cli.app, ["clips", "render", EPISODE_ID, CLIP, "--caption-style", "classic", "--interval", "0"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(received[0].content) == {"format": "vertical", "captions": True, "captionStyle": "classic"}
+    for wrong in (["--caption-style", "tiktok"], ["--caption-style", "social", "--no-captions"]):
+        count = len(received)
+        assert runner.invoke(cli.app, ["clips", "render", EPISODE_ID, CLIP, *wrong]).exit_code == 1
+        assert len(received) == count, "refused before any call"

@@ -45,6 +45,9 @@ def clip(revision: int = 3, **changes: Any) -> dict[str, Any]:
         "captions": LINES,
         "revision": revision,
         "proposed": {"segments": SEGMENTS, "captions": LINES},
+        "score": 87,
+        "reason": "opens on a question and answers it",
+        "scoreSource": "agent",
         "renders": [
             {
                 "renderId": "r0",
@@ -88,6 +91,7 @@ def test_show_prints_the_ranges_the_caption_lines_the_renders_revisions_and_a_pr
     assert result.exit_code == 0, result.output
     assert "00:01:00,500" in result.output and "and retries are cheap" in result.output
     assert "3 (as proposed)" in result.output and "Renders" in result.output
+    assert "87 — opens on a question and answers it" in result.output
     assert "Preview: https://bucket.example/p.m3u8" in result.output
     assert [request.url.path.rsplit("/", 1)[-1] for request in received] == [CLIP, "preview"]
 
@@ -101,6 +105,16 @@ def test_show_says_why_there_is_no_preview(use_api: Any) -> None:
     assert result.exit_code == 0, result.output
     assert "Preview: not available (no track of this episode is Processed yet)" in result.output
     assert "(edited)" in result.output
+
+
+def test_show_says_a_score_was_derived_from_confidence(use_api: Any) -> None:
+    older = clip(score=64, scoreSource="confidence", confidence=0.64, reason=None)
+    use_api(showing({k: v for k, v in older.items() if v is not None}, httpx.Response(200, json=PREVIEW)))
+
+    result = runner.invoke(cli.app, ["clips", "show", EPISODE_ID, CLIP])
+
+    assert result.exit_code == 0, result.output
+    assert "64 (derived from confidence" in result.output
 
 
 def test_edit_trims_relative_to_the_first_start_and_the_last_end(use_api: Any) -> None:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 import requests
 
+from components.caption_fonts import font_uris
 from handlers.contract import TENANT_LIMIT_DEFAULTS
 from handlers.core.runtime import clients
 from local.moto_server import LocalMotoServer
@@ -37,6 +38,8 @@ HANDLER_ENV = {
     "TENANT_LIMITS": json.dumps(dict.fromkeys(TENANT_LIMIT_DEFAULTS, 10_000)),
     # The stack's app clients: the test events' tokens were issued to one of them.
     "APP_CLIENT_IDS": f"{APP_CLIENT_ID},studio-web-client-id",
+    # The social captions' fonts, as the stack names them (the handlers only pass them on to MediaConvert).
+    "CAPTION_FONTS": font_uris(BUCKET),
 }
 
 

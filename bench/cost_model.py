@@ -278,6 +278,35 @@ def other_lines(calls: dict[str, Any]) -> list[Line]:
     ]
 
 
+def framing_lines(clip_seconds: float, pieces: int = 1) -> list[Line]:
+    """What framing one vertical or square render on faces adds (issue: frame the face, not the centre).
+
+    Not from a run (framing is not wired into renders yet): one frame capture job over the clip's
+    `pieces`, a JPEG a second of clip (captures at 0, 1, … s: one more than its whole seconds) and the
+    small MP4 MediaConvert requires beside a frame capture output, then DetectFaces on every JPEG."""
+    captures = math.floor(clip_seconds) + 1
+    minutes = max(clip_seconds, prices.MEDIACONVERT_MINIMUM_SECONDS) / 60
+    sd = prices.MEDIACONVERT_MINUTE["basic"][prices.MEDIACONVERT_FRAME_CAPTURE_BAND]
+    return [
+        price(
+            "MediaConvert", "frame capture output, 960x540 JPEG a second (counted SD, Basic)", minutes, sd, "assumed"
+        ),
+        price("MediaConvert", "the 480x270 MP4 a frame capture job must also write", minutes, sd, "assumed"),
+        price(
+            "Rekognition",
+            f"DetectFaces, a frame a second over {pieces} piece(s)",
+            captures,
+            prices.REKOGNITION_DETECT_FACES_IMAGE,
+            "assumed",
+            "image",
+        ),
+        price("S3", "JPEG and MP4 PUTs", captures + 1, prices.S3_TIER1_REQUEST, "assumed", "request"),
+        price(
+            "S3", "GETs of the JPEGs (Rekognition reads them)", captures, prices.S3_TIER2_REQUEST, "assumed", "request"
+        ),
+    ]
+
+
 def by_service(lines: list[Line]) -> dict[str, float]:
     totals: dict[str, float] = {}
     for line in lines:

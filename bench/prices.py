@@ -27,6 +27,7 @@ BEDROCK_PAGE = "https://aws.amazon.com/bedrock/pricing/"
 AGENTCORE_PAGE = "https://aws.amazon.com/bedrock/agentcore/pricing/"
 SQS_PAGE = "https://aws.amazon.com/sqs/pricing/"
 XRAY_PAGE = "https://aws.amazon.com/xray/pricing/"
+REKOGNITION_PAGE = "https://aws.amazon.com/rekognition/pricing/"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,17 @@ MEDIACONVERT_MINUTE: dict[str, dict[str, Price]] = {
 MEDIACONVERT_FRAME_RATE_FACTORS: tuple[tuple[float, float], ...] = ((30.0, 1.0), (60.0, 2.0), (120.0, 4.0))
 """(up to fps, multiplier): above 30 fps an output minute costs twice as much, above 60 four times."""
 MEDIACONVERT_MINIMUM_SECONDS = 10
+MEDIACONVERT_FRAME_CAPTURE_BAND = "SD"
+"""How a frame capture (JPEG) output is counted here: an SD output minute of the timeline it captures, Basic
+tier. The pricing page does not name frame capture outputs: an assumption, not verified."""
+
+# Amazon Rekognition Image (face framing: DetectFaces on a frame a second of a framed render's clip).
+REKOGNITION_DETECT_FACES_IMAGE = Price(
+    0.001,
+    "image analysed by DetectFaces (Group 2 APIs), first 1 million images a month",
+    REKOGNITION_PAGE,
+    "the rate as the page read in 2025, not re-checked: $0.001 an image up to 1M a month, less above",
+)
 
 
 @dataclass(frozen=True)

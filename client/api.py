@@ -35,6 +35,7 @@ from client.api_types import (
     PartUrls,
     RenderAccepted,
     TrackUpload,
+    TrackView,
     TranscriptUpload,
     UploadedParts,
 )
@@ -166,18 +167,37 @@ class NullCheckClient:
         *,
         size: int | None = None,
         part_size: int | None = None,
+        speakers: Sequence[str] = (),
     ) -> TrackUpload:
         """Start (or resume, while the session lives) the multipart upload of a video track.
 
         With `size` (and `part_size`), the same file started again while its session is open gets
-        that session, with the part size it was started with.
+        that session, with the part size it was started with. `speakers`: the people the track shows.
         """
         body: dict[str, Any] = {"filename": filename, "trackName": track_name}
+        if speakers:
+            body["speakers"] = list(speakers)
         if size is not None:
             body["size"] = size
         if part_size is not None:
             body["partSize"] = part_size
         return self._call("POST", f"{_episode_path(episode_id)}/tracks", json=body)
+
+    def update_track(
+        self,
+        episode_id: str,
+        track_name: str,
+        *,
+        speakers: Sequence[str] | None = None,
+        program_audio: bool | None = None,
+    ) -> TrackView:
+        """Name the people a track shows (`[]`: none) and/or make it the episode's program audio (or not)."""
+        body: dict[str, Any] = {}
+        if speakers is not None:
+            body["speakers"] = list(speakers)
+        if program_audio is not None:
+            body["programAudio"] = program_audio
+        return self._call("PATCH", f"{_episode_path(episode_id)}/tracks/{quote(track_name, safe='')}", json=body)
 
     def list_track_parts(self, episode_id: str, track_name: str, upload_id: str) -> UploadedParts:
         """The parts storage already holds of the track's open upload (number, size, ETag)."""
@@ -248,11 +268,18 @@ class NullCheckClient:
         format: str = DEFAULT_RENDER_FORMAT,
         captions: bool = True,
         track: str | None = None,
+        layout: str | None = None,
+        caption_style: str | None = None,
     ) -> RenderAccepted:
-        """Start (or find) the render of a clip; poll `get_clip` until it is Rendered or RenderFailed."""
+        """Start (or find) the render of a clip; poll `get_clip` until it is Rendered or RenderFailed. `layout`:
+        `speaker` or `single` (default: speaker when a track of the episode names speakers)."""
         body: dict[str, Any] = {"format": format, "captions": captions}
         if track:
             body["trackName"] = track
+        if layout:
+            body["layout"] = layout
+        if caption_style:
+            body["captionStyle"] = caption_style  # social or classic (default: social for vertical)
         return self._call("POST", f"{_clip_path(episode_id, clip_id)}/renders", json=body)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -10,9 +10,9 @@ document's enums.
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
-from handlers.contract import RenderFormat
+from handlers.contract import CaptionStyle, RenderFormat
 
 
 class EpisodeSummary(TypedDict):
@@ -56,6 +56,8 @@ class TrackView(TypedDict):
     failureReason: NotRequired[str]
     manifestKey: NotRequired[str]
     segments: NotRequired[list[Segment]]
+    speakers: NotRequired[list[str]]
+    programAudio: NotRequired[bool]
 
 
 class EpisodeDetail(TypedDict):
@@ -160,11 +162,13 @@ class ClipRange(TypedDict):
 
 
 class CaptionLine(TypedDict):
-    """`CaptionLineView`: one caption line of a clip, shown from `startTime` to `endTime` (SRT timestamps)."""
+    """`CaptionLineView`: one caption line of a clip, shown from `startTime` to `endTime` (SRT timestamps), and who
+    says it (`speaker`, when the transcript labels it)."""
 
     startTime: str
     endTime: str
     text: str
+    speaker: NotRequired[str]
 
 
 class ClipShape(TypedDict):
@@ -174,6 +178,14 @@ class ClipShape(TypedDict):
     captions: NotRequired[list[CaptionLine]]
 
 
+class RenderPiece(TypedDict):
+    """A part of a clip's ranges and the track that shows it (a `speaker`-layout render)."""
+
+    trackName: str
+    startTime: str
+    endTime: str
+
+
 class RenderAccepted(TypedDict):
     """The answer to a render request: which render it is and where it stands."""
 
@@ -181,8 +193,29 @@ class RenderAccepted(TypedDict):
     revision: NotRequired[int]
     format: RenderFormat
     captions: bool
+    captionStyle: NotRequired[CaptionStyle]
     trackName: str
+    layout: NotRequired[str]
+    pieces: NotRequired[list[RenderPiece]]
+    fallbacks: NotRequired[list[str]]
     status: str
+
+
+class Crop(TypedDict):
+    """`CropView`: the window of a track's frame a framed render shows, in pixels."""
+
+    X: int
+    Y: int
+    Width: int
+    Height: int
+
+
+class PieceFraming(TypedDict):
+    """Where a vertical or square render's input is cropped, and on what."""
+
+    crop: NotRequired[Crop]
+    framedOn: str
+    reason: NotRequired[str]
 
 
 class Render(TypedDict):
@@ -192,7 +225,12 @@ class Render(TypedDict):
     revision: NotRequired[int]
     format: RenderFormat
     captions: bool
+    captionStyle: NotRequired[CaptionStyle]
     trackName: str
+    layout: NotRequired[str]
+    pieces: NotRequired[list[RenderPiece]]
+    fallbacks: NotRequired[list[str]]
+    programAudioTrack: NotRequired[str]
     status: str
     width: int
     height: int
@@ -200,10 +238,15 @@ class Render(TypedDict):
     sizeBytes: NotRequired[int]
     failureReason: NotRequired[str]
     downloadUrl: NotRequired[str]
+    framing: NotRequired[list[PieceFraming]]
+
+
+ScoreSource = Literal["agent", "confidence"]
+"""Where a clip's `score` comes from: the agent, or its confidence (a clip proposed before scores)."""
 
 
 class Clip(TypedDict):
-    """`ClipView`."""
+    """`ClipView`: `score` ranks the clips (the list comes highest first)."""
 
     clipId: str
     clipType: str
@@ -216,6 +259,9 @@ class Clip(TypedDict):
     revision: NotRequired[int]
     proposed: ClipShape
     bRollSuggestions: NotRequired[list[str]]
+    score: int
+    reason: NotRequired[str]
+    scoreSource: ScoreSource
     confidence: NotRequired[float]
     transcriptKey: NotRequired[str]
     fromEarlierTranscript: NotRequired[bool]

@@ -17,7 +17,17 @@ from typing import Any
 
 import botocore.loaders
 
-SERVICES = ("bedrock-agentcore", "bedrock-runtime", "cognito-idp", "dynamodb", "events", "mediaconvert", "s3", "ssm")
+SERVICES = (
+    "bedrock-agentcore",
+    "bedrock-runtime",
+    "cognito-idp",
+    "dynamodb",
+    "events",
+    "mediaconvert",
+    "rekognition",
+    "s3",
+    "ssm",
+)
 """Every service a handler creates a client for (a test imports each handler and checks)."""
 WITH_ENDPOINT_RULES = ("bedrock-agentcore",)
 """Services newer than the Lambda runtime's botocore: their endpoint rules ship too."""

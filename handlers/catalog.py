@@ -35,6 +35,8 @@ class Resource(StrEnum):
     """The account's user pools in this region, narrowed by a tag condition: a trigger's own pool
     cannot be named (the pool needs the function's ARN first, the function's role the pool's)."""
     INFERENCE_PROFILES = "inference-profiles"
+    FACE_DETECTION = "face-detection"
+    """Rekognition's DetectFaces: the action has no resource type, so "*" is all IAM accepts for it."""
     CURSOR_KEY = "cursor-key"
     """The SecureString parameter holding the pagination cursor's key (read with GetParameter at run time)."""
 
@@ -52,6 +54,9 @@ class Env(StrEnum):
     CHUNK_SECONDS = "CHUNK_SECONDS"
     TENANT_LIMITS = "TENANT_LIMITS"
     """What one tenant may start (JSON; `handlers.contract.TENANT_LIMIT_DEFAULTS` names the limits)."""
+    CAPTION_FONTS = "CAPTION_FONTS"
+    """The social captions' four TrueType files (JSON of `s3://` URIs under `assets/fonts/`), which MediaConvert
+    reads with its role."""
     APP_CLIENT_IDS = "APP_CLIENT_IDS"
     """The stack's app client ids, comma-separated: the only `aud` of an ID token the API accepts (the user pools
     authorizer accepts any client of the pool). Given to every API function (`Function.env`)."""
@@ -359,6 +364,25 @@ FUNCTIONS: tuple[Function, ...] = (
         env=(Env.TABLE_NAME, Env.BUCKET_NAME),
     ),
     Function(
+        name="update-track",
+        handler="handlers.api.update_track.lambda_handler",
+        description="PATCH /episodes/{episodeId}/tracks/{trackName}: the people a track shows, program audio",
+        trigger=Route(
+            "PATCH",
+            "/episodes/{episodeId}/tracks/{trackName}",
+            "Name the people a track shows (speaker-layout renders cut to them) and/or make it the program audio",
+            "episodes.TrackView",
+            request="episodes.UpdateTrackRequest",
+            error_statuses=(400, 404, 409),
+        ),
+        grants=(
+            # The episode and track read, the episode's tracks queried (the program audio), the tracks updated
+            # in one transaction (TransactWriteItems is authorised per item as UpdateItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")),
+        ),
+        env=(Env.TABLE_NAME,),
+    ),
+    Function(
         name="list-clips",
         handler="handlers.api.list_clips.lambda_handler",
         description="GET /episodes/{episodeId}/clips: the clips proposed for the episode",
@@ -594,7 +618,40 @@ FUNCTIONS: tuple[Function, ...] = (
                 {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
             ),
         ),
-        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN, Env.TENANT_LIMITS),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN, Env.TENANT_LIMITS, Env.CAPTION_FONTS),
+    ),
+    Function(
+        name="frames-captured",
+        handler="handlers.events.frames_captured.lambda_handler",
+        description="MediaConvert end of a framed render's frame capture: faces, crops, then the render job",
+        trigger=EventRule(
+            "A framed render's frame capture ended",
+            {
+                "source": [events.MEDIACONVERT_SOURCE],
+                "detail-type": [events.MEDIACONVERT_STATE_CHANGE],
+                "detail": {
+                    "status": ["COMPLETE", "ERROR", "CANCELED"],
+                    "userMetadata": {events.JOB_KIND: [events.FRAMES_JOB]},
+                },
+            },
+        ),
+        grants=(
+            # The clip and the episode's tracks are read; the render moves to Rendering (or fails, giving its slot
+            # back: Query, DeleteItem).
+            Grant(Resource.TABLE, ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem")),
+            # The render's plan; Rekognition reads each captured frame with this function's credentials.
+            Grant(Resource.BUCKET_OBJECTS, ("s3:GetObject",)),
+            Grant(Resource.FACE_DETECTION, ("rekognition:DetectFaces",)),
+            Grant(Resource.MEDIACONVERT, ("mediaconvert:CreateJob",)),
+            Grant(
+                Resource.MEDIACONVERT_ROLE,
+                ("iam:PassRole",),
+                {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
+            ),
+        ),
+        env=(Env.TABLE_NAME, Env.BUCKET_NAME, Env.MEDIACONVERT_ROLE_ARN),
+        # Up to one DetectFaces call a second of clip (90 s at most), one after the other.
+        timeout_seconds=120,
     ),
     Function(
         name="render-finished",

@@ -49,9 +49,15 @@ class ReviewStatus(StrEnum):
 
 
 class RenderStatus(StrEnum):
+    FRAMING = "Framing"
+    """Vertical and square renders: frames of the clip are captured and searched for faces first."""
     RENDERING = "Rendering"
     RENDERED = "Rendered"
     RENDER_FAILED = "RenderFailed"
+
+
+RENDER_IN_PROGRESS: frozenset[str] = frozenset({RenderStatus.FRAMING, RenderStatus.RENDERING})
+"""A render still at work: poll it."""
 
 
 # Events NullCheck publishes and listens to (the catalog's rules match on these names).
@@ -64,7 +70,7 @@ MEDIACONVERT_SOURCE = "aws.mediaconvert"
 MEDIACONVERT_STATE_CHANGE = "MediaConvert Job State Change"
 JOB_KIND = "kind"
 """UserMetadata key telling NullCheck's two kinds of MediaConvert job apart (rules filter on it)."""
-CHUNKS_JOB, RENDER_JOB = "chunks", "render"
+CHUNKS_JOB, RENDER_JOB, FRAMES_JOB = "chunks", "render", "frames"
 S3_SOURCE = "aws.s3"
 S3_OBJECT_CREATED = "Object Created"
 
@@ -116,6 +122,9 @@ RenderFormat = Literal["vertical", "landscape", "square"]
 FRAME_SIZES: dict[str, tuple[int, int]] = {"vertical": (1080, 1920), "landscape": (1920, 1080), "square": (1080, 1080)}
 """Width and height of each format's frame."""
 RENDER_FORMATS: tuple[str, ...] = tuple(FRAME_SIZES)
+CaptionStyle = Literal["social", "classic"]
+"""How burned-in captions look: `social` (a few words at a time, large and bold; vertical's default) or
+`classic` (one or two lines of the cue, smaller; landscape's and square's)."""
 
 
 # Clips.

@@ -9,12 +9,28 @@ refuse) raises InvalidSettings naming the field, which CreateJob answers with a 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from local.burn_in import BurnInError, parse_burn_in
 from local.captions import CaptionStyle
+from local.job_inputs import (
+    S3_URI,
+    TIMECODE,
+    Clipping,
+    InputSpec,
+    InvalidSettings,
+    S3Location,
+    input_list,
+    parse_clippings,
+    parse_inputs,
+    s3_location,
+    timecode_parts,
+)
+
+__all__ = ["Clipping", "InvalidSettings", "S3Location", "s3_location", "timecode_parts"]
+"""Names of `local.job_inputs` the job's readers still import from here."""
 
 # AWS's default when HlsGroupSettings.SegmentLength is left out.
 DEFAULT_SEGMENT_LENGTH = 10
@@ -22,46 +38,15 @@ DEFAULT_EXTENSION = "mp4"
 HLS_GROUP = "HLS_GROUP"
 FILE_GROUP = "FILE_GROUP"
 
-S3_URI = re.compile(r"^s3://([^/]+)/(.*)$")
 _GROUP_PATH = "/settings/outputGroups/0"
 _GROUP_SETTINGS = {
     "HLS_GROUP_SETTINGS": ("hlsGroupSettings", HLS_GROUP),
     "FILE_GROUP_SETTINGS": ("fileGroupSettings", FILE_GROUP),
 }
-TIMECODE = re.compile(r"^(\d{2}):([0-5]\d):([0-5]\d)([:;])(\d{2})$")
 _PRESETS = {"SINGLE_PASS": "veryfast", "SINGLE_PASS_HQ": "fast", "MULTI_PASS_HQ": "medium"}
 _PROFILES = {"BASELINE": "baseline", "MAIN": "main", "HIGH": "high"}
 _CHANNELS = {"CODING_MODE_1_0": 1, "CODING_MODE_1_1": 2, "CODING_MODE_2_0": 2, "CODING_MODE_5_1": 6}
-_COLORS = {
-    "WHITE": "FFFFFF", "BLACK": "000000", "YELLOW": "FFFF00", "RED": "FF0000", "GREEN": "00FF00", "BLUE": "0000FF",
-}  # fmt: skip
 _SCALING = ("DEFAULT", "STRETCH_TO_OUTPUT", "FIT", "FIT_NO_UPSCALE", "FILL")
-
-
-class InvalidSettings(ValueError):
-    """A CreateJob request the service (or this local renderer) refuses: where, and why."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-
-
-@dataclass(frozen=True)
-class S3Location:
-    bucket: str
-    key: str
-
-    @property
-    def uri(self) -> str:
-        return f"s3://{self.bucket}/{self.key}"
-
-
-@dataclass(frozen=True)
-class Clipping:
-    """One `InputClippings` entry; None leaves that end open (start or end of the input)."""
-
-    start: str | None
-    end: str | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +87,10 @@ class RenderSettings:
     # start timecode, ZEROBASED starts at 00:00:00:00, SPECIFIEDSTART at `timecode_start`.
     timecode_source: str = "EMBEDDED"
     timecode_start: str | None = None
+    inputs: tuple[InputSpec, ...] = ()
+    """Every input of the job, in order (`local.job_inputs`); the fields above are the first one's."""
+    crop: tuple[int, int, int, int] | None = None
+    """The (first) input's crop rectangle (X, Y, Width, Height), applied before scaling."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +145,8 @@ def parse_settings(settings: Any) -> JobSpec:
         group_type=group_type,
     )
     if group_type == HLS_GROUP:
+        if len(settings["inputs"]) != 1:
+            raise InvalidSettings("/settings/inputs", "the local MediaConvert packages exactly one input as HLS")
         segment_length = group_settings.get("segmentLength", DEFAULT_SEGMENT_LENGTH)
         if not isinstance(segment_length, int) or segment_length < 1:
             raise InvalidSettings(f"{settings_path}/segmentLength", "must be an integer of at least 1")
@@ -165,7 +156,17 @@ def parse_settings(settings: Any) -> JobSpec:
             iframe_manifest=_hls_settings(output).get("iFrameOnlyManifest") == "INCLUDE",
             gop_seconds=_gop_seconds(output),
         )
-    return dataclasses.replace(spec, render=parse_file_output(job_input, output, where=f"{_GROUP_PATH}/outputs/0"))
+    render = parse_file_output(job_input, output, where=f"{_GROUP_PATH}/outputs/0")
+    sources = parse_inputs(
+        settings["inputs"],
+        captions_selector=(output.get("captionDescriptions") or [{}])[0].get("captionSelectorName")
+        if render.captions is not None
+        else None,
+        audio_selector=(output.get("audioDescriptions") or [{}])[0].get("audioSourceName", "Audio Selector 1")
+        if render.audio is not None
+        else None,
+    )
+    return dataclasses.replace(spec, render=dataclasses.replace(render, inputs=sources, crop=sources[0].crop))
 
 
 def _hls_settings(output: dict[str, Any]) -> dict[str, Any]:
@@ -183,13 +184,11 @@ def _gop_seconds(output: dict[str, Any]) -> float | None:
 
 
 def _parse_input(inputs: Any) -> tuple[dict[str, Any], S3Location]:
-    """The single input and the bucket and key of its s3:// file."""
-    if not isinstance(inputs, list) or len(inputs) != 1 or not isinstance(inputs[0], dict):
-        raise InvalidSettings("/settings/inputs", "the local MediaConvert takes exactly one input")
-    location = s3_location(inputs[0].get("fileInput"))
-    if location is None:
-        raise InvalidSettings("/settings/inputs/0/fileInput", "must be an s3://bucket/key URI")
-    return inputs[0], location
+    """The first input and the bucket and key of its s3:// file (a FILE_GROUP job may have more: `job_inputs`)."""
+    first = input_list(inputs)[0]
+    location = s3_location(first.get("fileInput"))
+    assert location is not None  # input_list checked every input's file
+    return first, location
 
 
 def _parse_output_group(groups: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
@@ -206,14 +205,6 @@ def _parse_output_group(groups: Any) -> tuple[dict[str, Any], str, dict[str, Any
     if not isinstance(outputs, list) or len(outputs) != 1 or not isinstance(outputs[0], dict):
         raise InvalidSettings(f"{_GROUP_PATH}/outputs", "the local MediaConvert takes exactly one output")
     return group_settings[name], group_type, outputs[0]
-
-
-def s3_location(uri: Any) -> S3Location | None:
-    """Bucket and key of an s3://bucket/key URI naming an object (not a folder)."""
-    match = S3_URI.match(str(uri or ""))
-    if match is None or not match.group(2) or match.group(2).endswith("/"):
-        return None
-    return S3Location(match.group(1), match.group(2))
 
 
 # FILE_GROUP outputs -----------------------------------------------------------------------------
@@ -233,7 +224,7 @@ def parse_file_output(job_input: dict[str, Any], output: dict[str, Any], *, wher
     if timecode_source == "SPECIFIEDSTART" and not TIMECODE.match(str(timecode_start)):
         raise InvalidSettings("/settings/inputs/0/timecodeStart", "SPECIFIEDSTART needs a timecode HH:MM:SS:FF")
     return RenderSettings(
-        clippings=_parse_clippings(job_input.get("inputClippings")),
+        clippings=parse_clippings(job_input.get("inputClippings")),
         video=_parse_video(output.get("videoDescription"), where=f"{where}/videoDescription"),
         audio=_parse_audio(job_input, output.get("audioDescriptions"), where=f"{where}/audioDescriptions"),
         captions=style,
@@ -243,28 +234,6 @@ def parse_file_output(job_input: dict[str, Any], output: dict[str, Any], *, wher
         timecode_source=timecode_source,
         timecode_start=timecode_start if timecode_source == "SPECIFIEDSTART" else None,
     )
-
-
-def _parse_clippings(clippings: Any) -> tuple[Clipping, ...]:
-    where = "/settings/inputs/0/inputClippings"
-    if clippings is None:
-        return ()
-    if not isinstance(clippings, list):
-        raise InvalidSettings(where, "must be a list")
-    parsed = []
-    for number, clipping in enumerate(clippings):
-        if not isinstance(clipping, dict):
-            raise InvalidSettings(f"{where}/{number}", "must be an object")
-        start, end = clipping.get("startTimecode"), clipping.get("endTimecode")
-        for name, value in (("startTimecode", start), ("endTimecode", end)):
-            if value is not None and not TIMECODE.match(str(value)):
-                raise InvalidSettings(f"{where}/{number}/{name}", "must be a timecode HH:MM:SS:FF or HH:MM:SS;FF")
-        if start is None and end is None:
-            raise InvalidSettings(f"{where}/{number}", "Start timecode or End timecode may be left blank, not both")
-        if start is not None and end is not None and timecode_parts(end) < timecode_parts(start):
-            raise InvalidSettings(f"{where}/{number}/endTimecode", "must not be before startTimecode")
-        parsed.append(Clipping(start, end))
-    return tuple(parsed)
 
 
 def _parse_video(description: Any, *, where: str) -> VideoSettings:
@@ -356,41 +325,8 @@ def _parse_captions(
         raise InvalidSettings(
             f"{where}/0/destinationSettings/destinationType", "the local MediaConvert burns captions in only"
         )
-    return source_file, _parse_burn_in(destination.get("burninDestinationSettings") or {})
-
-
-def _parse_burn_in(settings: dict[str, Any]) -> CaptionStyle:
-    def color(name: str, default: str | None) -> str | None:
-        value = settings.get(name, "AUTO")
-        if value == "HEX" and name == "fontColor":
-            return str(settings.get("hexFontColor", "FFFFFF"))[:6].upper()
-        if value in ("NONE", "AUTO"):
-            return None if value == "NONE" else default
-        return _COLORS.get(value, default)
-
-    background = color("backgroundColor", None)
-    shadow = color("shadowColor", None)
-    return CaptionStyle(
-        font_size=settings.get("fontSize") or None,  # 0 or blank: automatic
-        outline_size=settings.get("outlineSize"),
-        font_color=color("fontColor", "FFFFFF") or "FFFFFF",
-        font_opacity=int(settings.get("fontOpacity", 255)),
-        outline_color=color("outlineColor", "000000") or "000000",
-        alignment="LEFT" if settings.get("alignment") == "LEFT" else "CENTERED",
-        x_position=settings.get("xPosition"),
-        y_position=settings.get("yPosition"),
-        background_color=background,
-        background_opacity=int(settings.get("backgroundOpacity", 0)) if background else 0,
-        shadow_color=shadow,
-        shadow_opacity=int(settings.get("shadowOpacity", 0)) if shadow else 0,
-        shadow_x=int(settings.get("shadowXOffset", 0)),
-        shadow_y=int(settings.get("shadowYOffset", 0)),
-    )
-
-
-def timecode_parts(timecode: str) -> tuple[int, int, int, int]:
-    match = TIMECODE.match(timecode)
-    if match is None:
-        raise ValueError(f"not a timecode: {timecode!r}")
-    hours, minutes, seconds, _, frames = match.groups()
-    return int(hours), int(minutes), int(seconds), int(frames)
+    try:
+        return source_file, parse_burn_in(destination.get("burninDestinationSettings") or {})
+    except BurnInError as error:
+        field = f"{where}/0/destinationSettings/burninDestinationSettings/{error.field}"
+        raise InvalidSettings(field, str(error)) from error

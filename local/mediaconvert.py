@@ -12,7 +12,8 @@ Scope: jobs with one `s3://` file input and one output group holding one output.
 type picks the work: HLS_GROUP_SETTINGS packages the input as HLS (`local.hls`),
 FILE_GROUP_SETTINGS renders input clippings to an MP4 with captions burned in
 (`local.rendering`). Request errors answer 400 `BadRequestException` like the service; job
-failures end in an `ERROR` event carrying MediaConvert's documented error codes.
+failures end in an `ERROR` event carrying MediaConvert's documented error codes. A FILE_GROUP
+with a frame capture output beside its MP4 also writes a JPEG per capture (`local.frame_capture`).
 
 This module runs the jobs; the REST-JSON routes and error answers are in `local.mediaconvert_api`,
 the job records and their wire shapes in `local.mediaconvert_jobs`.
@@ -35,9 +36,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from local import captions, hls, media, mediaconvert_api, rendering
+from local import captions, frame_capture, hls, media, mediaconvert_api, rendering, rendering_inputs
 from local.http_server import Answer, LocalHttpServer
-from local.job_settings import FILE_GROUP, HLS_GROUP, InvalidSettings, JobSpec, S3Location, parse_settings
+from local.job_inputs import InputSpec
+from local.job_settings import FILE_GROUP, HLS_GROUP, InvalidSettings, JobSpec, S3Location, s3_location
 from local.mediaconvert_api import ApiError, bad_request
 from local.mediaconvert_jobs import Job, Rendition
 
@@ -47,7 +49,9 @@ EVENT_SOURCE = "aws.mediaconvert"
 EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
 UPLOAD_THREADS = 4
 
-_CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T", ".mp4": "video/mp4"}
+_CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T", ".mp4": "video/mp4", ".jpg": "image/jpeg",
+}  # fmt: skip
 _JOB_ID_ALPHABET = string.ascii_lowercase + string.digits
 # stop() waits this long for an upload in flight before leaving the (daemon) worker behind.
 _STOP_JOIN_SECONDS = 10.0
@@ -115,7 +119,7 @@ class LocalMediaConvert:
         if not isinstance(role, str) or not role:
             raise bad_request("/role: role is required")
         try:
-            spec = parse_settings(body.get("settings"))
+            spec = frame_capture.parse_job(body.get("settings"))
         except InvalidSettings as error:
             raise bad_request(str(error)) from None
         job_id = f"{int(time.time() * 1000)}-{''.join(secrets.choice(_JOB_ID_ALPHABET) for _ in range(6))}"
@@ -203,6 +207,8 @@ class LocalMediaConvert:
             self._publish_input_information(job, info)
             out_dir = Path(tmp) / "out"
             out_dir.mkdir()
+            if isinstance(spec, frame_capture.FrameCaptureSpec):
+                return self._capture_frames(spec, source, info, out_dir)
             if spec.group_type == FILE_GROUP:
                 return self._render(spec, source, info, out_dir)
             return self._package(spec, source, info, out_dir)
@@ -257,7 +263,20 @@ class LocalMediaConvert:
         if settings.captions_source is not None:
             text = self._read_text(settings.captions_source)
             subtitles = captions.parse_srt(text, uri=settings.captions_source.uri)
-        plan = rendering.prepare(source, info, settings, out_dir, subtitles=subtitles)
+        fonts = None
+        if settings.captions is not None and settings.captions.font_files is not None:
+            # As MediaConvert does: the job's font files are read from S3 for the job.
+            fonts = out_dir.parent / "fonts"
+            fonts.mkdir(exist_ok=True)
+            for name, uri in zip(rendering.FONT_FILE_NAMES, settings.captions.font_files, strict=True):
+                location = s3_location(uri)
+                assert location is not None  # parse_settings checked every font file's URI
+                self._download(location, fonts / name)
+        if len(settings.inputs) > 1 or any(item.audio_source for item in settings.inputs):
+            fetched = self._fetch_inputs(settings.inputs, source, info)
+            plan = rendering_inputs.prepare_inputs(fetched, settings, out_dir, fonts=fonts)
+        else:
+            plan = rendering.prepare(source, info, settings, out_dir, subtitles=subtitles, fonts=fonts)
         written = rendering.render(plan, timeout=self.ffmpeg_timeout, cancel=self._stopping)
         self._put(spec, written.path, spec.file_name)
         return Rendition(
@@ -267,6 +286,37 @@ class LocalMediaConvert:
             duration_ms=written.duration_ms,
             width=written.width,
             height=written.height,
+        )
+
+    def _capture_frames(
+        self, spec: frame_capture.FrameCaptureSpec, source: Path, info: media.MediaInfo, out_dir: Path
+    ) -> Rendition:
+        """A job with a frame capture output: its MP4 and a JPEG per capture (`local.frame_capture`)."""
+        assert spec.render is not None
+        fetched = self._fetch_inputs(spec.render.inputs, source, info)
+        written = frame_capture.capture(spec, fetched, out_dir, timeout=self.ffmpeg_timeout, cancel=self._stopping)
+        for path, name in written.files(spec):
+            self._put(spec, path, name)
+        return written.rendition(spec)
+
+    def _fetch_inputs(
+        self, inputs: tuple[InputSpec, ...], source: Path, info: media.MediaInfo
+    ) -> list[rendering_inputs.FetchedInput]:
+        """Every input of a job of several, each file downloaded once next to the first input's (already read)."""
+
+        def probe(location: S3Location, path: Path) -> media.MediaInfo:
+            try:
+                return media.probe(path, cancel=self._stopping)
+            except media.MediaError as error:
+                raise media.MediaError(error.code, f"Unable to open input file [{location.uri}]: [{error}]") from error
+
+        return rendering_inputs.fetch_inputs(
+            inputs,
+            source.parent,
+            download=self._download,
+            probe=probe,
+            subtitles=lambda location: captions.parse_srt(self._read_text(location), uri=location.uri),
+            known={inputs[0].location.uri: (source, info)},
         )
 
     def _download(self, location: S3Location, target: Path) -> None:

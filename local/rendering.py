@@ -28,12 +28,15 @@ from pathlib import Path
 
 import srt
 
-from local.captions import ass_document, fonts_dir, retime_cues
+from local.captions import FONT_NAME, ass_document, fonts_dir, retime_cues
+from local.fonts import full_name
 from local.job_settings import AudioSettings, Clipping, RenderSettings, VideoSettings, timecode_parts
 from local.media import UNKNOWN_ERROR, MediaError, MediaInfo, last_line, probe_output, run_ffmpeg
 
 CAPTIONS_FILE = "captions.ass"
 FONTS_LINK = "fonts"
+FONT_FILE_NAMES = ("regular.ttf", "bold.ttf", "italic.ttf", "bold-italic.ttf")
+"""What the job's four font files (FontFileRegular, …Bold, …Italic, …BoldItalic) are called in a `fonts` folder."""
 OUTPUT_FILE = "output.mp4"  # the job API uploads it under the name MediaConvert gives it
 # Input seeking lands between frames by this much (in frames), so frame boundaries never round away.
 _HALF_FRAME = 0.5
@@ -70,6 +73,8 @@ class RenderPlan:
     width: int
     height: int
     duration: float
+    before: tuple[RenderPlan, ...] = ()
+    """Runs that write what this one reads (a job of several inputs: each input's part, `local.rendering_inputs`)."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +144,19 @@ def timecode_origin(settings: RenderSettings, info: MediaInfo, fps: float) -> in
 # Picture ----------------------------------------------------------------------------------------
 
 
-def picture_filters(source_width: int, source_height: int, video: VideoSettings) -> tuple[list[str], int, int]:
-    """Filters taking the source picture to the output size by ScalingBehavior, and that size."""
-    width, height = _output_size(source_width, source_height, video)
+def picture_filters(
+    source_width: int, source_height: int, video: VideoSettings, crop: tuple[int, int, int, int] | None = None
+) -> tuple[list[str], int, int]:
+    """Filters taking the source picture (cut to the input's `crop` first, as MediaConvert does) to the output
+    size by ScalingBehavior, and that size."""
     filters: list[str] = []
+    if crop is not None:
+        x, y, crop_width, crop_height = crop
+        if x + crop_width > source_width or y + crop_height > source_height:
+            raise MediaError(UNKNOWN_ERROR, f"The input's crop {crop} is outside its {source_width}x{source_height}")
+        filters.append(f"crop={crop_width}:{crop_height}:{x}:{y}")
+        source_width, source_height = crop_width, crop_height
+    width, height = _output_size(source_width, source_height, video)
     if video.scaling == "FILL":
         # Crop the source to the output's aspect ratio first, then scale: the same picture as
         # scaling to cover and cropping the centre, without scaling pixels that are cropped away.
@@ -205,27 +219,40 @@ def prepare(
     workdir: Path,
     *,
     subtitles: list[srt.Subtitle] | None = None,
+    fonts: Path | None = None,
+    audio_from: Path | None = None,
 ) -> RenderPlan:
-    """Write the captions into workdir and build the ffmpeg command that renders the job."""
+    """Write the captions into workdir and build the ffmpeg command that renders the job.
+
+    `fonts`: a folder holding the job's font files (`FONT_FILE_NAMES`) when its burn-in settings name them;
+    the captions are then drawn with the Regular file's face, as MediaConvert draws them. `audio_from`: a file
+    whose audio replaces the source's, read at the same times (an audio selector's external file)."""
     video_stream = info.first_video
     if video_stream is None:
         raise MediaError(UNKNOWN_ERROR, "The input has no video to render")
     fps = video_stream.frame_rate or 25.0
     origin = timecode_origin(settings, info, fps)
     ranges = resolve_ranges(settings.clippings, fps, (info.duration_ms or 0) / 1000, origin)
-    filters, width, height = picture_filters(video_stream.width, video_stream.height, settings.video)
+    filters, width, height = picture_filters(video_stream.width, video_stream.height, settings.video, settings.crop)
     if settings.captions is not None and subtitles is not None:
         cues = retime_cues(subtitles, [(clip.start, clip.end) for clip in ranges])
-        (workdir / CAPTIONS_FILE).write_text(ass_document(cues, settings.captions, width, height), encoding="utf-8")
+        folder, font_name = fonts_dir(), FONT_NAME
+        if settings.captions.font_files is not None:
+            if fonts is None:
+                raise MediaError(UNKNOWN_ERROR, "The job's font files were not read")
+            folder, font_name = fonts, full_name(fonts / FONT_FILE_NAMES[0])
+        document = ass_document(cues, settings.captions, width, height, font_name)
+        (workdir / CAPTIONS_FILE).write_text(document, encoding="utf-8")
         link = workdir / FONTS_LINK
         if not link.exists():
-            os.symlink(fonts_dir(), link, target_is_directory=True)
+            os.symlink(folder, link, target_is_directory=True)
         # Relative names (ffmpeg runs in workdir): no filter-graph escaping for any path.
         filters.append(f"ass={CAPTIONS_FILE}:fontsdir={FONTS_LINK}")
     filters.append("format=yuv420p")
 
     audio = settings.audio
-    with_source_audio = audio is not None and bool(info.audio)
+    with_source_audio = audio is not None and (bool(info.audio) or audio_from is not None)
+    per_range = 1 if audio_from is None else 2  # the source, then the external audio file, for each range
     inputs: list[str] = []
     graph: list[str] = []
     concat_inputs = ""
@@ -233,12 +260,14 @@ def prepare(
         # Seek half a frame before the first frame and read half a frame past the last one, so no
         # frame is lost to rounding; trim then keeps exactly the range's frames (and audio).
         lead = min(_HALF_FRAME / fps, clip.start)
-        inputs += ["-ss", _seconds(clip.start - lead), "-to", _seconds(clip.end + _HALF_FRAME / fps), "-i", str(source)]
-        graph.append(f"[{number}:v:0]trim=end_frame={clip.frames},setpts=PTS-STARTPTS[v{number}]")
+        seek = ["-ss", _seconds(clip.start - lead), "-to", _seconds(clip.end + _HALF_FRAME / fps)]
+        inputs += [*seek, "-i", str(source), *([*seek, "-i", str(audio_from)] if audio_from is not None else [])]
+        video_input = number * per_range
+        graph.append(f"[{video_input}:v:0]trim=end_frame={clip.frames},setpts=PTS-STARTPTS[v{number}]")
         concat_inputs += f"[v{number}]"
         if with_source_audio:
             graph.append(
-                f"[{number}:a:0]atrim=start={_seconds(lead)}:duration={_seconds(clip.duration)},"
+                f"[{video_input + per_range - 1}:a:0]atrim=start={_seconds(lead)}:duration={_seconds(clip.duration)},"
                 f"asetpts=PTS-STARTPTS[a{number}]"
             )
             concat_inputs += f"[a{number}]"
@@ -298,7 +327,11 @@ def _audio_args(audio: AudioSettings) -> list[str]:
 
 
 def render(plan: RenderPlan, *, timeout: float, cancel: threading.Event) -> FileOutput:
-    """Run the plan's ffmpeg and probe what it wrote."""
+    """Run the plan's ffmpeg (after the runs it reads from) and probe what it wrote."""
+    for step in plan.before:
+        returncode, stderr = run_ffmpeg(step.args, timeout=timeout, cancel=cancel, cwd=step.workdir)
+        if returncode != 0:
+            raise MediaError(UNKNOWN_ERROR, f"Transcoding failed: [{last_line(stderr)}]")
     returncode, stderr = run_ffmpeg(plan.args, timeout=timeout, cancel=cancel, cwd=plan.workdir)
     if returncode != 0:
         raise MediaError(UNKNOWN_ERROR, f"Transcoding failed: [{last_line(stderr)}]")

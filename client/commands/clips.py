@@ -25,7 +25,7 @@ from client.api_types import CaptionLine, Clip, Render
 from client.commands import shared
 from client.commands.shared import EpisodeArg
 from client.commands.views import clip_details, clips_table
-from handlers.contract import FRAME_SIZES, RENDER_FORMATS, RenderStatus, ReviewStatus
+from handlers.contract import FRAME_SIZES, RENDER_FORMATS, RENDER_IN_PROGRESS, RenderStatus, ReviewStatus
 
 
 def formats_help() -> str:
@@ -182,20 +182,46 @@ def render(
     track: Annotated[str | None, typer.Option(help="Track to render (default: the first processed one).")] = None,
     timeout: Annotated[float, typer.Option(min=0, help="Give up waiting after this many seconds.")] = 1800.0,
     interval: Annotated[float, typer.Option(min=0, help="Seconds between polls.")] = 2.0,
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            help="speaker: cut to whoever speaks; single: one track (default: speaker when tracks name people)."
+        ),
+    ] = None,
+    caption_style: Annotated[
+        str | None,
+        typer.Option(
+            help="social: a few large bold words at a time; classic: one or two lines (default: social for vertical)."
+        ),
+    ] = None,
 ) -> None:
     """Render a clip as an MP4 (MediaConvert) and wait until it is ready."""
+    if layout not in (None, "speaker", "single"):
+        shared.fail("--layout must be speaker or single")
+    if caption_style not in (None, "social", "classic"):
+        shared.fail("--caption-style must be social or classic")
+    if caption_style and not captions:
+        shared.fail("--caption-style styles burned-in captions: leave out --no-captions")
     if format_name not in RENDER_FORMATS:
         shared.fail(f"--format must be one of {', '.join(RENDER_FORMATS)}")
     deadline = time.monotonic() + timeout
     with shared.api_session(ctx) as client:
-        started = client.request_render(episode_id, clip_id, format=format_name, captions=captions, track=track)
+        started = client.request_render(
+            episode_id,
+            clip_id,
+            format=format_name,
+            captions=captions,
+            track=track,
+            **({"layout": layout} if layout else {}),
+            **({"caption_style": caption_style} if caption_style else {}),
+        )
         with shared.console.status(f"Rendering {format_name} clip {clip_id} from track {started['trackName']}…"):
             while True:
                 done = matching(client.get_clip(episode_id, clip_id).get("renders", []), "", False, started["renderId"])
-                if (done and done["status"] != RenderStatus.RENDERING) or time.monotonic() > deadline:
+                if (done and done["status"] not in RENDER_IN_PROGRESS) or time.monotonic() > deadline:
                     break
                 time.sleep(interval)
-    if done is None or done["status"] == RenderStatus.RENDERING:
+    if done is None or done["status"] in RENDER_IN_PROGRESS:
         shared.fail(f"the render is not ready after {timeout:g} s; run the command again to keep waiting")
     if done["status"] == RenderStatus.RENDER_FAILED:
         shared.fail(f"the render failed: {done.get('failureReason', 'no reason given')}")

@@ -2,7 +2,7 @@
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.rules import renders
+from handlers.core.rules import render_outcomes
 from handlers.core.runtime import clients, eventbridge
 from handlers.core.runtime.settings import settings
 
@@ -13,7 +13,7 @@ bucket = settings().require("bucket_name")
 
 
 def render_finished(event: eventbridge.JobStateChangeEvent) -> None:
-    renders.record_outcome(table, s3, bucket, event.detail)
+    render_outcomes.record_outcome(table, s3, bucket, event.detail)
 
 
 lambda_handler = eventbridge.event_handler_for(eventbridge.JobStateChangeEvent, render_finished, logger)

@@ -14,6 +14,8 @@ RESOURCE_STAR_ACTIONS: Mapping[str, str] = {
     "xray:PutTraceSegments": "X-Ray's segment API has no resource type: IAM accepts only *",
     "xray:PutTelemetryRecords": "X-Ray's telemetry API has no resource type: IAM accepts only *",
     "bedrock:ListInferenceProfiles": "a List action with no resource type: IAM accepts only *",
+    "rekognition:DetectFaces": "an image action with no resource type (it reads the caller's S3 object): IAM accepts"
+    " only *",
 }
 """The only actions an Allow may grant on `Resource: "*"`, each with the reason no ARN can be named."""
 

@@ -52,7 +52,7 @@ def rendered(api: httpx.Client, episode_id: str, clip_id: str, render_id: str) -
     def done() -> dict[str, Any] | None:
         renders = api.get(f"/episodes/{episode_id}/clips/{clip_id}").json()["renders"]
         render = next(r for r in renders if r["renderId"] == render_id)
-        return render if render["status"] != "Rendering" else None
+        return render if render["status"] not in ("Framing", "Rendering") else None
 
     return dict(wait_for(done, timeout=120))
 
@@ -87,7 +87,11 @@ def test_approve_render_and_download_a_vertical_captioned_clip(
     objects = stack.client("s3").list_objects_v2(Bucket=stack.config.bucket_name, Prefix=folder)
     keys = [o["Key"].removeprefix(folder) for o in objects["Contents"]]
     [caption_file] = [key for key in keys if key.endswith(".srt")]  # the captions the render burned in
-    assert sorted(keys) == sorted(["r0-main-vertical-captions.mp4", caption_file])
+    attempt = caption_file.removesuffix(".srt")
+    frames = sorted(key for key in keys if key.startswith(f"{attempt}-frames_frame."))  # vertical: framed first
+    assert frames and frames[0] == f"{attempt}-frames_frame.0000000.jpg"
+    kept = ["r0-main-vertical-captions-social.mp4", caption_file, f"{attempt}.plan.json", f"{attempt}-frames_proxy.mp4"]
+    assert sorted(keys) == sorted([*kept, *frames])  # vertical: social captions
     assert caption_file.startswith(f"{render['renderId']}-")
 
 

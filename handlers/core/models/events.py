@@ -11,6 +11,7 @@ from pydantic import StringConstraints
 
 from handlers.contract import (
     CHUNKS_JOB,
+    FRAMES_JOB,
     JOB_KIND,
     MEDIACONVERT_SOURCE,
     MEDIACONVERT_STATE_CHANGE,
@@ -26,6 +27,7 @@ from handlers.core.models.base import Model
 
 __all__ = [
     "CHUNKS_JOB",
+    "FRAMES_JOB",
     "JOB_KIND",
     "MEDIACONVERT_SOURCE",
     "MEDIACONVERT_STATE_CHANGE",

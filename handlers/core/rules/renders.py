@@ -1,8 +1,10 @@
-"""Rendering a clip: one MediaConvert job per (revision, track, format, captions), its outcome on the clip.
+"""Rendering a clip: one MediaConvert job per (revision, track, format, captions and their style, layout), its
+outcome on the clip.
 
 Renders live in the clip record's `renders` map, keyed by an id derived from (the clip's revision,
-track, format, captions): asking again answers the same render, unless it failed, when a new
-attempt starts; asking after an edit is a new render (those of earlier revisions stay listed).
+track, format, captions, layout: `domain.render_sources`): asking again answers the same render,
+unless it failed, when a new attempt starts; asking after an edit is a new render (those of
+earlier revisions stay listed).
 Captions are burned from the clip's own caption lines (a clip proposed before it had lines: from
 its transcript).
 Every write is conditional on the attempt, so duplicate and late job events change nothing twice.
@@ -14,14 +16,20 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
-from handlers.contract import FRAME_SIZES, RenderStatus, ReviewStatus, TrackStatus, is_valid_tenant
-from handlers.core.domain import captions, chunking_job, render_job
+from handlers.contract import FRAME_SIZES, RenderStatus, ReviewStatus, TrackStatus
+from handlers.core.domain import (
+    captions,
+    frame_capture_job,
+    render_job,
+    render_plan,
+    render_sources,
+    social_captions,
+)
 from handlers.core.domain.srt import InvalidTranscript
 from handlers.core.domain.timestamps import parse_timestamp
 from handlers.core.models import events
@@ -47,12 +55,25 @@ class RenderServices:
     bucket: str
     role_arn: str
     limits: TenantLimits = field(default_factory=TenantLimits)
+    caption_fonts: render_job.CaptionFonts | None = None
+    """The social style's font files (`CAPTION_FONTS`); without them MediaConvert draws it in its own font."""
 
 
-def render_id(track_name: str, format_name: str, captions: bool, revision: int = 0) -> str:
-    """The render's identity: the clip's revision it shows, its track, format and captions (revision 0's ids are
-    those renders had before clips had revisions)."""
+def render_id(
+    track_name: str,
+    format_name: str,
+    captions: bool,
+    revision: int = 0,
+    *,
+    layout: str = "single",
+    caption_style: str | None = None,
+) -> str:
+    """The render's identity: the clip's revision it shows, its track, format, captions and their style, and layout
+    (revision 0's single-layout renders with classic captions or none keep the ids renders had before clips had
+    revisions, layouts and caption styles)."""
     identity = f"{track_name}|{format_name}|{captions}" + (f"|r{revision}" if revision else "")
+    identity += f"|{layout}" if layout != render_sources.SINGLE else ""
+    identity += f"|{caption_style}" if captions and caption_style not in (None, render_job.CLASSIC) else ""
     return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
@@ -71,23 +92,29 @@ def request_render(
     clip = require_clip(services.table, episode, clip_id)
     if clip.get("status") != ReviewStatus.APPROVED.value:
         raise Conflict(f"clip {clip_id[:64]} is not approved: approve it before rendering it (each render is billed)")
-    track = _source_track(services.table, episode, request.trackName)
+    # The layout is resolved before the identity: a request without one names the same render as with it.
+    tracks = track_records.of_episode(services.table, episode)
+    sources = render_sources.choose(_source_track(episode, tracks, request.trackName), tracks, request.layout, clip)
+    track = sources.main
     revision = int(clip.get("revision") or 0)
     # The clip's own caption lines; a clip proposed before it had any reads them from its transcript.
     own_lines = clip.get("captions") if request.captions else None
     transcript_key = clip.get("transcriptKey") if request.captions and own_lines is None else None
     if request.captions and own_lines is None and not transcript_key:
         raise Conflict("captions need the transcript the clip came from, and the episode has none")
-    _require_objects(services, track, transcript_key)
-    rid = render_id(track["trackName"], request.format, request.captions, revision)
+    _require_objects(services, sources.used_tracks(), transcript_key)
+    style = (request.captionStyle or render_job.default_caption_style(request.format)) if request.captions else None
+    rid = render_id(
+        track["trackName"], request.format, request.captions, revision, layout=sources.layout, caption_style=style
+    )
     existing = (clip.get("renders") or {}).get(rid)
     if existing and existing["status"] != RenderStatus.RENDER_FAILED.value:
         return _accepted(existing)
     segments = [_segment_seconds(segment) for segment in clip["segments"]]
     caption_file = (
-        _caption_file_of_lines(own_lines, request.format, segments)
+        _caption_file_of_lines(own_lines, request.format, segments, style)
         if own_lines is not None
-        else _caption_file(services, transcript_key, request.format, segments)
+        else _caption_file(services, transcript_key, request.format, segments, style)
         if transcript_key
         else None
     )
@@ -99,8 +126,10 @@ def request_render(
         "revision": revision,
         "format": request.format,
         "captions": request.captions,
+        **({"captionStyle": style} if style else {}),
         "trackName": track["trackName"],
-        "status": RenderStatus.RENDERING.value,
+        **sources.record(),
+        "status": (RenderStatus.FRAMING if render_plan.framed(request.format) else RenderStatus.RENDERING).value,
         "width": width,
         "height": height,
         "durationSeconds": clip["totalDurationSeconds"],
@@ -120,7 +149,14 @@ def request_render(
         job_slots.give_back(services.table, episode.tenant, job_slots.RENDER, holder)
         return refused
     destination = object_keys.render_key(
-        episode, clip_id, track["trackName"], request.format, request.captions, revision
+        episode,
+        clip_id,
+        track["trackName"],
+        request.format,
+        request.captions,
+        revision,
+        layout=sources.layout,
+        caption_style=style,
     )
     captions_key = object_keys.caption_key(episode, clip_id, rid, attempt) if caption_file is not None else None
     settings = render_job.render_settings(
@@ -131,39 +167,65 @@ def request_render(
         format_name=request.format,
         destination_key=destination,
         captions_key=captions_key,
+        pieces=sources.inputs(),
+        caption_style=style or render_job.CLASSIC,
+        caption_fonts=services.caption_fonts,
     )
-    metadata = {
-        events.JOB_KIND: events.RENDER_JOB,
-        "tenantId": episode.tenant,
-        "episodeId": episode.id,
-        "clipId": clip_id,
-        "renderId": rid,
-        "attempt": attempt,
-    }
+    metadata = render_records.job_metadata(episode, clip_id, rid, attempt)
     try:
         if captions_key is not None and caption_file is not None:
             services.s3.put_object(
                 Bucket=services.bucket, Key=captions_key, Body=caption_file.encode(), ContentType=captions.CONTENT_TYPE
             )
-        job = services.mediaconvert.create_job(
-            Role=services.role_arn,
-            Settings=settings,
-            UserMetadata=metadata,
-            ClientRequestToken=hashlib.sha256(f"{destination}|{attempt}".encode()).hexdigest()[:64],
-            StatusUpdateInterval="SECONDS_60",
-        )["Job"]
+        if render_plan.framed(request.format):
+            inputs = sources.inputs() or [
+                render_job.SourceInput(track["uploadKey"], tuple(segments), float(track["frameRate"]))
+            ]
+            names = [piece.track for piece in sources.plan.pieces] if sources.plan else [track["trackName"]]
+            plan = render_plan.RenderPlan.of(settings, inputs, names)
+            job = _start_framing(services, episode, clip_id, metadata, plan)
+        else:
+            job = services.mediaconvert.create_job(
+                Role=services.role_arn,
+                Settings=settings,
+                UserMetadata=metadata,
+                ClientRequestToken=render_job.request_token(destination, attempt),
+                StatusUpdateInterval="SECONDS_60",
+            )["Job"]
     except Exception:
-        render_records.finish(
-            services.table,
-            metadata,
-            RenderStatus.RENDER_FAILED,
-            {"failureReason": "the render could not start: ask again"},
-        )
+        reason = "the render could not start: ask again"
+        if render_plan.framed(request.format):
+            render_records.fail_framing(services.table, metadata, reason)
+        else:
+            render_records.finish(services.table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
         job_slots.give_back(services.table, episode.tenant, job_slots.RENDER, holder)
         raise
     render_records.record_job(services.table, metadata, job["Id"])
     logger.info("render job created", extra={"job_id": job["Id"], "clip_id": clip_id, "render_id": rid})
     return _accepted(render)
+
+
+def _start_framing(
+    services: RenderServices, episode: EpisodeRef, clip_id: str, metadata: dict[str, str], plan: render_plan.RenderPlan
+) -> dict[str, Any]:
+    """Keep the render's plan beside it and capture its pieces' frames: `rules.render_framing` starts the render
+    once the faces are known (the render is `Framing` until then)."""
+    rid, attempt = metadata["renderId"], metadata["attempt"]
+    plan_key = object_keys.render_plan_key(episode, clip_id, rid, attempt)
+    services.s3.put_object(
+        Bucket=services.bucket, Key=plan_key, Body=plan.model_dump_json().encode(), ContentType="application/json"
+    )
+    frames = object_keys.frames_key(episode, clip_id, rid, attempt)
+    job: dict[str, Any] = services.mediaconvert.create_job(
+        Role=services.role_arn,
+        Settings=frame_capture_job.frame_capture_settings(
+            bucket=services.bucket, pieces=plan.pieces, destination_key=frames
+        ),
+        UserMetadata={**metadata, events.JOB_KIND: events.FRAMES_JOB},
+        ClientRequestToken=render_job.request_token(frames, attempt),
+        StatusUpdateInterval="SECONDS_60",
+    )["Job"]
+    return job
 
 
 def _claim(
@@ -189,8 +251,8 @@ def _claim(
     raise Conflict(f"clip {clip_id[:64]} changed while its render started: ask again")
 
 
-def _source_track(table: Table, episode: EpisodeRef, track_name: str | None) -> dict[str, Any]:
-    tracks = track_records.of_episode(table, episode)
+def _source_track(episode: EpisodeRef, tracks: list[dict[str, Any]], track_name: str | None) -> dict[str, Any]:
+    """The track named (404 unknown, 409 not Processed), else the first Processed; 409 without a frame rate."""
     if track_name is not None:
         name = object_keys.sanitize_track_name(track_name)
         track = next((item for item in tracks if item["trackName"] == name), None)
@@ -207,9 +269,9 @@ def _source_track(table: Table, episode: EpisodeRef, track_name: str | None) -> 
     return track
 
 
-def _require_objects(services: RenderServices, track: dict[str, Any], transcript_key: str | None) -> None:
-    """Uploads and transcripts expire with the media (`media/`); a render needs both still there."""
-    needed = [(track["uploadKey"], f"the original upload of track {track['trackName']}")]
+def _require_objects(services: RenderServices, tracks: list[dict[str, Any]], transcript_key: str | None) -> None:
+    """Uploads and transcripts expire with the media (`media/`); a render needs those it reads still there."""
+    needed = [(track["uploadKey"], f"the original upload of track {track['trackName']}") for track in tracks]
     if transcript_key:
         needed.append((transcript_key, "the transcript the clip came from"))
     for key, what in needed:
@@ -222,11 +284,15 @@ def _require_objects(services: RenderServices, track: dict[str, Any], transcript
 
 
 def _caption_file(
-    services: RenderServices, transcript_key: str, format_name: str, segments: list[tuple[float, float]]
+    services: RenderServices,
+    transcript_key: str,
+    format_name: str,
+    segments: list[tuple[float, float]],
+    style: str | None = render_job.CLASSIC,
 ) -> str:
     """The render's captions: the clip's cues of the transcript, cleaned and wrapped for the format's frame
-    (`domain.captions`). Read before the render is claimed, so captions with nothing to show are a 409
-    that costs no render."""
+    (`domain.captions`), or a few words at a time (`domain.social_captions`). Read before the render is claimed,
+    so captions with nothing to show are a 409 that costs no render."""
     try:
         body = services.s3.get_object(Bucket=services.bucket, Key=transcript_key)["Body"].read()
     except ClientError as error:
@@ -234,7 +300,11 @@ def _caption_file(
             raise
         raise Conflict("the transcript the clip came from has expired (the bucket keeps it a few days)") from error
     try:
-        text = captions.caption_file(body, captions.layout_for(format_name), within=segments)
+        text = (
+            social_captions.caption_file(body, format_name, within=segments)
+            if style == render_job.SOCIAL
+            else captions.caption_file(body, captions.layout_for(format_name), within=segments)
+        )
     except InvalidTranscript as error:
         raise Conflict(f"the transcript the clip came from cannot be burned in: {error.reason}") from error
     if not text:
@@ -242,12 +312,19 @@ def _caption_file(
     return text
 
 
-def _caption_file_of_lines(lines: list[dict[str, Any]], format_name: str, segments: list[tuple[float, float]]) -> str:
-    """The render's captions from the clip's own lines, cleaned and wrapped like a transcript's (`domain.captions`)."""
-    text = captions.caption_file_of_lines(
-        [(parse_timestamp(line["startTime"]), parse_timestamp(line["endTime"]), line["text"]) for line in lines],
-        captions.layout_for(format_name),
-        within=segments,
+def _caption_file_of_lines(
+    lines: list[dict[str, Any]],
+    format_name: str,
+    segments: list[tuple[float, float]],
+    style: str | None = render_job.CLASSIC,
+) -> str:
+    """The render's captions from the clip's own lines (the producer's edits), cleaned and wrapped like a
+    transcript's (`domain.captions`), or a few words at a time (`domain.social_captions`)."""
+    timed = [(parse_timestamp(line["startTime"]), parse_timestamp(line["endTime"]), line["text"]) for line in lines]
+    text = (
+        social_captions.caption_file_of_lines(timed, format_name, within=segments)
+        if style == render_job.SOCIAL
+        else captions.caption_file_of_lines(timed, captions.layout_for(format_name), within=segments)
     )
     if not text:
         raise Conflict("the clip's caption lines have no text captions can show: render it without captions")
@@ -262,48 +339,9 @@ def _accepted(render: dict[str, Any]) -> RenderAccepted:
     return RenderAccepted.model_validate(
         {
             "revision": render.get("revision", 0),
+            "layout": render.get("layout", render_sources.SINGLE),
             **{name: render[name] for name in ("renderId", "format", "captions", "trackName", "status")},
+            **({"captionStyle": render["captionStyle"]} if render.get("captionStyle") else {}),
+            **{name: render[name] for name in ("pieces", "fallbacks") if render.get(name)},
         }
     )
-
-
-def render_of_job(metadata: dict[str, str]) -> dict[str, str] | None:
-    """The render a job's UserMetadata names; None for other jobs or incomplete metadata."""
-    needed = ("tenantId", "episodeId", "clipId", "renderId", "attempt")
-    if metadata.get(events.JOB_KIND) != events.RENDER_JOB or not all(metadata.get(name) for name in needed):
-        return None
-    return metadata if is_valid_tenant(metadata["tenantId"]) else None
-
-
-def record_outcome(table: Table, s3: Any, bucket: str, change: events.JobStateChange) -> bool:
-    """COMPLETE, ERROR or CANCELED onto the render; False when it is not this attempt's or already recorded."""
-    metadata = render_of_job(change.userMetadata)
-    if metadata is None:
-        logger.warning("job without render metadata ignored", extra={"job_id": change.jobId})
-        return False
-    holder = job_slots.render_holder(
-        metadata["episodeId"], metadata["clipId"], metadata["renderId"], metadata["attempt"]
-    )
-    job_slots.give_back(table, metadata["tenantId"], job_slots.RENDER, holder)
-    if change.status != "COMPLETE":
-        reason = chunking_job.failure_reason(change.status, change.errorCode, retry="ask for the render again")
-        changed = render_records.finish(table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": reason})
-        logger.warning(
-            "render failed" if changed else "render outcome already recorded",
-            extra={"job_id": change.jobId, "error_code": change.errorCode, "error_message": change.errorMessage},
-        )
-        return changed
-    output = next((out for group in change.outputGroupDetails for out in group.outputDetails), None)
-    if output is None or not output.outputFilePaths:
-        return render_records.finish(
-            table, metadata, RenderStatus.RENDER_FAILED, {"failureReason": "the render produced no file"}
-        )
-    key = output.outputFilePaths[0].removeprefix(f"s3://{bucket}/")
-    fields: dict[str, Any] = {"key": key, "sizeBytes": s3.head_object(Bucket=bucket, Key=key)["ContentLength"]}
-    if output.durationInMs is not None:
-        fields["durationSeconds"] = Decimal(output.durationInMs) / 1000
-    if output.videoDetails and output.videoDetails.widthInPx and output.videoDetails.heightInPx:
-        fields.update(width=output.videoDetails.widthInPx, height=output.videoDetails.heightInPx)
-    changed = render_records.finish(table, metadata, RenderStatus.RENDERED, fields)
-    logger.info("render complete" if changed else "render outcome already recorded", extra={"job_id": change.jobId})
-    return changed

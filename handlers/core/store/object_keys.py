@@ -24,6 +24,10 @@ RENDERS_ROOT = "renders"
 """Rendered clips."""
 PREVIEWS_ROOT = "previews"
 """Preview playlists: as short-lived as the URLs in them."""
+ASSETS_ROOT = "assets"
+"""What the stack deploys for its jobs to read (caption fonts): no lifecycle rule covers it, nothing expires."""
+CAPTION_FONTS_PREFIX = f"{ASSETS_ROOT}/fonts/"
+"""The social captions' TrueType files, which MediaConvert reads for every render that burns them in."""
 TRANSCRIPTS_FOLDER = "transcripts"
 _TRACK_NAME_INVALID = re.compile(r"[^a-z0-9_-]+")
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,10}$")
@@ -44,16 +48,30 @@ def episode_prefix(episode: EpisodeRef) -> str:
 
 
 def render_key(
-    episode: EpisodeRef, clip_id: str, track_name: str, format_name: str, captions: bool, revision: int = 0
+    episode: EpisodeRef,
+    clip_id: str,
+    track_name: str,
+    format_name: str,
+    captions: bool,
+    revision: int = 0,
+    *,
+    layout: str = "single",
+    caption_style: str | None = None,
 ) -> str:
     """`renders/{tenant}/{episodeId}/{clipId}/r{revision}-{track}-{format}-{captions|plain}` (MediaConvert adds
-    `.mp4`).
+    `.mp4`), `-speaker` after it for a render cut to whoever speaks (`track` is then its main track);
+    social captions are `captions-social` (classic ones keep `captions`, the name they had before styles).
 
-    The name carries the clip's revision, track, format and captions, so two renders of a clip never
-    overwrite each other, nor does a render of an edited clip overwrite one of an earlier revision.
+    The name carries the clip's revision, track, format, captions (and their style) and layout, so two renders of
+    a clip never overwrite each other, nor does a render of an edited clip overwrite one of an earlier revision.
     """
-    variant = "captions" if captions else "plain"
-    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/r{revision}-{track_name}-{format_name}-{variant}"
+    variant = (
+        "plain" if not captions else "captions" if caption_style in (None, "classic") else f"captions-{caption_style}"
+    )
+    cut = "" if layout == "single" else f"-{layout}"
+    return (
+        f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/r{revision}-{track_name}-{format_name}-{variant}{cut}"
+    )
 
 
 def caption_key(episode: EpisodeRef, clip_id: str, render_id: str, attempt: str) -> str:
@@ -125,3 +143,15 @@ def preview_key(episode: EpisodeRef, clip_id: str, revision: int, now: datetime)
     under a root of its own whose lifecycle rule removes it soon after its URLs expire."""
     stamp = f"{now.astimezone(UTC):%Y%m%dT%H%M%S}Z-{secrets.token_hex(4)}"
     return f"{PREVIEWS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/r{revision}-{stamp}.m3u8"
+
+
+def render_plan_key(episode: EpisodeRef, clip_id: str, render_id: str, attempt: str) -> str:
+    """`renders/{tenant}/{episodeId}/{clipId}/{renderId}-{attempt}.plan.json`: the job a framed render starts once
+    its faces are known (`domain.render_plan`), beside the render."""
+    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/{render_id}-{attempt}.plan.json"
+
+
+def frames_key(episode: EpisodeRef, clip_id: str, render_id: str, attempt: str) -> str:
+    """`renders/{tenant}/{episodeId}/{clipId}/{renderId}-{attempt}-frames`: where a framed render's frame capture
+    writes (MediaConvert adds `_frame.NNNNNNN.jpg` and the proxy's `_proxy.mp4`); kept with the render."""
+    return f"{RENDERS_ROOT}/{episode.tenant}/{episode.id}/{clip_id}/{render_id}-{attempt}-frames"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.contract import RenderStatus
+from handlers.contract import JOB_KIND, RenderStatus, is_valid_tenant
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import records
@@ -52,6 +52,54 @@ def claim(
     # A transaction of another request of the tenant (its day's counter) cancels this one: refused, asked again.
     return transacted(
         lambda: table.transact_write_items(TransactItems=[{"Update": update}, daily]), conflict_refuses=True
+    )
+
+
+_ATTEMPT_FIELDS = ("tenantId", "episodeId", "clipId", "renderId", "attempt")
+
+
+def job_metadata(
+    episode: EpisodeRef, clip_id: str, render_id: str, attempt: str, kind: str = "render"
+) -> dict[str, str]:
+    """The `UserMetadata` of a render attempt's jobs: what its job events name it by."""
+    return {
+        JOB_KIND: kind,
+        "tenantId": episode.tenant,
+        "episodeId": episode.id,
+        "clipId": clip_id,
+        "renderId": render_id,
+        "attempt": attempt,
+    }
+
+
+def attempt_of_job(metadata: dict[str, str], kind: str) -> dict[str, str] | None:
+    """The render attempt a job of `kind` names in its UserMetadata; None for other jobs or incomplete metadata."""
+    if metadata.get(JOB_KIND) != kind or not all(metadata.get(name) for name in _ATTEMPT_FIELDS):
+        return None
+    return metadata if is_valid_tenant(metadata["tenantId"]) else None
+
+
+def start_rendering(table: Table, metadata: dict[str, str], job_id: str, framing: list[dict[str, Any]]) -> bool:
+    """A framed render's faces are known and its render job started: once, on this attempt while it is Framing."""
+    return _update(
+        table,
+        metadata,
+        "SET renders.#id.#status = :rendering, renders.#id.jobId = :job, renders.#id.framing = :framing",
+        {":rendering": RenderStatus.RENDERING.value, ":job": job_id, ":framing": records.dynamo(framing)},
+        condition="renders.#id.#status = :framing_status",
+        extra_values={":framing_status": RenderStatus.FRAMING.value},
+    )
+
+
+def fail_framing(table: Table, metadata: dict[str, str], reason: str) -> bool:
+    """A framed render whose render job could not start: once, on this attempt while it is Framing."""
+    return _update(
+        table,
+        metadata,
+        "SET renders.#id.#status = :failed, renders.#id.failureReason = :reason, renders.#id.finishedAt = :now",
+        {":failed": RenderStatus.RENDER_FAILED.value, ":reason": reason, ":now": records.now_iso()},
+        condition="renders.#id.#status = :framing_status",
+        extra_values={":framing_status": RenderStatus.FRAMING.value},
     )
 
 

@@ -40,6 +40,7 @@ ANSWERS: dict[str, tuple[str, type]] = {
     "presign-track-parts": ("get_part_urls", api_types.PartUrls),
     "list-track-parts": ("list_track_parts", api_types.UploadedParts),
     "complete-track-upload": ("complete_track_upload", api_types.CompletedTrack),
+    "update-track": ("update_track", api_types.TrackView),
     "list-clips": ("list_clips", api_types.ClipList),
     "get-clip": ("get_clip", api_types.Clip),
     "get-clip-preview": ("clip_preview", api_types.ClipPreview),

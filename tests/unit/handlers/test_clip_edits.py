@@ -21,6 +21,7 @@ from handlers.core.runtime.tenancy import EpisodeRef
 from handlers.core.store import clips
 from tests.lambda_events import TENANT
 from tests.unit.handlers.conftest import BUCKET
+from tests.unit.handlers.render_jobs import render_job_of
 from tests.unit.handlers.test_renders import CLIP, EPISODE, PK, call, clip_record, episode, expect_job
 
 __all__ = ["episode"]  # the fixture of test_renders: an episode, its processed track and an approved clip
@@ -222,7 +223,8 @@ def render_of(render: Any, body: dict[str, Any] | None = None) -> tuple[dict[str
         expect_job(stubber)
         status, accepted = call(render, "POST", f"{PATH}/renders", body or {})
     assert status == 202, accepted
-    return accepted, captured
+    _, settings = render_job_of(captured)  # vertical: the render job its framing will start
+    return accepted, {**captured, "Settings": settings}
 
 
 def test_a_render_after_an_edit_is_a_new_render_of_the_new_revision(handler: Any, review: Any, shaped: Any) -> None:
@@ -235,11 +237,11 @@ def test_a_render_after_an_edit_is_a_new_render_of_the_new_revision(handler: Any
 
     assert (first["revision"], second["revision"]) == (0, 1) and first["renderId"] != second["renderId"]
     destination = job["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["FileGroupSettings"]["Destination"]
-    assert destination.endswith(f"/{CLIP}/r1-main-vertical-captions")
+    assert destination.endswith(f"/{CLIP}/r1-main-vertical-captions-social")
     source = job["Settings"]["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"]["SourceSettings"]
     key = source["FileSourceSettings"]["SourceFile"].removeprefix(f"s3://{BUCKET}/")
     burned = boto3.client("s3").get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
-    assert "QUEUES DECOUPLE" in burned and "queues decouple" not in burned
+    assert "QUEUES" in burned and "DECOUPLE" in burned and "queues" not in burned  # social: a few words a cue
     listed = call(handler("handlers.api.get_clip"), "GET", PATH)[1]["renders"]
     assert sorted((r["renderId"], r["revision"]) for r in listed) == sorted(
         [(first["renderId"], 0), (second["renderId"], 1)]

@@ -19,6 +19,7 @@ from handlers.core.store import object_keys, records
 from tests.lambda_events import TENANT, FakeContext, api_event, invoke, load_event
 from tests.unit.handlers.conftest import BUCKET
 from tests.unit.handlers.iam_calls import granted_actions, recorded_actions
+from tests.unit.handlers.render_jobs import render_job_of
 
 EPISODE = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 CLIP = "c0ffee00c0ffee00c0ffee00"
@@ -142,7 +143,8 @@ def test_a_render_is_one_job_and_asking_again_returns_it(render: Any, episode: A
         stubber.assert_no_pending_responses()
 
     assert first[0] == 202 and first == again
-    assert first[1]["status"] == "Rendering" and first[1]["trackName"] == "main" and first[1]["captions"] is True
+    # Vertical: its frames are captured and searched for faces first (rules.render_framing starts the render).
+    assert first[1]["status"] == "Framing" and first[1]["trackName"] == "main" and first[1]["captions"] is True
     stored = clip_record(episode)["renders"][first[1]["renderId"]]
     assert stored["jobId"] == "render-job-1" and stored["width"] == 1080 and stored["height"] == 1920
 
@@ -154,11 +156,11 @@ def test_job_metadata_marks_a_render_and_the_output_names_episode_clip_track_for
     )
     with Stubber(render.services.mediaconvert) as stubber:
         expect_job(stubber)
-        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {"format": "square", "captions": False})
+        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", {"format": "landscape", "captions": False})
 
     assert captured["UserMetadata"]["kind"] == "render" and captured["UserMetadata"]["clipId"] == CLIP
     destination = captured["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["FileGroupSettings"]["Destination"]
-    assert destination == f"s3://{BUCKET}/renders/{TENANT}/{EPISODE}/{CLIP}/r0-main-square-plain"
+    assert destination == f"s3://{BUCKET}/renders/{TENANT}/{EPISODE}/{CLIP}/r0-main-landscape-plain"
 
 
 def test_render_refusals(render: Any, episode: Any) -> None:
@@ -200,20 +202,21 @@ def finished(handler: Any, status: str, metadata: dict[str, str], **detail: Any)
 
 
 def started(render: Any, body: dict[str, Any] | None = None) -> dict[str, str]:
+    """Start a landscape render (others are framed first: tests/unit/handlers/test_render_framing.py)."""
     captured: dict[str, Any] = {}
     render.services.mediaconvert.meta.events.register(
         "provide-client-params.mediaconvert.CreateJob", lambda params, **_: captured.update(params)
     )
     with Stubber(render.services.mediaconvert) as stubber:
         expect_job(stubber)
-        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", body or {})
+        call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", body or {"format": "landscape"})
     metadata: dict[str, str] = captured["UserMetadata"]
     return metadata
 
 
 def test_complete_records_the_file_and_get_clip_hands_out_a_download(handler: Any, render: Any, episode: Any) -> None:
     metadata = started(render)
-    key = f"renders/{TENANT}/{EPISODE}/{CLIP}/r0-main-vertical-captions.mp4"
+    key = f"renders/{TENANT}/{EPISODE}/{CLIP}/r0-main-landscape-captions.mp4"
     boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=b"m" * 1234)
     outputs = [
         {
@@ -222,7 +225,7 @@ def test_complete_records_the_file_and_get_clip_hands_out_a_download(handler: An
                 {
                     "outputFilePaths": [f"s3://{BUCKET}/{key}"],
                     "durationInMs": 14520,
-                    "videoDetails": {"widthInPx": 1080, "heightInPx": 1920},
+                    "videoDetails": {"widthInPx": 1920, "heightInPx": 1080},
                 }
             ],
         }
@@ -302,7 +305,7 @@ def test_the_job_burns_the_cleaned_caption_file_of_its_attempt(render: Any, epis
     s3 = boto3.client("s3")
     s3.put_object(Bucket=BUCKET, Key=TRANSCRIPT, Body=MESSY_TRANSCRIPT.encode())
 
-    metadata, settings = started_job(render)
+    metadata, settings = started_job(render, {"captionStyle": "classic"})  # social: test_social_captions
 
     source = settings["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"]["SourceSettings"]
     key = f"renders/{TENANT}/{EPISODE}/{CLIP}/{metadata['renderId']}-{metadata['attempt']}.srt"
@@ -322,13 +325,13 @@ def test_the_job_burns_the_cleaned_caption_file_of_its_attempt(render: Any, epis
 
 
 def test_each_attempt_writes_its_own_caption_file_and_a_plain_render_none(handler: Any, render: Any) -> None:
-    first, _ = started_job(render)
+    first, _ = started_job(render, {"format": "landscape"})
     finished(handler, "ERROR", first, errorCode=1010)
-    retried, settings = started_job(render)
+    retried, settings = started_job(render, {"format": "landscape"})
     _, plain_settings = started_job(render, {"format": "square", "captions": False})
 
     listed = boto3.client("s3").list_objects_v2(Bucket=BUCKET, Prefix=f"renders/{TENANT}/")["Contents"]
-    assert sorted(item["Key"].rsplit("/", 1)[1] for item in listed) == sorted(
+    assert sorted(item["Key"].rsplit("/", 1)[1] for item in listed if item["Key"].endswith(".srt")) == sorted(
         f"{metadata['renderId']}-{metadata['attempt']}.srt" for metadata in (first, retried)
     )
     assert "CaptionSelectors" not in plain_settings["Inputs"][0]
@@ -384,4 +387,4 @@ def started_job(render: Any, body: dict[str, Any] | None = None) -> tuple[dict[s
     with Stubber(render.services.mediaconvert) as stubber:
         expect_job(stubber)
         assert call(render, "POST", "/episodes/{episodeId}/clips/{clipId}/renders", body or {})[0] == 202
-    return captured["UserMetadata"], captured["Settings"]
+    return render_job_of(captured)

@@ -51,8 +51,10 @@ def limited(render: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]
 
 
 def ask(render: Any, clip_id: str, body: dict[str, Any] | None = None, starts: bool = False) -> Answer:
-    """POST a render of the clip; with `starts`, MediaConvert is expected to be asked for one job (else for none)."""
-    event = api_event("POST", PATH, path_parameters={"episodeId": EPISODE, "clipId": clip_id}, body=body or {})
+    """POST a render of the clip (landscape: one job; others frame first); with `starts`, MediaConvert is expected to
+    be asked for one job (else for none)."""
+    body = body or {"format": "landscape"}
+    event = api_event("POST", PATH, path_parameters={"episodeId": EPISODE, "clipId": clip_id}, body=body)
     with Stubber(render.services.mediaconvert) as stubber:
         if starts:
             expect_job(stubber, f"job-{clip_id}")
@@ -138,7 +140,7 @@ def test_a_second_render_job_waits_until_the_first_has_ended(
 
     detail: dict[str, Any] = {"errorCode": 1010}
     if outcome == "COMPLETE":
-        key = f"renders/{TENANT}/{EPISODE}/{CLIP}/main-vertical-captions.mp4"
+        key = f"renders/{TENANT}/{EPISODE}/{CLIP}/main-landscape-captions.mp4"
         boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=b"m" * 100)
         detail = {
             "outputGroupDetails": [

@@ -1,0 +1,23 @@
+"""What a render request asked MediaConvert for: the render job itself, or (vertical and square) its frame capture
+and the render job kept in its plan until the faces are known (`domain.render_plan`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+
+from tests.unit.handlers.conftest import BUCKET
+
+
+def render_job_of(created: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The render's job metadata and settings from the CreateJob a request made (a frame capture: from the plan)."""
+    metadata: dict[str, str] = created["UserMetadata"]
+    if metadata["kind"] != "frames":
+        return metadata, created["Settings"]
+    s3 = boto3.client("s3")
+    folder = f"renders/{metadata['tenantId']}/{metadata['episodeId']}/{metadata['clipId']}/"
+    key = f"{folder}{metadata['renderId']}-{metadata['attempt']}.plan.json"
+    settings: dict[str, Any] = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())["settings"]
+    return {**metadata, "kind": "render"}, settings

@@ -52,6 +52,16 @@ settings: dict[str, Any] = {
     # What one tenant may start (episodes, tracks, agent runs, renders, jobs at once): see the README.
     "tenant_limits": tenant_limits,
 }
+# The studio (README "The studio"): the built site (`make studio` writes studio/dist) behind CloudFront, the API
+# under its /api/*. Without a build, preview and up stop and say so; `studio: false` leaves the studio out.
+if config.get_bool("studio") is not False:
+    studio = {
+        "site_directory": config.get("studioSiteDirectory") or "studio/dist",
+        "domain_name": config.get("studioDomainName"),
+        "certificate_arn": config.get("studioCertificateArn"),
+        "logging_bucket": config.get("studioLoggingBucket"),
+    }
+    settings["studio"] = {key: value for key, value in studio.items() if value}
 backend = NullCheckBackend(
     "nullcheck",
     cast(
@@ -68,3 +78,5 @@ backend = NullCheckBackend(
 pulumi.export("ApiUrl", backend.api_url)
 pulumi.export("UserPoolId", backend.user_pool_id)
 pulumi.export("UserPoolClientId", backend.user_pool_client_id)
+if "studio" in settings:
+    pulumi.export("StudioUrl", backend.studio_url)

@@ -15,6 +15,7 @@ from components.agent_memory import AgentMemory, AgentMemoryArgs
 from components.alarms import Alarms, AlarmsArgs
 from components.api import RestApi, RestApiArgs
 from components.bedrock_models import invoke_model_arns
+from components.caption_fonts import CaptionFonts, CaptionFontsArgs
 from components.cursor_key import CursorKey, CursorKeyArgs
 from components.event_subscription import EventSubscription, EventSubscriptionArgs
 from components.function import CatalogFunction, CatalogFunctionArgs
@@ -22,6 +23,7 @@ from components.handler_package import HandlerPackage, HandlerPackageArgs
 from components.identity import Identity, IdentityArgs
 from components.media_bucket import CorsRule, MediaBucket, MediaBucketArgs
 from components.mediaconvert_role import MediaConvertRole, MediaConvertRoleArgs
+from components.studio import PendingUrl, Studio, StudioArgs, StudioSettings, built_site
 from components.table import NullCheckTable, TableArgs
 from handlers.catalog import FUNCTIONS, CognitoTrigger, Env, EventRule, Function, Resource
 from handlers.contract import DEFAULT_CHUNK_SECONDS, DEFAULT_MODEL_ID, TENANT_LIMIT_DEFAULTS
@@ -124,6 +126,9 @@ class NullCheckBackendArgs(TypedDict):
     snapshots after its init, and the API, rules and triggers invoke its `live` alias, so new execution
     environments resume from the snapshot instead of running the init. Paid per published version cached and
     per restore; for production. Default false."""
+    studio: NotRequired[StudioSettings]
+    """The studio (a `Studio`): the built site behind CloudFront with the API under its `/api/*`, its origin
+    admitted by the media bucket's CORS rules. Default none: no studio."""
 
 
 def with_defaults(args: NullCheckBackendArgs) -> NullCheckBackendArgs:
@@ -174,9 +179,21 @@ class NullCheckBackend(pulumi.ComponentResource):
     """Id of the Cognito user pool users sign in to."""
     user_pool_client_id: pulumi.Output[str]
     """Id of the user pool's app client (web and CLI clients sign in with it)."""
+    studio_url: pulumi.Output[str]
+    """Address of the studio (`https://…`); empty without one."""
 
     def __init__(self, name: str, args: NullCheckBackendArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
+        # The studio's address is known once its distribution is: browsers there upload to the bucket and play from it.
+        self._studio_url = PendingUrl() if "studio" in args and built_site(args["studio"]) else None
+        try:
+            self._build(name, args)
+        except BaseException as error:
+            if self._studio_url:
+                self._studio_url.abandon(error)
+            raise
+
+    def _build(self, name: str, args: NullCheckBackendArgs) -> None:
         settings = with_defaults(args)
         cors_origin = settings["cors_origin"]
         log_retention_days = settings["log_retention_days"]
@@ -200,7 +217,9 @@ class NullCheckBackend(pulumi.ComponentResource):
         self.bucket = MediaBucket(
             "media",
             MediaBucketArgs(
-                cors_rules=[CorsRule(allowed_origins=[cors_origin])],
+                cors_rules=[
+                    CorsRule(allowed_origins=[cors_origin, *([self._studio_url.output] if self._studio_url else [])])
+                ],
                 render_retention_days=settings["render_retention_days"],
                 force_destroy=not protect_data,
                 protect=protect_data,
@@ -210,6 +229,8 @@ class NullCheckBackend(pulumi.ComponentResource):
         self.mediaconvert_role = MediaConvertRole(
             "mediaconvert", MediaConvertRoleArgs(bucket_arn=self.bucket.arn), child(mediaconvert_role.OLD_TYPE)
         )
+        # The social captions' fonts, under assets/ (no lifecycle rule): the role above reads them.
+        self.caption_fonts = CaptionFonts("caption-fonts", CaptionFontsArgs(bucket=self.bucket.name), child())
         self.memory = AgentMemory("clip-agent", AgentMemoryArgs(name_suffix=suffix), child(agent_memory.OLD_TYPE))
         self.cursor_key = CursorKey("cursor-key", CursorKeyArgs(value=settings["encryption_key"]), child())
         self.package = HandlerPackage(
@@ -243,6 +264,8 @@ class NullCheckBackend(pulumi.ComponentResource):
             ),
             # ListInferenceProfiles has no resource type: "*" is the only resource IAM accepts for it.
             Resource.INFERENCE_PROFILES: ["*"],
+            # Nor has DetectFaces (it reads the image with the caller's own S3 access).
+            Resource.FACE_DETECTION: ["*"],
             Resource.CURSOR_KEY: [self.cursor_key.arn],
             # The trigger's own pool cannot be named here (a cycle); the catalog grant adds a tag condition.
             Resource.USER_POOLS: [
@@ -255,6 +278,7 @@ class NullCheckBackend(pulumi.ComponentResource):
             # The parameter's name and version, not the key: a function's environment is readable configuration.
             Env.CURSOR_KEY_PARAMETER: self.cursor_key.reference,
             Env.MEDIACONVERT_ROLE_ARN: self.mediaconvert_role.arn,
+            Env.CAPTION_FONTS: self.caption_fonts.uris,
             Env.CHUNK_SECONDS: str(settings["chunk_seconds"]),
             Env.MEMORY_ID: self.memory.id,
             Env.MODEL_ID: model_id,
@@ -339,9 +363,28 @@ class NullCheckBackend(pulumi.ComponentResource):
                 alarms_args["email"] = settings["alarm_email"]
             self.alarms = Alarms(name, alarms_args, child(alarms.OLD_TYPE))
 
+        self.studio: Studio | None = None
+        if self._studio_url:
+            studio_args = StudioArgs(
+                **settings["studio"],
+                api_url=self.api.url,
+                user_pool_id=self.identity.user_pool_id,
+                user_pool_client_id=self.identity.client_id,
+                media_bucket_domain=self.bucket.bucket.bucket_domain_name,
+                region=region.region,
+            )
+            self.studio = Studio("studio", studio_args, child())
+            self._studio_url.resolve(self.studio.url)
+
         self.api_url = self.api.url
         self.user_pool_id = self.identity.user_pool_id
         self.user_pool_client_id = self.identity.client_id
+        self.studio_url = self.studio.url if self.studio else pulumi.Output.from_input("")
         self.register_outputs(
-            {"apiUrl": self.api_url, "userPoolId": self.user_pool_id, "userPoolClientId": self.user_pool_client_id}
+            {
+                "apiUrl": self.api_url,
+                "userPoolId": self.user_pool_id,
+                "userPoolClientId": self.user_pool_client_id,
+                "studioUrl": self.studio_url,
+            }
         )

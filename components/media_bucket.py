@@ -21,8 +21,8 @@ class CorsRule(TypedDict, total=False):
     (transcripts), ETag readable for multipart completion. Every field is optional and defaults to
     the seed's value."""
 
-    allowed_origins: list[str]
-    """Origins allowed to call the bucket. Default `["*"]`."""
+    allowed_origins: list[pulumi.Input[str]]
+    """Origins allowed to call the bucket (the studio's address among them, once it has one). Default `["*"]`."""
     allowed_methods: list[str]
     """HTTP methods allowed. Default `["GET", "PUT", "POST", "HEAD"]` (a transcript is a form POST)."""
     allowed_headers: list[str]

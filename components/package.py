@@ -22,6 +22,7 @@ from components.backend import NullCheckBackend
 from components.identity import Identity
 from components.media_bucket import MediaBucket
 from components.mediaconvert_role import MediaConvertRole
+from components.studio import Studio
 from components.table import NullCheckTable
 
 NAME = "nullcheck"
@@ -34,9 +35,11 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     AgentMemory,
     Identity,
     Alarms,
+    Studio,
 ]
 """The reusable components. CatalogFunction, EventSubscription, RestApi and HandlerPackage take Python values
-(catalog entries, function maps, local archives) and stay internal to the backend."""
+(catalog entries, function maps, local archives) and stay internal to the backend. Studio takes the built
+site as a directory (its `site_directory`), so a program in any language serves a studio it built."""
 
 
 def schema(version: str = "0.0.0") -> dict[str, Any]:

@@ -9,7 +9,8 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     name="nullcheck",
-    description="NullCheck's rules for its AWS stacks: Lambda, events, IAM, S3, API Gateway, tags, data protection.",
+    description="NullCheck's rules for its AWS stacks: Lambda, events, IAM, S3, API Gateway, CloudFront, tags, data"
+    " protection.",
     policies=POLICIES,
     enforcement_level=EnforcementLevel.MANDATORY,
 )

@@ -14,6 +14,7 @@ import pytest
 
 from components import packaging
 from tests.pulumi_mocks import RecordingMocks, RecordingMonitor
+from tests.studio_fixture import write_studio_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +67,8 @@ def stack_config() -> dict[str, str]:
 def stack(
     mocks: RecordingMocks, build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stack_config: dict[str, str]
 ) -> dict[str, Any]:
-    """Run __main__.py; the layer build (tested in test_packaging) is replaced by a small zip."""
+    """Run __main__.py; the layer build (tested in test_packaging) is replaced by a small zip, the studio's build
+    by a tiny site (tests/studio_fixture.py; a stack config may point elsewhere or turn the studio off)."""
 
     def small_layer(*_: Any, **__: Any) -> Path:
         path = tmp_path / "layer.zip"
@@ -76,7 +78,12 @@ def stack(
 
     monkeypatch.setattr(packaging, "build_dependency_layer", small_layer)
     pulumi.runtime.set_all_config(
-        {"aws:region": "us-east-1", "nullcheck:encryptionKey": "a-stack-secret", **stack_config},
+        {
+            "aws:region": "us-east-1",
+            "nullcheck:encryptionKey": "a-stack-secret",
+            "nullcheck:studioSiteDirectory": str(write_studio_site(tmp_path / "studio-dist")),
+            **stack_config,
+        },
         secret_keys=["nullcheck:encryptionKey"],
     )
     program: dict[str, Any] = build(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="nullcheck"))

@@ -44,6 +44,10 @@ def _physical_name(args: pulumi.runtime.MockResourceArgs) -> str:
     return f"{args.name}-{hashlib.sha256(args.name.encode()).hexdigest()[:7]}"
 
 
+def _distribution_id(name: str) -> str:
+    return "E" + hashlib.sha256(name.encode()).hexdigest()[:13].upper()
+
+
 _ARNS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:dynamodb/table:Table": lambda n, i: {"arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{n}"},
     "aws:iam/role:Role": lambda n, i: {"arn": f"arn:aws:iam::{ACCOUNT}:role/{n}"},
@@ -67,7 +71,18 @@ _ARNS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
         "executionArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{n}",
         "rootResourceId": "root",
     },
-    "aws:s3/bucket:Bucket": lambda n, i: {"arn": f"arn:aws:s3:::{n}", "bucket": n},
+    "aws:s3/bucket:Bucket": lambda n, i: {
+        "arn": f"arn:aws:s3:::{n}",
+        "bucket": n,
+        "bucketDomainName": f"{n}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{n}.s3.{REGION}.amazonaws.com",
+    },
+    # A distribution's id and domain are CloudFront's (`E…`, `d….cloudfront.net`); here derived from the name.
+    "aws:cloudfront/distribution:Distribution": lambda n, i: {
+        "arn": f"arn:aws:cloudfront::{ACCOUNT}:distribution/{_distribution_id(n)}",
+        "domainName": f"d{hashlib.sha256(n.encode()).hexdigest()[:13]}.cloudfront.net",
+    },
+    "aws:cloudfront/function:Function": lambda n, i: {"arn": f"arn:aws:cloudfront::{ACCOUNT}:function/{n}"},
     "aws:sqs/queue:Queue": lambda n, i: {
         "arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{n}",
         "url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{n}",
@@ -170,6 +185,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             rest_api = args.inputs["restApi"]
             outputs["invokeUrl"] = f"https://{rest_api}.execute-api.{REGION}.amazonaws.com/{args.inputs['stageName']}"
         resource_id = name if args.typ != "aws:apigateway/restApi:RestApi" else "a1b2c3d4e5"
+        if args.typ == "aws:cloudfront/distribution:Distribution":
+            resource_id = _distribution_id(name)
         if args.typ == "aws:apigateway/restApi:RestApi":
             outputs["executionArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{resource_id}"
         args.outputs, args.id = outputs, resource_id  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 Plain functions wrapped in `ResourceValidationPolicy` / `StackValidationPolicy` (`declare`), one
 module per concern (`lambda_functions`, `log_groups`, `eventbridge`, `iam`, `s3`, `data_protection`,
-`tags`, `api_gateway`), collected here in `POLICIES`. Importing this package starts nothing
+`tags`, `api_gateway`, `cloudfront`), collected here in `POLICIES`. Importing this package starts nothing
 (`__main__.py` builds the `PolicyPack`, which serves the rules to the Pulumi CLI), so tests call the
 rules directly. Only the standard library and `pulumi_policy` are imported: a published pack carries
 its directory and nothing else. The modules import each other relatively, because the CLI loads this
@@ -30,6 +30,12 @@ from .api_gateway import (
     api_stage_access_logs,
     api_stage_throttling,
     api_stage_xray,
+)
+from .cloudfront import (
+    cloudfront_access_logging,
+    cloudfront_https_only,
+    cloudfront_minimum_tls,
+    cloudfront_s3_origin_access_control,
 )
 from .data_protection import encryption_at_rest, stateful_data_protected
 from .eventbridge import (
@@ -74,6 +80,10 @@ POLICIES: list[Policy] = [
     api_stage_xray,
     api_data_tracing_off,
     api_cognito_authorizer,
+    cloudfront_https_only,
+    cloudfront_minimum_tls,
+    cloudfront_s3_origin_access_control,
+    cloudfront_access_logging,
     stateful_data_protected,
 ]
 """Every rule of the pack, in the order the CLI lists them."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pulumi_policy import PolicyConfigSchema, ReportViolation, ResourceValidationArgs
 
 from .declare import rule
-from .props import mapping
+from .props import mapping, tag
 from .resource_types import BUCKETS, QUEUE, TABLE, TOPIC, USER_POOL
 
 
@@ -41,7 +41,8 @@ DATA_PROTECTION_CONFIG = PolicyConfigSchema(
     "stateful-data-protected",
     "With protectData (production stacks, --policy-pack-config policy/prod.json), the data is kept: the"
     " table and the bucket under Pulumi `protect`, the table's and the user pool's deletion protection,"
-    " no force-destroy of the bucket.",
+    " no force-destroy of the bucket. A bucket tagged nullcheck:disposable-reason (every object declared by"
+    " the stack, rebuilt by each deployment) holds no data.",
     config_schema=DATA_PROTECTION_CONFIG,
 )
 def stateful_data_protected(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -52,7 +53,7 @@ def stateful_data_protected(args: ResourceValidationArgs, report: ReportViolatio
             report("the table is not protected (resource option protect)", None)
         if args.props.get("deletionProtectionEnabled") is not True:
             report("deletionProtectionEnabled is off", None)
-    if args.resource_type in BUCKETS:
+    if args.resource_type in BUCKETS and not tag(args.props, "nullcheck:disposable-reason"):
         if not args.opts.protect:
             report("the bucket is not protected (resource option protect)", None)
         if args.props.get("forceDestroy") is True:

@@ -34,6 +34,11 @@ def explicit(props: Mapping[str, Any], key: str, *, zero_ok: bool = False) -> bo
     return value >= 0 if zero_ok else value > 0
 
 
+def tag(props: Mapping[str, Any], key: str) -> str:
+    """A tag's value (the resource's own tags), "" when missing: reasons the program states in tags."""
+    return str(mapping(props.get("tags")).get(key) or "").strip()
+
+
 def parsed(text: Any) -> Any:
     """A JSON document held in a string input (IAM policies, event patterns, OpenAPI bodies)."""
     if isinstance(text, Mapping):

@@ -2,6 +2,10 @@
 
 Most of a bucket's settings are separate resources naming it (`bucket` input), so these are stack
 rules: each follows the references from a bucket to the settings that configure it.
+
+A bucket whose every object the stack itself declares (the studio's build) says so in a tag
+`nullcheck:disposable-reason`: nothing in it needs to expire, as each deployment deletes what the program
+no longer declares.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
 from .declare import stack_rule
 from .iam_documents import principals, statements
-from .props import as_list, mapping, parsed
+from .props import as_list, mapping, parsed, tag
 from .resource_types import BUCKET_POLICY, BUCKETS, ENCRYPTION, LIFECYCLE, OWNERSHIP, PUBLIC_ACCESS_BLOCK
 from .stack import Stack
+
+DISPOSABLE_REASON = "nullcheck:disposable-reason"
 
 
 def buckets(stack: Stack) -> list[PolicyResource]:
@@ -86,7 +92,8 @@ def s3_tls_only(args: StackValidationArgs, report: ReportViolation) -> None:
 @stack_rule(
     "s3-lifecycle-expiry",
     "Every bucket expires its objects, and each lifecycle rule that expires objects (the whole bucket or a"
-    " key prefix) also expires their noncurrent versions and aborts abandoned multipart uploads.",
+    " key prefix) also expires their noncurrent versions and aborts abandoned multipart uploads. A bucket"
+    " tagged nullcheck:disposable-reason (every object declared by the stack) needs no expiry.",
 )
 def s3_lifecycle_expiry(args: StackValidationArgs, report: ReportViolation) -> None:
     stack = Stack(args.resources)
@@ -97,7 +104,7 @@ def s3_lifecycle_expiry(args: StackValidationArgs, report: ReportViolation) -> N
             for entry in as_list(config.props.get("rules"))
             if mapping(entry).get("status") == "Enabled" and mapping(mapping(entry).get("expiration")).get("days")
         ]
-        if not expiring:
+        if not expiring and not tag(bucket.props, DISPOSABLE_REASON):
             report(f"{bucket.name}: no lifecycle rule expires objects", bucket.urn)
         for entry in expiring:
             scope = mapping(entry.get("filter")).get("prefix") or "the whole bucket"

@@ -44,6 +44,11 @@ READS: dict[str, tuple[str, ...]] = {
         "bedrock-agentcore:ListTagsForResource",
     ),
     "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": ("bedrock-agentcore:GetMemory",),
+    # The studio's distribution and what it names: configuration (a CloudFront function's code is the repository's).
+    "aws:cloudfront/distribution:Distribution": ("cloudfront:GetDistribution", "cloudfront:ListTagsForResource"),
+    "aws:cloudfront/function:Function": ("cloudfront:DescribeFunction", "cloudfront:GetFunction"),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": ("cloudfront:GetOriginAccessControl",),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ("cloudfront:GetResponseHeadersPolicy",),
     "aws:cloudwatch/eventRule:EventRule": ("events:DescribeRule", "events:ListTagsForResource"),
     "aws:cloudwatch/eventTarget:EventTarget": ("events:ListTargetsByRule",),
     "aws:cloudwatch/logGroup:LogGroup": ("logs:DescribeLogGroups", "logs:ListTagsForResource"),
@@ -100,6 +105,11 @@ DATA_ON_READ: dict[str, tuple[tuple[str, ...], str]] = {
         ("ssm:GetParameter", "kms:Decrypt"),
         "the Read calls GetParameter with decryption: the cursor key itself",
     ),
+    "aws:s3/bucketObjectv2:BucketObjectv2": (
+        ("s3:GetObject",),
+        "the Read (the caption fonts under assets/fonts/, the studio's files) starts with HeadObject, which IAM"
+        " authorises as s3:GetObject: denied on every object, as tenants' media shares the fonts' bucket",
+    ),
 }
 """Resource types whose Read reads data: action(s) and why. The preview role cannot refresh them."""
 
@@ -108,11 +118,16 @@ OPTIONAL: dict[str, str] = {
     "aws:sns/topic:Topic": "alarms",
     "aws:sns/topicSubscription:TopicSubscription": "alarm_email",
     "aws:lambda/alias:Alias": "snap_start",
+    "aws:cloudfront/distribution:Distribution": "studio",
+    "aws:cloudfront/function:Function": "studio",
+    "aws:cloudfront/originAccessControl:OriginAccessControl": "studio",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": "studio",
 }
 """Types a stack file may leave out -> the backend setting (`NullCheckBackendArgs`) that brings them."""
 
 DATA_READS: dict[str, str] = {
-    "s3:GetObject": "the bytes of every tenant's uploads, chunks, transcripts and renders; Pulumi manages no object",
+    "s3:GetObject": "the bytes of every tenant's uploads, chunks, transcripts and renders (Pulumi manages only"
+    " fonts and the studio)",
     "s3:GetObjectVersion": "earlier versions of the same objects (the bucket is versioned)",
     "s3:ListBucket": "object keys name each tenant and episode (media/<tenant>/<episode>/...)",
     "s3:ListBucketVersions": "the same keys, with every version",
@@ -224,12 +239,17 @@ def test_every_data_read_is_denied_and_each_has_its_reason() -> None:
     assert deny["Resource"] == ["*"] and "Condition" not in deny
 
 
-def test_the_stack_manages_no_s3_object_so_no_object_is_readable(graph: Graph, policy: RuleCheck) -> None:
-    """Pulumi reads back only the objects it manages: the stack manages none, so no prefix needs s3:GetObject."""
-    objects = [
-        r.typ for r in policy.examined(graph.aws()) if r.typ.startswith(("aws:s3/bucketObject", "aws:s3/object"))
-    ]
-    assert objects == []
+def test_the_stack_manages_only_fonts_and_the_studio_and_no_object_is_readable(graph: Graph, policy: RuleCheck) -> None:
+    """Pulumi reads back only the objects it manages: the stack manages the four caption fonts and the studio's
+    files in its own bucket (never tenants' data), which the role cannot refresh either (`DATA_ON_READ`): no
+    prefix is granted s3:GetObject."""
+    objects = [r for r in policy.examined(graph.aws()) if r.typ.startswith(("aws:s3/bucketObject", "aws:s3/object"))]
+    assert {r.typ for r in objects} == {"aws:s3/bucketObjectv2:BucketObjectv2"}
+    fonts = [r for r in objects if r.inputs["key"].startswith("assets/fonts/")]
+    [bucket] = [b for b in graph.of_type("aws:s3/bucket:Bucket") if b.name == "studio-bucket"]
+    studio_bucket = graph.physical_name(bucket)
+    studio = [r for r in objects if r.inputs["bucket"] == studio_bucket]
+    assert len(fonts) == 4 and len(fonts) + len(studio) == len(objects) and studio
     assert not any(action.startswith("s3:getobject") for action in expanded("Allow"))
 
 

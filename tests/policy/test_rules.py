@@ -18,12 +18,14 @@ from pulumi_policy import EnforcementLevel
 
 from policy.policies import POLICIES
 from policy.policies.api_gateway import api_cognito_authorizer
+from policy.policies.cloudfront import cloudfront_access_logging, cloudfront_minimum_tls, s3_origin
 from policy.policies.data_protection import stateful_data_protected
 from policy.policies.eventbridge import event_function_async_failure_destination
 from policy.policies.resource_types import (
     API_METHOD,
     BUCKET_POLICY,
     BUCKETS,
+    DISTRIBUTION,
     ENCRYPTION,
     EVENT_TARGET,
     FUNCTION,
@@ -253,6 +255,86 @@ CASES = (
         "GET /episodes is not behind",
         baseline=document("body", lambda body: body.update(signed_in(body))),
     ),
+    Case(
+        "cloudfront-https-only",
+        DISTRIBUTION,
+        setting("defaultCacheBehavior.viewerProtocolPolicy", "allow-all"),
+        "is allow-all",
+    ),
+    Case(
+        "cloudfront-https-only",
+        DISTRIBUTION,
+        setting("orderedCacheBehaviors.0.viewerProtocolPolicy", "allow-all"),
+        "behaviour /api/*: viewerProtocolPolicy is allow-all",
+    ),
+    Case(
+        "cloudfront-https-only",
+        DISTRIBUTION,
+        setting("origins.1.customOriginConfig.originProtocolPolicy", "match-viewer"),
+        "originProtocolPolicy is match-viewer",
+    ),
+    Case(
+        "cloudfront-minimum-tls",
+        DISTRIBUTION,
+        dropping("tags.nullcheck:default-certificate-reason"),
+        "the default certificate (TLSv1) without a reason",
+    ),
+    Case(
+        "cloudfront-minimum-tls",
+        DISTRIBUTION,
+        setting(
+            "viewerCertificate",
+            {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "sslSupportMethod": "vip"},
+        ),
+        "minimumProtocolVersion is None",
+    ),
+    Case(
+        "cloudfront-minimum-tls",
+        DISTRIBUTION,
+        setting(
+            "viewerCertificate",
+            {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "minimumProtocolVersion": "TLSv1.2_2021"},
+        ),
+        "sslSupportMethod is None",
+    ),
+    Case(
+        "cloudfront-s3-origin-access-control",
+        DISTRIBUTION,
+        dropping("origins.0.originAccessControlId"),
+        "origin site: an S3 origin without origin access control",
+    ),
+    Case(
+        "cloudfront-s3-origin-access-control",
+        DISTRIBUTION,
+        setting(
+            "origins.0.s3OriginConfig", {"originAccessIdentity": "origin-access-identity/cloudfront/E2QWRUHAPOMQZL"}
+        ),
+        "an origin access identity",
+    ),
+    Case(
+        "cloudfront-s3-origin-access-control",
+        DISTRIBUTION,
+        setting("origins.0.domainName", "site.s3-website-us-east-1.amazonaws.com"),
+        "an S3 website endpoint",
+    ),
+    Case("cloudfront-access-logging", DISTRIBUTION, dropping("tags.nullcheck:no-logging-reason"), "no access logs"),
+    # The studio's bucket: every object is the stack's (the build), so it needs no expiry and holds no data, as
+    # its tag says; without the tag the rules treat it as any bucket.
+    Case(
+        "s3-lifecycle-expiry",
+        BUCKET,
+        dropping("tags.nullcheck:disposable-reason"),
+        "no lifecycle rule expires objects",
+        named="studio-bucket",
+    ),
+    Case(
+        "stateful-data-protected",
+        BUCKET,
+        dropping("tags.nullcheck:disposable-reason"),
+        "the bucket is not protected",
+        named="studio-bucket",
+        stack="prod",
+    ),
     # Production's own config (policy/prod.json) asks for protection.
     Case("stateful-data-protected", TABLE, dropping("deletionProtectionEnabled"), "is off", stack="prod"),
     Case("stateful-data-protected", BUCKET, setting("forceDestroy", True), "forceDestroy", stack="prod"),
@@ -411,3 +493,27 @@ def test_the_async_config_must_be_on_what_the_rule_invokes(graph: Graph) -> None
     assert any("no FunctionEventInvokeConfig" in message for message in found), found
     reconfigured = dropping("qualifier") if qualified else setting("qualifier", "live")
     assert run_pack(graph, rule, changes={target: retargeted, config: reconfigured}) == []
+
+
+def test_s3_origins_are_told_from_other_origins() -> None:
+    assert s3_origin("studio-bucket-1.s3.us-east-1.amazonaws.com") == "rest"
+    assert s3_origin("studio-bucket-1.s3.amazonaws.com") == "rest"
+    assert s3_origin("studio-bucket-1.s3-us-west-2.amazonaws.com") == "rest"
+    assert s3_origin("studio-bucket-1.s3-website-us-east-1.amazonaws.com") == "website"
+    assert s3_origin("studio-bucket-1.s3-website.eu-west-1.amazonaws.com") == "website"
+    assert s3_origin("a1b2c3d4e5.execute-api.us-east-1.amazonaws.com") == ""
+    assert s3_origin("studio.example.com") == ""
+
+
+def test_a_custom_certificate_with_a_modern_policy_passes(graph: Graph) -> None:
+    distribution = graph.one(DISTRIBUTION)
+    certificate = {
+        "acmCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/c",
+        "sslSupportMethod": "sni-only",
+        "minimumProtocolVersion": "TLSv1.2_2021",
+    }
+    args = resource_args(graph, distribution, change=setting("viewerCertificate", certificate))
+    assert validate_resource(cloudfront_minimum_tls, args, "d") == []
+    args = resource_args(graph, distribution, change=setting("loggingConfig", {"bucket": "logs.s3.amazonaws.com"}))
+    args.props["tags"] = {}
+    assert validate_resource(cloudfront_access_logging, args, "d") == []

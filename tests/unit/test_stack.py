@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -13,6 +14,7 @@ from components.agent_memory import NAME_PATTERN
 from handlers.catalog import FUNCTIONS, CognitoTrigger, EventRule, Route
 from tests.pulumi_mocks import RecordingMocks, is_secret, resolve
 
+ROOT = Path(__file__).resolve().parents[2]
 DEPLOYED = [spec for spec in FUNCTIONS if not isinstance(spec.trigger, CognitoTrigger)]
 """The functions of a stack without self sign-up (the default): Cognito triggers only come with it."""
 
@@ -237,3 +239,33 @@ def test_without_snap_start_callers_invoke_the_functions_themselves(
         assert set(callers[kind]) <= {f.outputs["arn"] for f in functions}, kind
     for kind in ("permission qualifiers", "async config qualifiers"):
         assert set(callers[kind]) == {None}, kind
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:studio": "false"}])
+def test_a_stack_without_the_studio_has_no_distribution(stack: dict[str, Any], mocks: RecordingMocks) -> None:
+    # No studio settings, so no StudioUrl export (the root's outputs outlive a test: read the program's decision).
+    assert "studio" not in stack["settings"] and mocks.of_type("aws:cloudfront/distribution:Distribution") == []
+    assert mocks.of_type("aws:s3/bucketObjectv2:BucketObjectv2") and not [
+        o for o in mocks.of_type("aws:s3/bucketObjectv2:BucketObjectv2") if o.name.startswith("studio-")
+    ]
+    [rule] = mocks.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").inputs["corsRules"]
+    assert rule["allowedOrigins"] == ["*"]
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:studioSiteDirectory": "no/such/build"}])
+def test_without_a_studio_build_preview_stops_and_says_how_to_make_one(
+    request: pytest.FixtureRequest, stack_config: dict[str, str]
+) -> None:
+    assert not (ROOT / stack_config["nullcheck:studioSiteDirectory"]).exists()
+    with pytest.raises(pulumi.RunError, match="build the studio first: make studio"):
+        request.getfixturevalue("stack")
+
+
+@pytest.mark.parametrize("stack_config", [{"nullcheck:limitEpisodesPerDay": "-1"}])
+def test_a_bad_setting_after_the_media_bucket_stops_the_program_rather_than_hang(
+    request: pytest.FixtureRequest, stack_config: dict[str, str]
+) -> None:
+    """The media bucket's CORS rules wait for the studio's address: a program stopping before the studio exists
+    releases them (components.studio.PendingUrl), so the error is reported instead of a preview that never ends."""
+    with pytest.raises((ValueError, RuntimeError), match="must be whole numbers, 0 or more"):
+        request.getfixturevalue("stack")

@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
 
-from tests.pulumi_mocks import RecordingMocks, registration, stack_file_config
+from components.studio import DISPOSABLE_REASON_TAG
+from tests.pulumi_mocks import RecordingMocks, registration, resolve, stack_file_config
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "aws:dynamodb/table:Table"
@@ -53,7 +55,8 @@ def test_only_the_data_is_protected_and_only_in_prod(
     prod = stack_name == "prod"
     for resource in mocks.resources:
         recorded = registration(resource)
-        stateful = resource.typ in PROTECTED
+        # The studio's bucket holds the build and config.json, which every deployment writes again: no data.
+        stateful = resource.typ in PROTECTED and DISPOSABLE_REASON_TAG not in resource.inputs.get("tags", {})
         assert recorded.protect is (prod and stateful), resource.name
         assert recorded.retain_on_delete is (prod and stateful), resource.name
     assert {resource.typ for resource in mocks.resources} >= PROTECTED
@@ -66,7 +69,7 @@ def test_prod_keeps_its_data_and_dev_can_be_torn_down(
     table = mocks.one(TABLE).inputs
     assert table["deletionProtectionEnabled"] is prod
     assert table["pointInTimeRecovery"] == {"enabled": prod}
-    assert mocks.one(BUCKET).inputs["forceDestroy"] is not prod
+    assert mocks.named("media-bucket").inputs["forceDestroy"] is not prod
     assert mocks.one("aws:cognito/userPool:UserPool").inputs["deletionProtection"] == ("ACTIVE" if prod else "INACTIVE")
 
 
@@ -120,3 +123,16 @@ def test_the_projects_config_defaults_are_the_contracts() -> None:
     assert declared["modelId"]["default"] == DEFAULT_MODEL_ID
     for name, default in TENANT_LIMIT_DEFAULTS.items():
         assert declared[f"limit{name.title().replace('_', '')}"]["default"] == default, name
+
+
+def test_each_stack_exports_its_studio_and_the_media_bucket_admits_it(
+    stack: dict[str, Any], mocks: RecordingMocks
+) -> None:
+    outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
+    domain = mocks.one("aws:cloudfront/distribution:Distribution").outputs["domainName"]  # type: ignore[attr-defined]
+    assert resolve(outputs["StudioUrl"]) == f"https://{domain}"
+    [rule] = mocks.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").inputs["corsRules"]
+    assert rule["allowedOrigins"] == ["*", f"https://{domain}"]
+    # Same origin: the API's CORS origin stays the stack's.
+    functions = mocks.of_type("aws:lambda/function:Function")
+    assert {f.inputs["environment"]["variables"]["ORIGIN"] for f in functions} == {"*"}

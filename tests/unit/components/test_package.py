@@ -57,7 +57,23 @@ def test_every_component_input_and_output_is_in_the_schema_with_a_description(pa
 def test_the_backend_needs_only_its_encryption_key_and_exposes_its_endpoints(package: dict[str, Any]) -> None:
     backend = package["resources"][f"{NAME}:index:NullCheckBackend"]
     assert backend["requiredInputs"] == ["encryptionKey"]
-    assert set(backend["properties"]) == {"apiUrl", "userPoolId", "userPoolClientId"}
+    assert set(backend["properties"]) == {"apiUrl", "userPoolId", "userPoolClientId", "studioUrl"}
+
+
+def test_the_studio_takes_plain_settings_and_the_backends_outputs(package: dict[str, Any]) -> None:
+    studio = package["resources"][f"{NAME}:index:Studio"]
+    assert set(studio["requiredInputs"]) == {
+        "siteDirectory",
+        "apiUrl",
+        "userPoolId",
+        "userPoolClientId",
+        "mediaBucketDomain",
+    }
+    inputs = studio["inputProperties"]
+    # The build and how it is served are plain values; what comes from other resources may be outputs.
+    assert all(inputs[name].get("plain") for name in ("siteDirectory", "domainName", "certificateArn", "priceClass"))
+    assert not any(inputs[name].get("plain") for name in ("apiUrl", "userPoolId", "mediaBucketDomain", "region"))
+    assert set(studio["properties"]) == {"url", "distributionId", "distributionDomainName", "bucketName"}
 
 
 def test_make_schema_writes_the_schema(tmp_path: Path, package: dict[str, Any]) -> None:

@@ -5,17 +5,25 @@ command line, makes a sample episode (or takes `VIDEO=` and `SRT=` files), creat
 uploads its track and transcript with the CLI, waits for chunking and
 the clip agent (the offline clip model: a heuristic, not a language model), prints the track's
 chunks and the proposed clips, approves the top clip, renders it vertical with burned-in captions
-and downloads it (its path is printed), then stops everything. One line per pipeline stage; the
-functions' own log lines go to `FUNCTION_LOG`.
+and downloads it (its path is printed). One line per pipeline stage; the functions' own log lines
+go to `FUNCTION_LOG`.
+
+Run in a terminal, it then keeps the stack and the studio (the built `studio/dist`, which `make
+demo` builds first) up and prints the studio's URL with the demo user's email and password, so
+the episode, its clips and the render can be opened there; Ctrl-C stops everything. Without a
+terminal (CI, a pipe) it stops at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +43,7 @@ FUNCTION_LOG = Path(".nullcheck") / "logs" / "functions.log"
 RENDERS = Path(".nullcheck") / "demo"
 """Where the demo leaves the rendered clip."""
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STUDIO_DIR = PROJECT_ROOT / "studio" / "dist"
 DEMO_EMAIL = "demo@example.com"
 DEMO_TENANT = "demo"
 DEMO_FORMAT: RenderFormat = "vertical"
@@ -122,12 +131,31 @@ def chunks_table(api: NullCheckClient, episode_id: str) -> Table:
     return table
 
 
+def keep_up(stack: LocalStack, episode_id: str, password: str) -> None:
+    """The stack and the studio stay up, with the demo user's sign-in printed, until Ctrl-C (or SIGTERM)."""
+    console.print()
+    console.print(f"[bold green]Open the studio:[/] {stack.studio_url}/episodes/{episode_id}")
+    console.print(f"  email     {DEMO_EMAIL}")
+    console.print(f"  password  {password}")
+    console.print("  The demo's episode, its clips and the rendered clip are there. Ctrl-C stops the stack.")
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stopping.wait()
+    console.print("stopping…")
+
+
 def main() -> None:
     progress = Progress()
     with tempfile.TemporaryDirectory(prefix="nullcheck-demo-") as workdir:
         video, srt = sample_files(Path(workdir))
         progress.done("sample ready", f"{video.name} ({video.stat().st_size / 1e6:.1f} MB), {srt.name}")
-        config = LocalStackConfig(api_port=int(os.environ.get("PORT", "0")), function_log=FUNCTION_LOG.resolve())
+        config = LocalStackConfig(
+            api_port=int(os.environ.get("PORT", "0")),
+            function_log=FUNCTION_LOG.resolve(),
+            studio_dir=STUDIO_DIR,
+            studio_port=int(os.environ.get("STUDIO_PORT", "0")),
+        )
         with LocalStack(config) as stack:
             url = stack.api_url
             progress.done("local stack up", url)
@@ -155,7 +183,7 @@ def main() -> None:
                 progress.done("clips proposed", f"{api.get_episode(episode_id).get('clipCount', 0)} clips")
                 console.print(cli("episodes", "show", episode_id))
                 console.print(chunks_table(api, episode_id))
-                top = api.list_clips(episode_id)[0]  # best confidence first
+                top = api.list_clips(episode_id)[0]  # highest score first
             console.print(cli("clips", "list", episode_id))
             console.print("[dim]Clips come from the offline clip model (a heuristic, not a language model).[/]")
             cli("clips", "approve", episode_id, top["clipId"])
@@ -168,6 +196,10 @@ def main() -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             cli("clips", "download", episode_id, top["clipId"], "-o", str(target), "--format", DEMO_FORMAT)
             progress.done("clip downloaded", str(target))
+            if sys.stdout.isatty() and stack.studio_url:
+                keep_up(stack, episode_id, password)
+            elif sys.stdout.isatty():
+                console.print("[dim]No built studio (studio/dist): `make demo` builds it and keeps it up here.[/]")
     console.print(f"[bold]Demo finished; the local stack is stopped.[/] Function logs: {FUNCTION_LOG}")
 
 

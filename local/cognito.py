@@ -28,6 +28,10 @@ it answers those cases as Cognito does and forwards every request to moto:
   confirmation function (its `LambdaConfig`, set when self sign-up is on) through the local
   Lambda runtime, with the event Cognito sends; an error of the function is Cognito's
   `UserLambdaValidationException`.
+- CORS as Cognito's endpoint answers a browser (the studio signs in from its own origin): a
+  preflight (`OPTIONS`, any path) is 200 allowing `POST` and the headers asked for, from any
+  origin; every answer, the front's own errors included, allows any origin and exposes the
+  request id and error type.
 
 Still as moto does (see the README): confirmation codes are not checked, `RevokeToken` is not
 implemented, IAM is not checked for the admin operations.
@@ -74,6 +78,9 @@ POST_CONFIRMATION = {
 }
 """Operations after which Cognito runs the post confirmation trigger, and the trigger source it sends."""
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
+EXPOSED_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+"""What a browser script may read of Cognito's answers besides the safelisted headers."""
+PREFLIGHT_MAX_AGE_SECONDS = 86400
 Invoke = Callable[[Function, dict[str, Any]], dict[str, Any]]
 
 
@@ -88,6 +95,19 @@ class CognitoError(Exception):
 def error_answer(code: str, message: str, status: int = 400) -> Answer:
     body = json.dumps({"__type": code, "message": message}).encode()
     return Answer(status, body, {"Content-Type": JSON, "x-amzn-ErrorType": f"{code}:"})
+
+
+def preflight_answer(headers: dict[str, str]) -> Answer:
+    """A browser's CORS preflight: Cognito's API is `POST /` with the headers an SDK sends, from any origin."""
+    asked = next((value for name, value in headers.items() if name.lower() == "access-control-request-headers"), "")
+    allowed = {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "POST",
+        "Access-Control-Max-Age": str(PREFLIGHT_MAX_AGE_SECONDS),
+    }
+    if asked.strip():
+        allowed["Access-Control-Allow-Headers"] = asked
+    return Answer(200, b"", allowed)
 
 
 def trigger_functions() -> dict[str, Function]:
@@ -129,6 +149,16 @@ class LocalCognito:
         self._http.close()
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+        """One request, with Cognito's CORS headers on its answer (`_answer` decides it)."""
+        if method == "OPTIONS":
+            return preflight_answer(headers)
+        answer = self._answer(method, target, headers, body)
+        cors = {"Access-Control-Expose-Headers": EXPOSED_HEADERS}
+        if not any(name.lower() == "access-control-allow-origin" for name in answer.headers):
+            cors["Access-Control-Allow-Origin"] = "*"  # moto's own answers name the origin already
+        return Answer(answer.status, answer.body, {**answer.headers, **cors})
+
+    def _answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
         """One request: the operation moto will run, checked where moto falls short, forwarded, finished."""
         try:
             request = outgoing(self._http, self.moto_url, method, target, headers, body)

@@ -31,6 +31,7 @@ from local.events import LocalEventBus
 from local.lambda_runtime import LocalLambda
 from local.mediaconvert import LocalMediaConvert
 from local.moto_server import LocalMotoServer
+from local.rekognition import LocalRekognition
 from local.resources import (
     create_agent_memory,
     create_bucket,
@@ -38,7 +39,9 @@ from local.resources import (
     create_table,
     create_user_pool,
     layer_service_models,
+    upload_caption_fonts,
 )
+from local.studio_server import StudioServer, StudioSite, built
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -77,6 +80,11 @@ class LocalStackConfig:
     """Extra seconds the local S3 takes to complete each multipart upload (`local/slow_completion.py`), so
     a completion that outlasts its request needs no multi-GB file. Process-wide while the stack runs."""
     extra_env: dict[str, str] = field(default_factory=dict)
+    studio_dir: Path | None = None
+    """A built studio (`studio/dist`) to serve as its CloudFront distribution does (`local/studio_server.py`),
+    on its own origin with the API under `/api`; None, or a directory without `index.html`: no studio."""
+    studio_port: int = 0
+    """Port of the studio (`STUDIO_PORT` for `make dev`); 0 picks a free one."""
 
 
 class LocalStack:
@@ -90,15 +98,20 @@ class LocalStack:
         self.api = LocalApiGateway(origin=self.config.origin, invoke=self.functions.invoke)
         self.bus: LocalEventBus | None = None
         self.mediaconvert: LocalMediaConvert | None = None
+        self.rekognition: LocalRekognition | None = None
         self.bedrock = LocalBedrockRuntime()
         self.cognito: LocalCognito | None = None
+        self.studio: StudioServer | None = None
         self.moto_url = ""
         self.mediaconvert_url = ""
+        self.rekognition_url = ""
         self.bedrock_url = ""
         self.cognito_url = ""
         self.user_pool_id = ""
         self.user_pool_client_id = ""
         self.api_url = ""
+        self.studio_url = ""
+        """The studio's URL when `config.studio_dir` holds a built studio, else empty."""
 
     def start(self) -> LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -116,12 +129,16 @@ class LocalStack:
         self._create_user_pool()
         create_table(self.client("dynamodb"), self.config.table_name)
         create_bucket(self.client("s3"), self.config.bucket_name)
+        os.environ["CAPTION_FONTS"] = upload_caption_fonts(self.client("s3"), self.config.bucket_name)
         os.environ["CURSOR_KEY_PARAMETER"] = create_cursor_key(
             self.client("ssm"), self.config.cursor_key_parameter, self.config.encryption_key
         )
         self.mediaconvert = LocalMediaConvert(s3=self.client("s3"), events=self.client("events"), account_id=ACCOUNT)
         self.mediaconvert_url = self.mediaconvert.start()
         os.environ["AWS_ENDPOINT_URL_MEDIACONVERT"] = self.mediaconvert_url
+        # DetectFaces over the local S3, answered by OpenCV's face detector (local/rekognition.py).
+        self.rekognition = LocalRekognition(s3=self.client("s3"))
+        os.environ["AWS_ENDPOINT_URL_REKOGNITION"] = self.rekognition_url = self.rekognition.start()
         os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] = self.bedrock_url = self.bedrock.start()
         os.environ["MEMORY_ID"] = create_agent_memory(self.client("bedrock-agentcore-control"), "clipAgentMemory_local")
         self.bus = LocalEventBus(
@@ -134,6 +151,19 @@ class LocalStack:
         self.bus.create_rules()
         self.bus.start()
         self.api_url = self.api.start(port=self.config.api_port)
+        if self.config.studio_dir is not None and built(self.config.studio_dir):
+            self.studio = StudioServer(
+                StudioSite(
+                    directory=self.config.studio_dir,
+                    api_url=self.api_url,
+                    region=REGION,
+                    user_pool_id=self.user_pool_id,
+                    user_pool_client_id=self.user_pool_client_id,
+                    cognito_endpoint=self.cognito_url,
+                    media_origin=self.moto_url,
+                )
+            )
+            self.studio_url = self.studio.start(port=self.config.studio_port)
         return self
 
     def _create_user_pool(self) -> None:
@@ -157,9 +187,10 @@ class LocalStack:
         ).claims
 
     def connection(self) -> dict[str, Any]:
-        """What `.nullcheck/local-stack.json` holds: where the API is and how to sign in to it."""
+        """What `.nullcheck/local-stack.json` holds: where the API (and the studio) is and how to sign in to it."""
         return {
             "apiUrl": self.api_url,
+            **({"studioUrl": self.studio_url} if self.studio_url else {}),
             "region": REGION,
             "cognito": {
                 "endpoint": self.cognito_url,
@@ -210,11 +241,17 @@ class LocalStack:
         return False
 
     def stop(self) -> None:
+        if self.studio:
+            self.studio.stop()
+            self.studio = None
         self.api.stop()
         if self.bus:
             self.bus.stop()
         if self.mediaconvert:
             self.mediaconvert.stop()
+        if self.rekognition:
+            self.rekognition.stop()
+            self.rekognition = None
         self.bedrock.stop()
         if self.cognito:
             self.cognito.stop()

@@ -1,12 +1,16 @@
-"""A real headless Chromium (the system's, driven by Playwright) against the local stack.
+"""A real headless Chromium (the system's, driven by Playwright) against one local stack.
 
-The studio page is served from its own origin, so every API call, presigned S3 PUT and form POST
-is a cross-origin request the browser checks: CORS on answers and errors, preflights, the bucket's
-exposed `ETag`. Handlers read their environment at import, so this suite runs in its own pytest
-process (`make browser`), like tests/e2e.
+Two kinds of page, one stack (handlers read their environment at import, so this suite runs in its
+own pytest process, `make browser`, like tests/e2e):
 
-The page is signed in: the suite creates a user of the tenant `browser` and hands its ID token
-to the page (`window.NULLCHECK_TOKEN`) before any of the page's scripts run.
+- The built studio (`studio/dist`, `make studio`), served by the stack as CloudFront serves it
+  (`local/studio_server.py`: its `config.json`, security headers and CSP, the API under `/api`),
+  driven as a producer drives it (`test_studio.py`): it signs in through the local Cognito.
+- The raw-client page (`raw_client_page/`), served from another origin (the stack's API answers
+  that origin's CORS), so every API call, presigned S3 PUT and form POST is a cross-origin request
+  the browser checks: CORS on answers and errors, preflights, the bucket's exposed `ETag`. It is
+  signed in: the suite creates a user of the tenant `browser` and hands its ID token to the page
+  (`window.NULLCHECK_TOKEN`) before any of the page's scripts run.
 
 Playwright never downloads a browser here: it launches the system Chromium (`CHROMIUM=path`, or
 `chromium`, `chromium-browser`, `google-chrome` on PATH). Without one, the suite is skipped
@@ -32,6 +36,8 @@ CHUNK_SECONDS = 2
 HERE = Path(__file__).resolve().parent
 HLS_JS = HERE.parents[1] / "studio" / "node_modules" / "hls.js" / "dist" / "hls.min.js"
 """The player the studio pins (studio/package-lock.json), installed by `npm ci` (`make browser` runs it)."""
+STUDIO_DIST = Path(os.environ.get("STUDIO_DIST") or HERE.parents[1] / "studio" / "dist")
+"""The built studio (`make studio`; `make browser` builds it when its sources changed); `STUDIO_DIST` names another."""
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 HOW_TO_ENABLE = "install it (`apt-get install chromium`) or point CHROMIUM at a Chromium/Chrome binary"
 _SKIPPED = pytest.StashKey[int]()
@@ -91,7 +97,7 @@ def chromium() -> str:
 @pytest.fixture(scope="session")
 def site() -> Iterator[StaticSite]:
     running = StaticSite().start()
-    running.add_directory(HERE / "page")
+    running.add_directory(HERE / "raw_client_page")
     if not HLS_JS.is_file():
         pytest.fail("hls.js is not installed: `make studio-deps` (npm ci in studio/, with the venv's Node)")
     running.add("/vendor/hls.min.js", HLS_JS.read_bytes(), "text/javascript; charset=utf-8")
@@ -101,8 +107,9 @@ def site() -> Iterator[StaticSite]:
 
 @pytest.fixture(scope="session")
 def local_stack(site: StaticSite) -> Iterator[LocalStack]:
-    # The API answers for the studio's origin only: a wrong Access-Control-Allow-Origin fails fetch.
-    config = LocalStackConfig(api_port=0, origin=site.origin, chunk_seconds=CHUNK_SECONDS)
+    # The API answers for the raw-client page's origin only: a wrong Access-Control-Allow-Origin fails
+    # its fetch. The studio calls the API on its own origin (`/api`), where CORS plays no part.
+    config = LocalStackConfig(api_port=0, origin=site.origin, chunk_seconds=CHUNK_SECONDS, studio_dir=STUDIO_DIST)
     with LocalStack(config) as running:
         yield running
 
@@ -123,8 +130,8 @@ def browser(chromium: str) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, site: StaticSite, local_stack: LocalStack, token: str) -> Iterator[Page]:
-    """The studio page, loaded from the site's origin, signed in and pointed at the API; console kept for failures."""
+def raw_page(browser: Browser, site: StaticSite, local_stack: LocalStack, token: str) -> Iterator[Page]:
+    """The raw-client page from the site's origin, signed in and pointed at the API; console kept for failures."""
     context = browser.new_context()
     context.add_init_script(f"window.NULLCHECK_TOKEN = {json.dumps(token)};")
     opened = context.new_page()
@@ -132,11 +139,11 @@ def page(browser: Browser, site: StaticSite, local_stack: LocalStack, token: str
     opened.on("console", lambda message: console.append(_console_line(message)))
     opened.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
     opened.goto(f"{site.origin}/index.html?api={quote(local_stack.api_url, safe='')}")
-    opened.wait_for_function("window.studio !== undefined")
+    opened.wait_for_function("window.rawClient !== undefined")
     yield opened
     if console:
         print("browser console:\n" + "\n".join(console))
-    print("studio log:\n" + opened.inner_text("#log"))
+    print("raw-client page log:\n" + opened.inner_text("#log"))
     context.close()
 
 

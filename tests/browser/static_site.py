@@ -1,4 +1,4 @@
-"""A static web site on its own port: the studio page and the media it uploads, from another origin than the API's."""
+"""A static web site on its own port: the raw-client page and the media it uploads, on another origin than the API."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A clip's preview plays in Chromium with hls.js, straight from storage: what it fetched and how long it played.
 
-The page uploads a track and a transcript as a studio would, asks the API for a clip's preview, and
+The raw-client page uploads a track and a transcript as a front end would, asks the API for a clip's preview, and
 hands the presigned playlist to hls.js (the version studio/package-lock.json pins). The playlist's
 ranges and durations are checked against the clip, and the bytes hls.js fetched against the clip's
 own bytes: byte ranges from keyframes, not whole chunks.
@@ -16,8 +16,8 @@ from playwright.sync_api import Page
 from handlers.core.domain.timestamps import parse_timestamp
 from local.samples import generate_video
 from local.transcripts import sample_transcript
+from tests.browser.raw_client import expect, raw_client, shown, wait_for
 from tests.browser.static_site import StaticSite
-from tests.browser.test_studio_page import expect, shown, studio, wait_for
 
 VIDEO_SECONDS = 30
 
@@ -34,25 +34,27 @@ def show(site: StaticSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     }
 
 
-def test_a_clip_preview_plays_with_hls_js_fetching_about_the_clips_own_bytes(page: Page, show: dict[str, Any]) -> None:
-    episode_id = expect(studio(page, "createEpisode", "Preview", 3), 201)["id"]
-    transcript = studio(page, "uploadTranscript", episode_id, show["transcriptUrl"], "preview.srt")
+def test_a_clip_preview_plays_with_hls_js_fetching_about_the_clips_own_bytes(
+    raw_page: Page, show: dict[str, Any]
+) -> None:
+    episode_id = expect(raw_client(raw_page, "createEpisode", "Preview", 3), 201)["id"]
+    transcript = raw_client(raw_page, "uploadTranscript", episode_id, show["transcriptUrl"], "preview.srt")
     assert "failedAt" not in transcript, shown(transcript)
-    track = studio(page, "uploadTrack", episode_id, show["videoUrl"], "cam.mp4", "cam")
+    track = raw_client(raw_page, "uploadTrack", episode_id, show["videoUrl"], "cam.mp4", "cam")
     assert "failedAt" not in track, shown(track)
     latest: dict[str, Any] = {}
 
     def ready() -> bool:
-        latest.update(expect(studio(page, "getEpisode", episode_id), 200))
+        latest.update(expect(raw_client(raw_page, "getEpisode", episode_id), 200))
         return [t["status"] for t in latest.get("tracks") or []] == ["Processed"] and bool(latest.get("clipCount"))
 
     wait_for(ready, lambda: f"a processed track and clips:\n{shown(latest)}")
-    clips = expect(studio(page, "listClips", episode_id), 200)["items"]
+    clips = expect(raw_client(raw_page, "listClips", episode_id), 200)["items"]
     clip = max(clips, key=lambda item: len(item["segments"]))  # the one with most ranges: discontinuities
 
-    preview = expect(studio(page, "call", "GET", f"/episodes/{episode_id}/clips/{clip['clipId']}/preview"), 200)
+    preview = expect(raw_client(raw_page, "call", "GET", f"/episodes/{episode_id}/clips/{clip['clipId']}/preview"), 200)
     media: list[tuple[str | None, int, int]] = []  # (Range header, status, Content-Length) of every chunk answer
-    page.on(
+    raw_page.on(
         "response",
         lambda answer: (
             media.append(
@@ -62,7 +64,7 @@ def test_a_clip_preview_plays_with_hls_js_fetching_about_the_clips_own_bytes(pag
             else None
         ),
     )
-    played = page.evaluate("url => window.preview.playPreview(url)", preview["playlistUrl"])
+    played = raw_page.evaluate("url => window.preview.playPreview(url)", preview["playlistUrl"])
 
     assert played.get("ended") and not played.get("error"), shown(played)
     assert (played["width"], played["height"]) == (320, 240)

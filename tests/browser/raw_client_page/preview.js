@@ -1,4 +1,4 @@
-// Playing a clip's preview as a studio would: hls.js (the version studio/package-lock.json pins)
+// Playing a clip's preview as a front end would: hls.js (the version studio/package-lock.json pins)
 // loads the presigned playlist the API returned, straight from storage, without the API's token.
 // The answer says what hls.js read (fragments, their byte ranges and discontinuities), what it
 // fetched (bytes of every fragment and of the init section) and how the video element played.

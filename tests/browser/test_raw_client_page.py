@@ -1,4 +1,8 @@
-"""A studio page in a real browser, on another origin, drives the whole upload flow through the API.
+"""The raw-client page in a real browser, on another origin, drives the whole upload flow through the API.
+
+The page is no studio (the app in `studio/` has its own suite, `test_studio.py`): it calls the API
+with nothing but `fetch`, as any web client would, so these tests pin what the API and storage
+give a browser on another origin.
 
 Everything the page does is a cross-origin `fetch`: JSON calls with preflights, the transcript
 posted to the bucket as a form (`FormData`: the fields the API returned, then the file; storage
@@ -9,10 +13,7 @@ pipeline then chunks the track and the clip agent proposes clips, observed from 
 
 from __future__ import annotations
 
-import json
 import math
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from local.samples import generate_video
 from local.stack import LocalStack
 from local.transcripts import sample_transcript
 from tests.browser.conftest import CHUNK_SECONDS
+from tests.browser.raw_client import expect, raw_client, shown, wait_for
 from tests.browser.static_site import StaticSite
 
 PART_SIZE = 5 * 1024 * 1024
@@ -45,38 +47,13 @@ def media(site: StaticSite, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     }
 
 
-def studio(page: Page, function: str, *args: Any) -> Any:
-    """Call `window.studio[function](...args)` in the page and return its (JSON) answer."""
-    return page.evaluate("([name, args]) => window.studio[name](...args)", [function, list(args)])
-
-
-def shown(answer: Any) -> str:
-    """An answer of the page, whole, for an assertion message."""
-    return json.dumps(answer, indent=1, default=str, sort_keys=True)
-
-
-def expect(answer: dict[str, Any], status: int) -> dict[str, Any]:
-    """The answer's body if the page got `status`; a refused fetch (CORS) shows as `error`."""
-    assert answer.get("status") == status, f"expected {status}:\n{shown(answer)}"
-    return dict(answer["body"])
-
-
-def wait_for(check: Callable[[], Any], what: Callable[[], str], timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.3)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what()}")
-
-
-def test_error_answers_are_readable_from_another_origin(page: Page) -> None:
+def test_error_answers_are_readable_from_another_origin(raw_page: Page) -> None:
     # Were CORS headers missing on errors, fetch would reject with a TypeError instead.
-    invalid = expect(studio(page, "call", "POST", "/episodes", {"title": "No number"}), 400)
-    unknown = expect(studio(page, "getEpisode", "unknown-id"), 404)
+    invalid = expect(raw_client(raw_page, "call", "POST", "/episodes", {"title": "No number"}), 400)
+    unknown = expect(raw_client(raw_page, "getEpisode", "unknown-id"), 404)
     # Without a token: with one, the browser would preflight, and API Gateway answers an undeclared
     # path's preflight with the same 403, which fails the fetch before it is sent.
-    no_route = studio(page, "call", "GET", "/no-such-route", None, {"anonymous": True})
+    no_route = raw_client(raw_page, "call", "GET", "/no-such-route", None, {"anonymous": True})
 
     assert "episodeNumber" in invalid["message"], invalid
     assert unknown["message"], unknown
@@ -84,38 +61,38 @@ def test_error_answers_are_readable_from_another_origin(page: Page) -> None:
     assert 400 <= no_route.get("status", 0) < 500 and no_route["body"]["message"], shown(no_route)
 
 
-def test_a_signed_out_call_is_a_401_the_page_can_read(page: Page) -> None:
+def test_a_signed_out_call_is_a_401_the_page_can_read(raw_page: Page) -> None:
     # A GET without Authorization is a simple request: no preflight, so the 401's CORS headers decide.
-    signed_out = expect(studio(page, "call", "GET", "/episodes", None, {"anonymous": True}), 401)
+    signed_out = expect(raw_client(raw_page, "call", "GET", "/episodes", None, {"anonymous": True}), 401)
 
     assert signed_out == {"message": "Unauthorized"}
 
 
-def test_storage_refuses_a_transcript_over_the_limit_and_the_page_reads_why(page: Page) -> None:
-    episode_id = expect(studio(page, "createEpisode", "Too long a transcript", 8), 201)["id"]
+def test_storage_refuses_a_transcript_over_the_limit_and_the_page_reads_why(raw_page: Page) -> None:
+    episode_id = expect(raw_client(raw_page, "createEpisode", "Too long a transcript", 8), 201)["id"]
 
-    answer = studio(page, "postTranscriptOfSize", episode_id, MAX_TRANSCRIPT_BYTES + 1)
+    answer = raw_client(raw_page, "postTranscriptOfSize", episode_id, MAX_TRANSCRIPT_BYTES + 1)
 
     # An error the page could not read (no CORS header on it) would show as `error` here.
     assert answer.get("maxBytes") == MAX_TRANSCRIPT_BYTES, shown(answer)
     assert answer["post"].get("status") == 400, shown(answer)
     assert "<Code>EntityTooLarge</Code>" in answer["post"]["text"], shown(answer)
-    assert expect(studio(page, "getEpisode", episode_id), 200).get("transcriptKey") is None
+    assert expect(raw_client(raw_page, "getEpisode", episode_id), 200).get("transcriptKey") is None
 
 
-def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
-    page: Page, media: dict[str, Any], local_stack: LocalStack
+def test_the_raw_client_page_uploads_an_episode_that_gets_chunked_and_clipped(
+    raw_page: Page, media: dict[str, Any], local_stack: LocalStack
 ) -> None:
-    episode_id = expect(studio(page, "createEpisode", "Browser upload", 7), 201)["id"]
-    listed = expect(studio(page, "listEpisodes"), 200)
+    episode_id = expect(raw_client(raw_page, "createEpisode", "Browser upload", 7), 201)["id"]
+    listed = expect(raw_client(raw_page, "listEpisodes"), 200)
     assert episode_id in [item["id"] for item in listed["items"]]
 
-    transcript = studio(page, "uploadTranscript", episode_id, media["transcriptUrl"], "browser episode.srt")
+    transcript = raw_client(raw_page, "uploadTranscript", episode_id, media["transcriptUrl"], "browser episode.srt")
     assert "failedAt" not in transcript, shown(transcript)
     assert transcript["requested"]["body"]["fields"]["x-amz-meta-filename"] == "browser episode.srt"
     assert transcript["post"].get("status") == 204, shown(transcript["post"])
 
-    track = studio(page, "uploadTrack", episode_id, media["videoUrl"], "browser cam.mp4", TRACK_NAME)
+    track = raw_client(raw_page, "uploadTrack", episode_id, media["videoUrl"], "browser cam.mp4", TRACK_NAME)
     (track.get("presigned", {}).get("body") or {}).pop("urls", None)  # long and unhelpful in a message
     # "put parts" with status 200 and no etag: the bucket's CORS rule does not expose ETag.
     assert "failedAt" not in track, f"the page's track upload failed at {track['failedAt']!r}:\n{shown(track)}"
@@ -136,7 +113,7 @@ def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
     latest: dict[str, Any] = {}
 
     def settled() -> dict[str, Any] | None:
-        latest.update(expect(studio(page, "getEpisode", episode_id), 200))
+        latest.update(expect(raw_client(raw_page, "getEpisode", episode_id), 200))
         status = [track["status"] for track in latest.get("tracks") or []]
         processed = status == ["Processed"] and latest.get("clipCount")
         return latest if processed or status == ["ProcessingFailed"] else None
@@ -148,5 +125,5 @@ def test_a_studio_page_uploads_an_episode_that_gets_chunked_and_clipped(
     assert processed["segmentCount"] == math.ceil(VIDEO_SECONDS / CHUNK_SECONDS)
     assert episode["transcriptKey"] == transcript["requested"]["body"]["key"]
 
-    clips = expect(studio(page, "listClips", episode_id), 200)["items"]
+    clips = expect(raw_client(raw_page, "listClips", episode_id), 200)["items"]
     assert clips and len(clips) == episode["clipCount"]

@@ -1,4 +1,5 @@
-// What a studio web front end does with the NullCheck API, from another origin than the API's.
+// What a web front end does with the NullCheck API with nothing but fetch, from another origin than
+// the API's (the raw-client page; the studio app in studio/ is tested on its own origin).
 // Every call answers a plain object (status, body, headers the page could read) instead of
 // throwing, so the Python side can say which step failed; a fetch the browser refuses (CORS)
 // answers {error: "TypeError: Failed to fetch"}. API calls carry the signed-in user's ID token
@@ -128,7 +129,7 @@
     return report;
   }
 
-  window.studio = {
+  window.rawClient = {
     api,
     call,
     createEpisode: (title, episodeNumber) => call("POST", "/episodes", { title, episodeNumber }),
@@ -139,5 +140,5 @@
     postTranscriptOfSize,
     uploadTrack,
   };
-  log(`studio ready; API ${api}; ${token ? "signed in" : "signed out"}`);
+  log(`raw client ready; API ${api}; ${token ? "signed in" : "signed out"}`);
 })();

@@ -201,7 +201,7 @@ CASES = (
     ),
     Case("s3-public-access-block", PUBLIC_ACCESS_BLOCK, None, "no public access block"),
     Case("s3-public-access-block", PUBLIC_ACCESS_BLOCK, setting("blockPublicPolicy", False), "no public access"),
-    Case("s3-public-access-block", BUCKET, setting("acl", "public-read"), "ACL grants"),
+    Case("s3-public-access-block", BUCKET, setting("acl", "public-read"), "ACL grants", "media"),
     Case("s3-acls-disabled", OWNERSHIP, setting("rule.objectOwnership", "ObjectWriter"), "ObjectWriter"),
     Case("s3-encryption", ENCRYPTION[0], None, "no default encryption"),
     Case(
@@ -337,7 +337,8 @@ CASES = (
     ),
     # Production's own config (policy/prod.json) asks for protection.
     Case("stateful-data-protected", TABLE, dropping("deletionProtectionEnabled"), "is off", stack="prod"),
-    Case("stateful-data-protected", BUCKET, setting("forceDestroy", True), "forceDestroy", stack="prod"),
+    # The media bucket (the studio's is disposable: every object declared by the stack).
+    Case("stateful-data-protected", BUCKET, setting("forceDestroy", True), "forceDestroy", "media", stack="prod"),
     Case(
         "stateful-data-protected",
         USER_POOL,
@@ -347,8 +348,8 @@ CASES = (
     ),
     # A dev stack checked as if it were production: unprotected, deletable, force-destroyed.
     Case("stateful-data-protected", TABLE, unchanged, "the table is not protected", config=PROTECT_DATA),
-    Case("stateful-data-protected", BUCKET, unchanged, "the bucket is not protected", config=PROTECT_DATA),
-    Case("stateful-data-protected", BUCKET, unchanged, "forceDestroy would delete", config=PROTECT_DATA),
+    Case("stateful-data-protected", BUCKET, unchanged, "the bucket is not protected", "media", config=PROTECT_DATA),
+    Case("stateful-data-protected", BUCKET, unchanged, "forceDestroy would delete", "media", config=PROTECT_DATA),
 )
 
 

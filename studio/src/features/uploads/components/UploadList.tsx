@@ -9,7 +9,7 @@ const STATE_WORDS: Record<UploadItem["state"], string> = {
   checking: "Checking which parts storage already holds",
   uploading: "Uploading",
   completing: "Completing the upload",
-  completed: "Uploaded: the track is being processed",
+  completed: "Uploaded: the track's status above follows its processing",
   completingInStorage: "Storage is completing the upload: the track's status above follows it",
   failed: "Upload failed",
   cancelling: "Cancelling",

@@ -84,6 +84,11 @@ class Seeds:
                     "body": {"uploadId": self.closing_upload_id, "parts": [dict(p) for p in self.closing_parts]},
                 },
             ],
+            ("PATCH", "/episodes/{episodeId}/tracks/{trackName}"): [
+                {"path": {"episodeId": media, "trackName": done}},
+                # Generated names rarely pass the printable-name pattern: one that does reaches the 200.
+                {"path": {"episodeId": media, "trackName": done}, "replace_body": {"speakers": ["Alice", "Bob"]}},
+            ],
             ("DELETE", "/episodes/{episodeId}/tracks/{trackName}"): [
                 {"path": {"episodeId": media, "trackName": self.doomed_track}},
             ],

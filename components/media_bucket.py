@@ -8,6 +8,7 @@ from typing import TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from components.bucket_controls import private_bucket_controls
 from handlers.contract import INCOMPLETE_UPLOAD_DAYS
 from handlers.core.store import object_keys
 
@@ -130,34 +131,7 @@ class MediaBucket(pulumi.ComponentResource):
         )
         bucket_id = self.bucket.id
 
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket_id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child_opts,
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child_opts,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket_id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child_opts,
-        )
+        private_bucket_controls(name, bucket_id, child_opts)
         versioning = aws.s3.BucketVersioning(
             f"{name}-versioning",
             bucket=bucket_id,

@@ -25,6 +25,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import studio_site
+from components.bucket_controls import private_bucket_controls
 from components.media_bucket import tls_only_policy
 from components.studio_distribution import distribution_args, security_headers_config
 
@@ -164,34 +165,7 @@ class Studio(pulumi.ComponentResource):
 
         self.bucket = aws.s3.Bucket(f"{name}-bucket", tags={DISPOSABLE_REASON_TAG: DISPOSABLE_REASON}, opts=child)
         bucket_id = self.bucket.id
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket_id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket_id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child,
-        )
+        private_bucket_controls(name, bucket_id, child)
         self.origin_access_control = aws.cloudfront.OriginAccessControl(
             f"{name}-oac",
             description="CloudFront signs every request to the studio's bucket",

@@ -135,7 +135,8 @@ def test_a_producer_takes_an_episode_from_upload_to_a_downloaded_render(
     page.get_by_role("button", name="Upload tracks").click()
     page.get_by_role("region", name="Transcript").get_by_label("Transcript", exact=True).set_input_files(transcript)
     page.get_by_role("button", name="Upload transcript").click()
-    expect(page.get_by_text("Transcript uploaded")).to_be_visible()
+    uploaded = page.get_by_role("status").filter(has_text="Transcript uploaded: the clip agent will read it")
+    expect(uploaded).to_be_visible()
 
     clips = page.get_by_role("list", name="Clips, best first")
     expect(clips).to_be_visible(timeout=PROCESSING_TIMEOUT_MS)

@@ -17,10 +17,9 @@ import imageio_ffmpeg
 import pytest
 
 from local.face_detector import detect_faces
-from local.face_samples import generate_face_video
-from tests.e2e.test_media_pipeline import new_episode, upload_track, wait_for
+from local.face_samples import Side, generate_face_video
 from tests.e2e.test_renders import rendered
-from tests.e2e.test_speaker_renders import SECONDS, download, transcript
+from tests.e2e.test_speaker_renders import SECONDS, download, two_speaker_episode
 
 WIDTH, HEIGHT = 960, 540
 
@@ -28,44 +27,16 @@ WIDTH, HEIGHT = 960, 540
 @pytest.fixture(scope="module")
 def cameras(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("faces")
+    sides: dict[str, Side] = {"alice-cam": "left", "bob-cam": "right"}
     return {
         name: generate_face_video(folder / f"{name}.mp4", side, SECONDS, width=WIDTH, height=HEIGHT)
-        for name, side in (("alice-cam", "left"), ("bob-cam", "right"))
+        for name, side in sides.items()
     }
 
 
 @pytest.fixture
 def episode(api: httpx.Client, cameras: dict[str, Path]) -> dict[str, Any]:
-    episode_id = new_episode(api)
-    for name, path in cameras.items():
-        upload_track(api, episode_id, path, name)
-
-    def processed() -> bool:
-        tracks = api.get(f"/episodes/{episode_id}").json()["tracks"]
-        return len(tracks) == 2 and all(track["status"] == "Processed" for track in tracks)
-
-    wait_for(processed)
-    for name, speaker in (("alice-cam", "Alice"), ("bob-cam", "Bob")):
-        assert api.patch(f"/episodes/{episode_id}/tracks/{name}", json={"speakers": [speaker]}).status_code == 200
-    upload = api.post(f"/episodes/{episode_id}/transcripts", json={}).json()
-    assert httpx.post(upload["uploadUrl"], data=upload["fields"], files={"file": transcript()}).is_success
-    wait_for(lambda: api.get(f"/episodes/{episode_id}").json().get("clipsTranscriptKey") == upload["key"])
-    clip_id = api.get(f"/episodes/{episode_id}/clips").json()["items"][0]["clipId"]
-    lines = [
-        {"startTime": "00:00:01,500", "endTime": "00:00:03,000", "text": "Why does it matter?", "speaker": "ALICE"},
-        {"startTime": "00:00:03,000", "endTime": "00:00:06,000", "text": "Because of the queue.", "speaker": "BOB"},
-        {"startTime": "00:00:06,000", "endTime": "00:00:07,500", "text": "Surprising.", "speaker": "ALICE"},
-    ]
-    shaped = api.patch(
-        f"/episodes/{episode_id}/clips/{clip_id}",
-        json={
-            "status": "approved",
-            "segments": [{"startTime": "00:00:01,500", "endTime": "00:00:07,500"}],
-            "captions": lines,
-        },
-    )
-    assert shaped.status_code == 200, shaped.text
-    return {"id": episode_id, "clip": clip_id}
+    return two_speaker_episode(api, cameras)
 
 
 def frame_at(path: Path, at: float) -> bytes:

@@ -39,8 +39,9 @@ def cameras(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@pytest.fixture
-def episode(api: httpx.Client, cameras: dict[str, Path]) -> dict[str, Any]:
+def two_speaker_episode(api: httpx.Client, cameras: dict[str, Path]) -> dict[str, Any]:
+    """Alice's and Bob's cameras (`cameras`: alice-cam, bob-cam) processed and naming them, the transcript, and
+    one approved clip of 6 s where they take turns: Alice 1.5-3 s, Bob 3-6 s, Alice 6-7.5 s."""
     episode_id = new_episode(api)
     for name, path in cameras.items():
         upload_track(api, episode_id, path, name)
@@ -57,8 +58,8 @@ def episode(api: httpx.Client, cameras: dict[str, Path]) -> dict[str, Any]:
     assert httpx.post(upload["uploadUrl"], data=upload["fields"], files={"file": transcript()}).is_success
     wait_for(lambda: api.get(f"/episodes/{episode_id}").json().get("clipsTranscriptKey") == upload["key"])
     clip_id = api.get(f"/episodes/{episode_id}/clips").json()["items"][0]["clipId"]
-    # Alice 1.5-3 s, Bob 3-6 s, Alice 6-7.5 s: 6 s of clip. Time an edit adds to a range has no lines until they
-    # are sent: lines sent with their speakers (as the transcript labels them).
+    # Time an edit adds to a range has no lines until they are sent: lines sent with their speakers (as the
+    # transcript labels them).
     lines = [
         {"startTime": "00:00:01,500", "endTime": "00:00:03,000", "text": "Why does it matter?", "speaker": "ALICE"},
         {"startTime": "00:00:03,000", "endTime": "00:00:06,000", "text": "Because of the queue.", "speaker": "BOB"},
@@ -75,6 +76,11 @@ def episode(api: httpx.Client, cameras: dict[str, Path]) -> dict[str, Any]:
     assert shaped.status_code == 200, shaped.text
     assert [line.get("speaker") for line in shaped.json()["captions"]] == ["ALICE", "BOB", "ALICE"]
     return {"id": episode_id, "clip": clip_id}
+
+
+@pytest.fixture
+def episode(api: httpx.Client, cameras: dict[str, Path]) -> dict[str, Any]:
+    return two_speaker_episode(api, cameras)
 
 
 def colour_at(path: Path, at: float) -> tuple[int, int, int]:

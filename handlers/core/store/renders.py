@@ -109,7 +109,8 @@ def record_job(table: Table, attempt: dict[str, str], job_id: str) -> bool:
 
 
 def finish(table: Table, metadata: dict[str, str], status: RenderStatus, fields: dict[str, Any]) -> bool:
-    """The render's outcome (`fields` beside the status), once, on this attempt while it is Rendering."""
+    """The render's outcome (`fields` beside the status), once, on this attempt while it is Rendering (or still
+    Framing, when its render job ended before `start_rendering` recorded it)."""
     names = {f"#f{n}": name for n, name in enumerate(fields)}
     assignments = ", ".join(f"renders.#id.{alias} = :v{n}" for n, alias in enumerate(names))
     values = {f":v{n}": records.dynamo(value) for n, value in enumerate(fields.values())}
@@ -119,8 +120,9 @@ def finish(table: Table, metadata: dict[str, str], status: RenderStatus, fields:
         f"SET renders.#id.#status = :status, renders.#id.finishedAt = :now, {assignments}",
         {":status": status.value, ":now": records.now_iso(), **values},
         names,
-        condition="renders.#id.#status = :rendering",
-        extra_values={":rendering": RenderStatus.RENDERING.value},
+        # Framing too: a framed render's job may end before its start is recorded (`start_rendering` then refuses).
+        condition="renders.#id.#status IN (:rendering, :framing_status)",
+        extra_values={":rendering": RenderStatus.RENDERING.value, ":framing_status": RenderStatus.FRAMING.value},
     )
 
 

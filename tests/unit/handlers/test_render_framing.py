@@ -136,3 +136,16 @@ def test_the_catalog_grants_what_framing_calls(handler: Any, render: Any, sized:
     granted = granted_actions(catalog.function_for_module(framing.__name__))
     assert {"s3:GetObject", "mediaconvert:CreateJob", "dynamodb:UpdateItem"} <= used <= granted
     assert "rekognition:DetectFaces" in granted
+
+
+def test_a_render_job_that_ends_before_its_start_is_recorded_still_lands(handler: Any, render: Any, sized: Any) -> None:
+    answer, frames_job = requested(render, {"captions": False})
+    event = load_event("mediaconvert_complete", EPISODE=EPISODE, BUCKET=BUCKET)
+    event["detail"].update(
+        status="ERROR", errorCode=1010, userMetadata={**frames_job["UserMetadata"], "kind": "render"}
+    )
+
+    handler("handlers.events.render_finished").lambda_handler(event, FakeContext())  # still Framing
+
+    stored = clip_record(sized)["renders"][answer["renderId"]]
+    assert stored["status"] == "RenderFailed" and "could not be read" in stored["failureReason"]

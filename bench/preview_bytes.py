@@ -39,6 +39,8 @@ from bench import show_media
 from client.api import NullCheckClient, bearer
 from client.uploads import upload_track, upload_transcript
 from handlers.contract import TENANT_LIMIT_DEFAULTS
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import records
 from local.samples import ffmpeg_exe
 from local.stack import LocalStackConfig
 from local.stack_process import TENANT, StackProcess
@@ -121,10 +123,12 @@ def wait_for_clips(api: NullCheckClient, episode_id: str) -> None:
 def drop_keyframe_index(connection: dict[str, Any], episode_id: str) -> None:
     """The track as one chunked before keyframe indexes: no `keyframeIndexKey` on its record."""
     credentials = {"region_name": "us-east-1", "aws_access_key_id": "local", "aws_secret_access_key": "local"}
-    dynamodb = boto3.client("dynamodb", endpoint_url=connection["motoUrl"], **credentials)
-    table = LocalStackConfig().table_name
-    key = {"pk": {"S": f"{TENANT}#{episode_id}"}, "sk": {"S": f"track#{TRACK}"}}
-    dynamodb.update_item(TableName=table, Key=key, UpdateExpression="REMOVE keyframeIndexKey")
+    table = boto3.resource("dynamodb", endpoint_url=connection["motoUrl"], **credentials).Table(
+        LocalStackConfig().table_name
+    )
+    table.update_item(
+        Key=records.track_key(EpisodeRef(TENANT, episode_id), TRACK), UpdateExpression="REMOVE keyframeIndexKey"
+    )
 
 
 def main() -> None:

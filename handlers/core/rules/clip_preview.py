@@ -14,7 +14,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from handlers.contract import TrackStatus
 from handlers.core.domain import preview_playlist
 from handlers.core.domain.keyframe_index import InitRange
 from handlers.core.domain.preview_playlist import Chunk
@@ -23,7 +22,7 @@ from handlers.core.models.previews import ClipPreview, PreviewRange
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.errors import Conflict, NotFound
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import clips, episodes, keyframe_indexes, object_keys, records
+from handlers.core.store import clips, episodes, keyframe_indexes, object_keys, objects, records
 from handlers.core.store import tracks as track_records
 
 logger = Logger(child=True)
@@ -45,7 +44,8 @@ def clip_preview(services: PreviewServices, episode: EpisodeRef, clip_id: str, t
     clip = clips.get(services.table, episode, clip_id, consistent=True)
     if clip is None:
         raise NotFound(f"clip {clip_id[:64]} not found in episode {episode.id}")
-    track = _track(services.table, episode, track_name)
+    tracks = track_records.of_episode(services.table, episode)
+    track = track_records.processed(episode, tracks, track_name, "a preview")
     ranges = [(parse_timestamp(s["startTime"]), parse_timestamp(s["endTime"])) for s in clip["segments"]]
     chunks, init = _chunks(services, track)
     try:
@@ -53,7 +53,7 @@ def clip_preview(services: PreviewServices, episode: EpisodeRef, clip_id: str, t
     except preview_playlist.NotCovered as error:
         raise Conflict(f"track {track['trackName']} does not cover the clip: {error}") from error
     needed = sorted({piece.key for piece in preview.pieces})
-    if not keyframe_indexes.exists(services.s3, services.bucket, needed[0]):
+    if not objects.exists(services.s3, services.bucket, needed[0]):
         raise Conflict(
             f"the chunks of track {track['trackName']} have expired (the bucket keeps media a few days):"
             " upload the track again to watch its clips"
@@ -85,22 +85,6 @@ def clip_preview(services: PreviewServices, episode: EpisodeRef, clip_id: str, t
         fetchBytes=preview.fetched_bytes,
         clipBytes=round(sum(piece.own_bytes for piece in preview.pieces)),
     )
-
-
-def _track(table: Table, episode: EpisodeRef, track_name: str | None) -> dict[str, Any]:
-    tracks = track_records.of_episode(table, episode)
-    if track_name is not None:
-        name = object_keys.sanitize_track_name(track_name)
-        track = next((item for item in tracks if item["trackName"] == name), None)
-        if track is None:
-            raise NotFound(f"track {name} not found in episode {episode.id}")
-        if track["status"] != TrackStatus.PROCESSED.value:
-            raise Conflict(f"track {name} is {track['status']}: a clip can be watched once its track is Processed")
-        return track
-    track = next((item for item in tracks if item["status"] == TrackStatus.PROCESSED.value), None)
-    if track is None:
-        raise Conflict("no track of this episode is Processed yet: a clip can be watched once one is")
-    return track
 
 
 def _chunks(services: PreviewServices, track: dict[str, Any]) -> tuple[list[Chunk], InitRange | None]:

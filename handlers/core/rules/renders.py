@@ -21,7 +21,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
-from handlers.contract import FRAME_SIZES, RenderStatus, ReviewStatus, TrackStatus
+from handlers.contract import FRAME_SIZES, RenderStatus, ReviewStatus
 from handlers.core.domain import (
     captions,
     frame_capture_job,
@@ -38,13 +38,11 @@ from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.errors import Conflict, LimitReached, NotFound
 from handlers.core.runtime.settings import TenantLimits
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import clips, episodes, job_slots, object_keys, records, usage
+from handlers.core.store import clips, episodes, job_slots, object_keys, objects, records, usage
 from handlers.core.store import renders as render_records
 from handlers.core.store import tracks as track_records
 
 logger = Logger(child=True)
-_MISSING = ("404", "NoSuchKey", "NotFound")
-"""Error codes of an object that is not there (HeadObject answers 404 without a body)."""
 
 
 @dataclass(frozen=True)
@@ -252,18 +250,8 @@ def _claim(
 
 
 def _source_track(episode: EpisodeRef, tracks: list[dict[str, Any]], track_name: str | None) -> dict[str, Any]:
-    """The track named (404 unknown, 409 not Processed), else the first Processed; 409 without a frame rate."""
-    if track_name is not None:
-        name = object_keys.sanitize_track_name(track_name)
-        track = next((item for item in tracks if item["trackName"] == name), None)
-        if track is None:
-            raise NotFound(f"track {name} not found in episode {episode.id}")
-        if track["status"] != TrackStatus.PROCESSED.value:
-            raise Conflict(f"track {name} is {track['status']}: only a Processed track can be rendered")
-    else:
-        track = next((item for item in tracks if item["status"] == TrackStatus.PROCESSED.value), None)
-        if track is None:
-            raise Conflict("no track of this episode is Processed yet")
+    """The track named, else the first Processed (`store.tracks.processed`); 409 without a frame rate."""
+    track = track_records.processed(episode, tracks, track_name, "a render")
     if not track.get("frameRate"):
         raise Conflict(f"the frame rate of track {track['trackName']} is not known: upload the track again")
     return track
@@ -275,12 +263,8 @@ def _require_objects(services: RenderServices, tracks: list[dict[str, Any]], tra
     if transcript_key:
         needed.append((transcript_key, "the transcript the clip came from"))
     for key, what in needed:
-        try:
-            services.s3.head_object(Bucket=services.bucket, Key=key)
-        except ClientError as error:
-            if error.response["Error"]["Code"] not in _MISSING:
-                raise
-            raise Conflict(f"{what} has expired (the bucket keeps uploads a few days): upload it again") from error
+        if not objects.exists(services.s3, services.bucket, key):
+            raise Conflict(f"{what} has expired (the bucket keeps uploads a few days): upload it again")
 
 
 def _caption_file(
@@ -296,7 +280,7 @@ def _caption_file(
     try:
         body = services.s3.get_object(Bucket=services.bucket, Key=transcript_key)["Body"].read()
     except ClientError as error:
-        if error.response["Error"]["Code"] not in _MISSING:
+        if not objects.is_missing(error):
             raise
         raise Conflict("the transcript the clip came from has expired (the bucket keeps it a few days)") from error
     try:

@@ -23,7 +23,7 @@ from handlers.core.models.events import TrackUploadCompleting
 from handlers.core.runtime import eventbridge
 from handlers.core.runtime.dynamodb import Table
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import job_slots, track_media, tracks
+from handlers.core.store import job_slots, objects, track_media, tracks
 
 logger = Logger(child=True)
 
@@ -96,11 +96,8 @@ def _complete(services: FinishingServices, upload: TrackUploadCompleting, parts:
 
 def _assembled(services: FinishingServices, key: str, part_count: int) -> bool:
     """Whether the object is there, assembled from `part_count` parts (its ETag ends `-N`)."""
-    try:
-        head = services.s3.head_object(Bucket=services.bucket, Key=key)
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            return False
-        raise
+    head = objects.head(services.s3, services.bucket, key)
+    if head is None:
+        return False
     match = _MULTIPART_ETAG.match(head.get("ETag", ""))
     return match is not None and int(match.group(1)) == part_count

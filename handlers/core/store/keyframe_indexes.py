@@ -11,8 +11,8 @@ from botocore.exceptions import ClientError
 
 from handlers.core.domain import transport_stream
 from handlers.core.domain.keyframe_index import InitRange, KeyframeIndex
+from handlers.core.store import objects
 
-_MISSING = ("404", "NoSuchKey", "NotFound")
 _HEAD_BYTES = 16 * transport_stream.PACKET
 """Muxers put the PAT and PMT among a chunk's first packets."""
 
@@ -45,17 +45,7 @@ def read(s3: Any, bucket: str, key: str) -> KeyframeIndex | None:
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except ClientError as error:
-        if error.response["Error"]["Code"] not in _MISSING:
+        if not objects.is_missing(error):
             raise
         return None
     return KeyframeIndex.model_validate_json(body)
-
-
-def exists(s3: Any, bucket: str, key: str) -> bool:
-    try:
-        s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        if error.response["Error"]["Code"] not in _MISSING:
-            raise
-        return False
-    return True

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.contract import TrackStatus
 from handlers.core.runtime.dynamodb import Table
+from handlers.core.runtime.errors import Conflict, NotFound
 from handlers.core.runtime.tenancy import EpisodeRef
-from handlers.core.store import records
+from handlers.core.store import object_keys, records
 from handlers.core.store.conditions import Refused, transacted, written
 
 if TYPE_CHECKING:  # the playlist indexer builds it; the upload routes recording tracks never need m3u8
@@ -44,6 +45,23 @@ def of_episode(table: Table, episode: EpisodeRef) -> list[dict[str, Any]]:
     items = records.episode_items(table, episode)
     found = [item for item in items if item[records.RANGE_KEY].startswith(records.TRACK_PREFIX)]
     return sorted(found, key=lambda item: item.get("createdAt", ""))
+
+
+def processed(episode: EpisodeRef, tracks: list[dict[str, Any]], track_name: str | None, use: str) -> dict[str, Any]:
+    """The track named (404 unknown, 409 not Processed), else the first Processed (409 none); `use` says what
+    for, in the refusal ("a render", "a preview")."""
+    if track_name is None:
+        track = next((item for item in tracks if item["status"] == TrackStatus.PROCESSED.value), None)
+        if track is None:
+            raise Conflict(f"no track of this episode is Processed yet: {use} needs one")
+        return track
+    name = object_keys.sanitize_track_name(track_name)
+    track = next((item for item in tracks if item["trackName"] == name), None)
+    if track is None:
+        raise NotFound(f"track {name} not found in episode {episode.id}")
+    if track["status"] != TrackStatus.PROCESSED.value:
+        raise Conflict(f"track {name} is {track['status']}: {use} needs a Processed track")
+    return track
 
 
 CONFLICT_ATTEMPTS = 3

@@ -8,6 +8,8 @@ from typing import Any
 
 import boto3
 
+from handlers.core.runtime.tenancy import EpisodeRef
+from handlers.core.store import object_keys
 from tests.unit.handlers.conftest import BUCKET
 
 
@@ -17,7 +19,7 @@ def render_job_of(created: dict[str, Any]) -> tuple[dict[str, str], dict[str, An
     if metadata["kind"] != "frames":
         return metadata, created["Settings"]
     s3 = boto3.client("s3")
-    folder = f"renders/{metadata['tenantId']}/{metadata['episodeId']}/{metadata['clipId']}/"
-    key = f"{folder}{metadata['renderId']}-{metadata['attempt']}.plan.json"
+    episode = EpisodeRef(metadata["tenantId"], metadata["episodeId"])
+    key = object_keys.render_plan_key(episode, metadata["clipId"], metadata["renderId"], metadata["attempt"])
     settings: dict[str, Any] = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())["settings"]
     return {**metadata, "kind": "render"}, settings

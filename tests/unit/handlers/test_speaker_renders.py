@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from botocore.stub import ANY, Stubber
 from handlers.core.rules.renders import render_id
 from tests.lambda_events import TENANT, api_event, invoke
 from tests.unit.handlers.conftest import BUCKET
+from tests.unit.handlers.render_jobs import render_job_of
 
 EPISODE = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 CLIP = "c0ffee00c0ffee00c0ffee00"
@@ -119,20 +119,8 @@ def started(render: Any, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     if captured["UserMetadata"]["kind"] == "frames":
         # A vertical render frames its pieces first: the render job it starts then is kept in its plan.
         assert answer["status"] == "Framing"
-        captured = {**captured, "Settings": planned_settings(answer["renderId"])}
+        captured = {**captured, "Settings": render_job_of(captured)[1]}
     return answer, captured
-
-
-def planned_settings(render_id: str) -> dict[str, Any]:
-    s3 = boto3.client("s3")
-    folder = f"renders/{TENANT}/{EPISODE}/{CLIP}/{render_id}-"
-    [key] = [
-        o["Key"]
-        for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=folder)["Contents"]
-        if o["Key"].endswith(".plan.json")
-    ]
-    settings: dict[str, Any] = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())["settings"]
-    return settings
 
 
 def name_speakers(tracks: Any) -> None:
